@@ -10,11 +10,13 @@ import dev.relaybox.devstack.registry.internal.Wire.StoredVersion;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectSchema;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectVersion;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.avro.Schema;
@@ -41,7 +43,7 @@ final class RegistryStore {
   private final TreeMap<String, List<StoredVersion>> subjects = new TreeMap<>();
   private final TreeMap<String, CompatibilityLevel> subjectLevels = new TreeMap<>();
 
-  RegistryStore(java.nio.file.Path directory, ObjectMapper mapper) throws IOException {
+  RegistryStore(Path directory, ObjectMapper mapper) throws IOException {
     this.stateFile = new StateFile(directory, mapper);
     apply(stateFile.load());
   }
@@ -329,7 +331,7 @@ final class RegistryStore {
             () ->
                 reference.version() == LATEST
                     ? live(versions).stream().reduce((a, b) -> b)
-                    : java.util.Optional.empty())
+                    : Optional.empty())
         .map(v -> schemasById.get(v.id()))
         .orElseThrow(
             () ->
