@@ -475,11 +475,8 @@ class SchemaRegistryServerIT {
     register(subject + "-b", USER_V1);
     send("PUT", "/config/" + subject, "{\"compatibility\":\"FULL\"}");
     send("DELETE", "/subjects/" + subject + "-b/versions/1", null);
-    int port = server.port();
     String url = server.url();
-    server.close();
-
-    server = SchemaRegistryServer.start(storage, port);
+    restartOnSameDirectoryAndPort();
     assertThat(server.url()).isEqualTo(url);
     assertJson(get("/subjects/" + subject + "/versions"), 200, "[1,2]");
     assertJson(
@@ -491,6 +488,25 @@ class SchemaRegistryServerIT {
     assertJson(get("/subjects/" + subject + "-b/versions?deleted=true"), 200, "[1]");
     assertJson(register(subject + "-c", USER_AGE_STRING), 200, "{\"id\":3}");
     assertJson(register(subject + "-d", USER_V1), 200, "{\"id\":1}");
+  }
+
+  @Test
+  void aStateWithEmptyCollectionsReloads() throws Exception {
+    send("PUT", "/config", "{\"compatibility\":\"FULL\"}");
+    restartOnSameDirectoryAndPort();
+    assertJson(get("/config"), 200, "{\"compatibilityLevel\":\"FULL\"}");
+    assertJson(get("/subjects"), 200, "[]");
+
+    register(subject, USER_V1);
+    send("DELETE", "/subjects/" + subject, null);
+    send("DELETE", "/subjects/" + subject + "?permanent=true", null);
+    restartOnSameDirectoryAndPort();
+    assertJson(get("/subjects?deleted=true"), 200, "[]");
+    assertJson(
+        get("/schemas/ids/1"),
+        200,
+        "{\"schema\":" + JSON.writeValueAsString(canonical(USER_V1)) + "}");
+    assertJson(register(subject, USER_AGE_DEFAULT), 200, "{\"id\":2}");
   }
 
   @Test
@@ -568,6 +584,12 @@ class SchemaRegistryServerIT {
     JsonNode json() throws IOException {
       return JSON.readTree(body);
     }
+  }
+
+  private void restartOnSameDirectoryAndPort() {
+    int port = server.port();
+    server.close();
+    server = SchemaRegistryServer.start(storage, port);
   }
 
   private Response register(String subject, String schema) throws Exception {
