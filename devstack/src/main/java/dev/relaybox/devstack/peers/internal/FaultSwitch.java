@@ -32,7 +32,11 @@ public final class FaultSwitch {
   public void set(Fault fault) {
     Objects.requireNonNull(fault, "fault");
     Instant expiresAt = fault.duration() == null ? null : Instant.now().plus(fault.duration());
-    active.set(fault.mode() == Fault.Mode.NONE ? NO_FAULT : new Active(fault, expiresAt));
+    Active previous =
+        active.getAndSet(fault.mode() == Fault.Mode.NONE ? NO_FAULT : new Active(fault, expiresAt));
+    if (previous == NO_FAULT && fault.mode() == Fault.Mode.NONE) {
+      return;
+    }
     LOG.info(
         "peer={} fault={} delayMs={} failRate={} retryAfterSeconds={} durationMs={}",
         peer,

@@ -33,6 +33,16 @@ import org.slf4j.LoggerFactory;
 public final class PeerHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerHttpServer.class);
 
+  static {
+    // The JDK server writes the headers and the body of a response in two packets; with Nagle's
+    // algorithm on, the body then waits for the client's delayed ACK: ~45 ms per request instead
+    // of ~3 ms on loopback. The server reads this property once, when the first server of the JVM
+    // is created, so it is set here unless the application chose a value.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   /** Handles one request; throws {@link HttpProblem} to refuse it. */
   @FunctionalInterface
   public interface Handler {
