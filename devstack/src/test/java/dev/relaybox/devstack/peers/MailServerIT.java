@@ -13,6 +13,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.HeaderTerm;
 import jakarta.mail.search.SearchException;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.eclipse.angus.mail.iap.ProtocolException;
@@ -52,6 +53,23 @@ class MailServerIT {
               assertThat(email.body()).contains("Thanks for your order.");
             });
     assertThat(mail.messages()).extracting(MailServer.Email::messageId).containsOnlyOnce(messageId);
+  }
+
+  @Test
+  void messagesSharingOneSmtpConnectionAreCountedApart() throws MessagingException {
+    String first = messageId("order-a");
+    String second = messageId("order-b");
+    Session session = session();
+    try (Transport transport = session.getTransport("smtp")) {
+      transport.connect();
+      for (String id : List.of(first, second)) {
+        MimeMessage message = message(session, id, "buyer@example.test", null, "Hi", "Hi");
+        transport.sendMessage(message, message.getAllRecipients());
+      }
+    }
+
+    assertThat(mail.messagesWithId(first)).hasSize(1);
+    assertThat(mail.messagesWithId(second)).hasSize(1);
   }
 
   @Test
@@ -117,8 +135,15 @@ class MailServerIT {
 
   private static void send(String messageId, String to, String bcc, String subject, String text)
       throws MessagingException {
+    Transport.send(message(session(), messageId, to, bcc, subject, text));
+  }
+
+  /** A message with a deterministic Message-ID, as the email consumer sends it. */
+  private static MimeMessage message(
+      Session session, String messageId, String to, String bcc, String subject, String text)
+      throws MessagingException {
     MimeMessage message =
-        new MimeMessage(session()) {
+        new MimeMessage(session) {
           @Override
           protected void updateMessageID() throws MessagingException {
             setHeader("Message-ID", messageId);
@@ -131,7 +156,8 @@ class MailServerIT {
     }
     message.setSubject(subject);
     message.setText(text);
-    Transport.send(message);
+    message.saveChanges();
+    return message;
   }
 
   private static Session session() {

@@ -13,8 +13,15 @@ import dev.relaybox.devstack.peers.PeerClient.Reply;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +67,31 @@ class PaymentGatewayServerIT {
               assertThat(charge.captured()).isTrue();
               assertThat(charge.idempotencyKey()).isEqualTo(key);
             });
+  }
+
+  @Test
+  void concurrentRequestsWithOneKeyChargeOnce() throws Exception {
+    String orderId = unique("order");
+    String key = unique("key");
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        replies.add(clients.submit(() -> charge(key, orderId, 4200, "cust-12")));
+      }
+      Set<String> ids = new HashSet<>();
+      int created = 0;
+      for (Future<Reply> reply : replies) {
+        ids.add(reply.get(10, TimeUnit.SECONDS).text("id"));
+        created += reply.get().status() == 201 ? 1 : 0;
+      }
+
+      assertThat(ids).hasSize(1);
+      assertThat(created).isEqualTo(1);
+      assertThat(chargesOf(orderId)).hasSize(1);
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   @Test

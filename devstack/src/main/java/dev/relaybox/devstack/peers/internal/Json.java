@@ -49,7 +49,12 @@ public final class Json {
       throw invalid(field + " is required and must be a non-empty array of strings");
     }
     List<String> texts = new ArrayList<>();
-    value.forEach(item -> texts.add(requiredText(Json.object().set(field, item), field)));
+    for (JsonNode item : value) {
+      if (!item.isTextual() || item.asText().isBlank()) {
+        throw invalid(field + " must contain non-blank strings only, found " + item);
+      }
+      texts.add(item.asText());
+    }
     return texts;
   }
 
