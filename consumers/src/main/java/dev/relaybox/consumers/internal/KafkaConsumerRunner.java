@@ -232,7 +232,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
           e.attempt());
     }
     for (ConsumedEvent e : outcome.duplicates()) {
-      log.info(
+      log.debug(
           "duplicate skipped group={} eventId={} key={} topic={} partition={} offset={}",
           groupId(),
           e.eventId(),
