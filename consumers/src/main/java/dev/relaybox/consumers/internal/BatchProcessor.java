@@ -163,11 +163,13 @@ final class BatchProcessor {
         try {
           optimistic(tx, lanes);
         } catch (EventFailedException e) {
-          // Cheap path failed: undo it and replay with a savepoint per event, so the failed event
-          // is rolled back alone and the others are kept.
+          // The cheap path failed: undo it, settle the failed event with the error it already
+          // raised (no second invocation), and replay the rest with a savepoint per event so that
+          // a further failure is rolled back alone.
           tx.rollback();
           lanes.stream().flatMap(l -> l.items.stream()).forEach(Item::resetDatabaseStatus);
-          log.debug("batch replayed with savepoints after failure of {}", e.item.event);
+          fail(e.lane, e.index, (Exception) e.getCause());
+          log.debug("batch replayed with savepoints after failure of {}", e.getMessage());
           withSavepoints(tx, lanes);
         }
         tx.commit();
@@ -181,22 +183,25 @@ final class BatchProcessor {
   /** All keys in one statement, every event without a savepoint. */
   private void optimistic(Connection tx, List<Lane> lanes)
       throws SQLException, EventFailedException {
-    List<Item> pending = lanes.stream().flatMap(Lane::pending).toList();
-    Set<UUID> fresh =
-        settings.deduplicate()
-            ? keys.insertAll(tx, pending.stream().map(i -> i.event.eventId()).toList())
-            : null;
-    for (Item item : pending) {
-      if (fresh != null && !fresh.remove(item.event.eventId())) {
-        item.status = Status.DUPLICATE_IN_TX;
-        continue;
+    List<UUID> ids = lanes.stream().flatMap(Lane::pending).map(i -> i.event.eventId()).toList();
+    Set<UUID> fresh = settings.deduplicate() ? keys.insertAll(tx, ids) : null;
+    for (Lane lane : lanes) {
+      for (int i = 0; i < lane.limit(); i++) {
+        Item item = lane.items.get(i);
+        if (item.status != Status.PENDING) {
+          continue;
+        }
+        if (fresh != null && !fresh.remove(item.event.eventId())) {
+          item.status = Status.DUPLICATE_IN_TX;
+          continue;
+        }
+        try {
+          apply(item, tx);
+        } catch (Exception e) {
+          throw new EventFailedException(lane, i, e);
+        }
+        item.status = Status.APPLIED;
       }
-      try {
-        apply(item, tx);
-      } catch (Exception e) {
-        throw new EventFailedException(item, e);
-      }
-      item.status = Status.APPLIED;
     }
   }
 
@@ -373,13 +378,15 @@ final class BatchProcessor {
     }
   }
 
-  /** A handler failed on the cheap path; carries the event so the log can name it. */
+  /** A handler failed on the cheap path: which event, and why. */
   private static final class EventFailedException extends Exception {
-    final transient Item item;
+    final transient Lane lane;
+    final int index;
 
-    EventFailedException(Item item, Exception cause) {
-      super(cause);
-      this.item = item;
+    EventFailedException(Lane lane, int index, Exception cause) {
+      super(lane.items.get(index).event.toString(), cause, false, false);
+      this.lane = lane;
+      this.index = index;
     }
   }
 }
