@@ -56,7 +56,8 @@ final class RegistryStore {
     parsedById.clear();
     subjects.clear();
     subjectLevels.clear();
-    for (StoredSchema schema : state.schemas()) {
+    // The mapper omits empty collections (NON_EMPTY, as on the wire), so any of them may be null.
+    for (StoredSchema schema : orEmpty(state.schemas())) {
       StoredSchema normalized =
           new StoredSchema(
               schema.id(),
@@ -65,10 +66,17 @@ final class RegistryStore {
       schemasById.put(schema.id(), normalized);
       idsByIdentity.put(identity(normalized.schema(), normalized.references()), schema.id());
     }
-    state
-        .subjects()
+    orEmpty(state.subjects())
         .forEach((subject, versions) -> subjects.put(subject, new ArrayList<>(versions)));
-    subjectLevels.putAll(state.subjectCompatibility());
+    subjectLevels.putAll(orEmpty(state.subjectCompatibility()));
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
+    return map == null ? Map.of() : map;
   }
 
   private void save() {
