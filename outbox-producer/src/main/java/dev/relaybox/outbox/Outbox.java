@@ -99,7 +99,8 @@ public interface Outbox extends AutoCloseable {
    * Creates or upgrades the outbox table (and its schema) with Flyway, recording the history in
    * {@code <schema>.<table>_schema_history}, so several outboxes coexist. Idempotent; safe to call
    * at every startup and from several instances (Flyway takes a lock). Commits on its own
-   * connections.
+   * connections; Flyway holds two at once, so give it a pool of at least two or a plain data source
+   * (a pool of one deadlocks until its connection timeout).
    *
    * @throws org.flywaydb.core.api.FlywayException if a migration fails
    */
