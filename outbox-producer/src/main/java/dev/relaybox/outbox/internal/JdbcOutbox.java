@@ -24,6 +24,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.serialization.Serializer;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +35,16 @@ public final class JdbcOutbox implements Outbox {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OutboxSettings settings;
+  private final Serializer<Object> serializer;
+  private final boolean ownsSerializer;
   private final String insertSql;
   private final String deleteSql;
 
-  private JdbcOutbox(OutboxSettings settings) {
+  private JdbcOutbox(
+      OutboxSettings settings, Serializer<Object> serializer, boolean ownsSerializer) {
     this.settings = settings;
+    this.serializer = Objects.requireNonNull(serializer, "serializer must not be null");
+    this.ownsSerializer = ownsSerializer;
     // Identifiers are validated by OutboxSettings ([a-z_][a-z0-9_]*), so quoting is all it takes.
     String table = '"' + settings.schema() + "\".\"" + settings.table() + '"';
     this.insertSql =
@@ -49,9 +55,14 @@ public final class JdbcOutbox implements Outbox {
     this.deleteSql = "DELETE FROM " + table + " WHERE id = ?";
   }
 
-  /** The outbox for validated settings. */
-  public static Outbox create(OutboxSettings settings) {
-    return new JdbcOutbox(settings);
+  /**
+   * The outbox for validated settings.
+   *
+   * @param ownsSerializer whether {@link #close()} closes the serializer
+   */
+  public static Outbox create(
+      OutboxSettings settings, Serializer<Object> serializer, boolean ownsSerializer) {
+    return new JdbcOutbox(settings, serializer, ownsSerializer);
   }
 
   @Override
@@ -119,21 +130,8 @@ public final class JdbcOutbox implements Outbox {
 
   private Row serialize(OutboxEvent event) {
     String topic = topicFor(event.aggregateType());
-    byte[] payload;
-    try {
-      payload = settings.serializer().serialize(topic, event.payload());
-    } catch (SerializationException e) {
-      throw new SerializationException(
-          "could not serialize the payload of event id="
-              + event.id()
-              + " type="
-              + event.type()
-              + " for topic "
-              + topic
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+    // Serializer exceptions propagate unwrapped: their type tells bad data from a registry outage.
+    byte[] payload = serializer.serialize(topic, event.payload());
     if (payload == null) {
       throw new SerializationException(
           "the serializer returned null for event id=" + event.id() + " type=" + event.type());
@@ -216,8 +214,8 @@ public final class JdbcOutbox implements Outbox {
 
   @Override
   public void close() {
-    if (settings.ownsSerializer()) {
-      settings.serializer().close();
+    if (ownsSerializer) {
+      serializer.close();
     }
   }
 
