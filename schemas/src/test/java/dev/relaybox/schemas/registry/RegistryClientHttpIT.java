@@ -203,6 +203,33 @@ class RegistryClientHttpIT {
   }
 
   @Test
+  void kafkaConfiguredSerdeSendsUserInfoCredentials() throws IOException {
+    String url = serve(200, "application/json", "{\"schema\":" + quoted(SCHEMA.toString()) + "}");
+    try (AvroDeserializer deserializer = new AvroDeserializer()) {
+      deserializer.configure(
+          Map.of(
+              SerdeConfig.SCHEMA_REGISTRY_URL, url,
+              SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
+              SerdeConfig.BASIC_AUTH_USER_INFO, "svc:pw"),
+          false);
+      byte[] bytes =
+          new dev.relaybox.schemas.serde.AvroSerializer(
+                  new dev.relaybox.schemas.InMemoryRegistry(5), SerdeConfig.defaults())
+              .serialize("orders", SampleEvents.orderPlaced());
+
+      assertThat(deserializer.deserialize("orders", bytes)).isNotNull();
+    }
+    assertThat(requestHeaders.get(0).get("Authorization"))
+        .containsExactly(
+            "Basic "
+                + Base64.getEncoder().encodeToString("svc:pw".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String quoted(String text) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+  }
+
+  @Test
   void userInfoInTheUrlIsSentAsBasicAuth() throws IOException {
     String url = serve(200, "application/json", "[]");
     String withUser = url.replace("http://", "http://alice:pa%3Ass@");

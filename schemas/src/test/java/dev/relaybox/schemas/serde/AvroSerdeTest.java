@@ -3,6 +3,7 @@ package dev.relaybox.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relaybox.schemas.InMemoryRegistry;
 import dev.relaybox.schemas.SampleEvents;
 import dev.relaybox.schemas.events.OrderPlaced;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;

@@ -1,4 +1,4 @@
-package dev.relaybox.schemas.serde;
+package dev.relaybox.schemas;
 
 import dev.relaybox.schemas.registry.CompatibilityLevel;
 import dev.relaybox.schemas.registry.CompatibilityResult;
@@ -16,13 +16,13 @@ import org.apache.avro.Schema;
  * A registry in memory for unit tests of the byte layout and the decoding errors (integration tests
  * use the real registry over HTTP). Ids start at a chosen value so tests can assert exact bytes.
  */
-final class InMemoryRegistry implements SchemaRegistryClient {
+public final class InMemoryRegistry implements SchemaRegistryClient {
 
   private final Map<Integer, Schema> byId = new LinkedHashMap<>();
   private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
   private int nextId;
 
-  InMemoryRegistry(int firstId) {
+  public InMemoryRegistry(int firstId) {
     this.nextId = firstId;
   }
 
