@@ -3,34 +3,30 @@ package dev.relaybox.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.IsolatedDevStack;
 import dev.relaybox.schemas.CountingProxy;
-import dev.relaybox.schemas.DevRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The client against the real dev registry over HTTP. Every test uses its own subjects. */
+@ExtendWith(DevStackExtension.class)
+@IsolatedDevStack(postgres = false, kafka = false)
 class SchemaRegistryClientIT {
 
-  @TempDir static Path storage;
-  private static DevRegistry registry;
+  private static DevStack.SchemaRegistry registry;
 
   private final String subject = "it-" + UUID.randomUUID() + "-value";
 
   @BeforeAll
-  static void start() {
-    registry = DevRegistry.start(storage);
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
+  static void registry(DevStack stack) {
+    registry = stack.schemaRegistry();
   }
 
   private static SchemaRegistryClient client(String url) {

@@ -3,15 +3,16 @@ package dev.relaybox.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.IsolatedDevStack;
 import dev.relaybox.schemas.CountingProxy;
-import dev.relaybox.schemas.DevRegistry;
 import dev.relaybox.schemas.SampleEvents;
 import dev.relaybox.schemas.events.OrderCancelled;
 import dev.relaybox.schemas.registry.IncompatibleSchemaException;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -20,27 +21,22 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Serializer and deserializer against the real dev registry over HTTP; own topics per test. */
+@ExtendWith(DevStackExtension.class)
+@IsolatedDevStack(postgres = false, kafka = false)
 class AvroSerdeIT {
 
-  @TempDir static Path storage;
-  private static DevRegistry registry;
+  private static DevStack.SchemaRegistry registry;
 
   private final String topic = "it-" + UUID.randomUUID();
 
   @BeforeAll
-  static void start() {
-    registry = DevRegistry.start(storage);
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
+  static void registry(DevStack stack) {
+    registry = stack.schemaRegistry();
   }
 
   private static SchemaRegistryClient client(String url) {

@@ -3,38 +3,28 @@ package dev.relaybox.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relaybox.schemas.DevRegistry;
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.IsolatedDevStack;
 import dev.relaybox.schemas.SampleEvents;
 import dev.relaybox.schemas.events.OrderPlaced;
 import dev.relaybox.schemas.registry.RegistryUnavailableException;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The real registry stopped and started again: serde fails clearly, then recovers. */
+@ExtendWith(DevStackExtension.class)
+@IsolatedDevStack(postgres = false, kafka = false)
 class RegistryOutageIT {
 
-  @TempDir Path storage;
-  private DevRegistry registry;
   private final String topic = "it-" + UUID.randomUUID();
 
-  @BeforeEach
-  void start() {
-    registry = DevRegistry.start(storage);
-  }
-
-  @AfterEach
-  void stop() {
-    registry.close();
-  }
-
   @Test
-  void registryDownFailsAfterBoundedRetriesThenRecovers() {
+  void registryDownFailsAfterBoundedRetriesThenRecovers(DevStack stack) {
+    DevStack.SchemaRegistry registry = stack.schemaRegistry();
     SchemaRegistryClient writerClient =
         SchemaRegistryClient.builder()
             .urls(registry.url())
@@ -77,7 +67,7 @@ class RegistryOutageIT {
         .isInstanceOfSatisfying(
             SchemaRegistryAccessException.class, e -> assertThat(e.isRetriable()).isTrue());
 
-    registry.restart();
+    registry.start();
     assertThat(reader.deserialize(topic, bytes)).isInstanceOf(OrderPlaced.class);
     assertThat(newSerializer.serialize(topic, SampleEvents.orderPlaced())).isEqualTo(bytes);
   }
