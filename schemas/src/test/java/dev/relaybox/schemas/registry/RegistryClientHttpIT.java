@@ -18,6 +18,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
@@ -165,6 +168,42 @@ class RegistryClientHttpIT {
         .hasMessageContaining("unavailable after 3 attempt(s)")
         .hasMessageContaining("127.0.0.1:" + closedPort);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aRegistryThatNeverAnswersTimesOutWithinTheRequestTimeout() throws IOException {
+    CountDownLatch release = new CountDownLatch(1);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    server.start();
+    SchemaRegistryClient client =
+        SchemaRegistryClient.builder()
+            .urls("http://127.0.0.1:" + server.getAddress().getPort())
+            .requestTimeout(Duration.ofMillis(300))
+            .maxRetries(1)
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(10))
+            .build();
+    long start = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> client.schemaById(1))
+          .isInstanceOf(RegistryUnavailableException.class)
+          .hasMessageContaining("HttpTimeoutException");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(requests).hasValue(2);
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
