@@ -81,7 +81,8 @@ public final class DevStackExtension implements ParameterResolver {
   }
 
   /** Closes the stack when JUnit closes the store it lives in. */
-  private static final class StackResource implements ExtensionContext.Store.CloseableResource {
+  private static final class StackResource
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final DevStack stack;
 
     StackResource(DevStack stack) {

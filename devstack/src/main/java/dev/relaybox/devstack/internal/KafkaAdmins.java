@@ -1,0 +1,86 @@
+package dev.relaybox.devstack.internal;
+
+import dev.relaybox.devstack.DevStackException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Readiness and topic creation through the Kafka admin client, for any broker. */
+final class KafkaAdmins {
+  private KafkaAdmins() {}
+
+  static Admin admin(String bootstrapServers) {
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+  }
+
+  /** Waits until the broker answers {@code describeCluster}. */
+  static void awaitReady(String bootstrapServers, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    try (Admin admin = admin(bootstrapServers)) {
+      while (System.nanoTime() < deadline) {
+        try {
+          admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException | TimeoutException e) {
+          last = e;
+          Thread.sleep(100);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new DevStackException(
+        "devstack: Kafka broker "
+            + bootstrapServers
+            + " did not answer within "
+            + timeout
+            + ": "
+            + last,
+        last);
+  }
+
+  /** Creates a topic unless it exists, then waits until every partition has a leader. */
+  static void createTopic(String bootstrapServers, String name, int partitions) {
+    try (Admin admin = admin(bootstrapServers)) {
+      try {
+        admin
+            .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        var description =
+            admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+        if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new DevStackException("devstack: topic " + name + " has no leader after 30 s");
+        }
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DevStackException("devstack: interrupted creating topic " + name, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new DevStackException("devstack: cannot create topic " + name + ": " + e, e);
+    }
+  }
+}
