@@ -49,7 +49,7 @@ class ConsumersApplicationIT {
   @Test
   void runsOnlyTheConfiguredServices(DevStack stack) throws Exception {
     try (Pipeline pipeline =
-        Pipeline.create(stack, b -> b.set(ConsumersConfig.SERVICES, "payments"))) {
+        Pipeline.create(stack, b -> b.put(ConsumersConfig.SERVICES, "payments"))) {
       ConsumersApplication.Running services = pipeline.startServices();
       UUID order = pipeline.placeOrder("frank", "SKU-" + pipeline.id, 700);
       await().atMost(Pipeline.deadline()).until(() -> pipeline.charges(order).size() == 1);

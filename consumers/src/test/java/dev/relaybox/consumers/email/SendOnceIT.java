@@ -25,7 +25,7 @@ class SendOnceIT {
   void aFailedCommitAfterSendingDoesNotSendTwiceAndAnSmtpOutageIsRetried(DevStack stack)
       throws Exception {
     try (Pipeline pipeline =
-        Pipeline.create(stack, b -> b.set(ConsumersConfig.CONSUMER_MAX_ATTEMPTS, "100"))) {
+        Pipeline.create(stack, b -> b.put(ConsumersConfig.CONSUMER_MAX_ATTEMPTS, "100"))) {
       pipeline.startServices();
       String s = pipeline.schema;
       pipeline.execute("CREATE TABLE " + s + ".email_fault (on_ boolean)");

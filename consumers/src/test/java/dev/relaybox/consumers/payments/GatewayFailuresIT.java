@@ -32,7 +32,7 @@ class GatewayFailuresIT {
   void outageIsRetriedWithoutDoubleChargeAndARefusalIsDeadLettered(DevStack stack)
       throws Exception {
     try (Pipeline pipeline =
-        Pipeline.create(stack, b -> b.set(ConsumersConfig.CONSUMER_MAX_ATTEMPTS, "60"))) {
+        Pipeline.create(stack, b -> b.put(ConsumersConfig.CONSUMER_MAX_ATTEMPTS, "60"))) {
       var gateway = stack.peers().paymentGateway();
       try {
         var services = pipeline.startServices();

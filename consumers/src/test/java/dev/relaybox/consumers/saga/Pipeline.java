@@ -42,10 +42,10 @@ public final class Pipeline implements AutoCloseable {
   public final OrderService orders;
   private final Relay relay;
   private final Path relayOffsets;
-  private final Consumer<ConsumersConfig.Builder> tweak;
+  private final Consumer<Map<String, String>> tweak;
   private ConsumersApplication.Running services;
 
-  private Pipeline(DevStack stack, Consumer<ConsumersConfig.Builder> tweak) throws Exception {
+  private Pipeline(DevStack stack, Consumer<Map<String, String>> tweak) throws Exception {
     this.stack = stack;
     this.tweak = tweak;
     this.id = "p" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
@@ -93,10 +93,12 @@ public final class Pipeline implements AutoCloseable {
                 .set(RelayConfig.OFFSETS_FLUSH_INTERVAL_MS, "200")
                 .build());
     relay.start();
+    // Rows written before the slot exists are never streamed: wait for it.
+    org.awaitility.Awaitility.await().atMost(deadline()).until(relay::isReady);
   }
 
   /** Starts the relay; the services start with {@link #startServices()}. */
-  public static Pipeline create(DevStack stack, Consumer<ConsumersConfig.Builder> tweak)
+  public static Pipeline create(DevStack stack, Consumer<Map<String, String>> tweak)
       throws Exception {
     return new Pipeline(stack, tweak);
   }
@@ -109,42 +111,47 @@ public final class Pipeline implements AutoCloseable {
     return service + "_" + id;
   }
 
-  /** The service host configuration of this pipeline (HTTP endpoints on a free port). */
-  public ConsumersConfig.Builder config() {
+  /** The service host properties of this pipeline (HTTP endpoints on a free port). */
+  public Map<String, String> settings() {
     MailServer mail = stack.peers().mail();
-    ConsumersConfig.Builder b =
-        ConsumersConfig.builder()
-            .set(ConsumersConfig.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers())
-            .set(ConsumersConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistry().url())
-            .set(ConsumersConfig.PG_HOST, stack.postgres().host())
-            .set(ConsumersConfig.PG_PORT, Integer.toString(stack.postgres().port()))
-            .set(ConsumersConfig.PG_DATABASE, stack.postgres().database())
-            .set(ConsumersConfig.PG_USER, stack.postgres().username())
-            .set(ConsumersConfig.PG_PASSWORD, stack.postgres().password())
-            .set(ConsumersConfig.PG_POOL_SIZE, "6")
-            .set(ConsumersConfig.DB_SCHEMA, schema)
-            .set(ConsumersConfig.TOPIC_PATTERN, id + ".${aggregatetype}")
-            .set(ConsumersConfig.PAYMENTS_GROUP, group("payments"))
-            .set(ConsumersConfig.EMAIL_GROUP, group("email"))
-            .set(ConsumersConfig.FULFILLMENT_GROUP, group("fulfillment"))
-            .set(ConsumersConfig.PAYMENTS_GATEWAY_URL, stack.peers().paymentGateway().url())
-            .set(ConsumersConfig.FULFILLMENT_WAREHOUSE_URL, stack.peers().fulfillment().url())
-            .set(ConsumersConfig.MAIL_SMTP_HOST, mail.host())
-            .set(ConsumersConfig.MAIL_SMTP_PORT, Integer.toString(mail.smtpPort()))
-            .set(ConsumersConfig.MAIL_IMAP_HOST, mail.host())
-            .set(ConsumersConfig.MAIL_IMAP_PORT, Integer.toString(mail.imapPort()))
-            .set(ConsumersConfig.MAIL_USER, mail.senderUser())
-            .set(ConsumersConfig.MAIL_PASSWORD, mail.senderPassword())
-            .set(ConsumersConfig.MAIL_SENT_FOLDER, MailServer.SENT_FOLDER)
-            .set(ConsumersConfig.CONSUMER_INITIAL_BACKOFF_MS, "100")
-            .set(ConsumersConfig.CONSUMER_MAX_BACKOFF_MS, "1000")
-            .set(ConsumersConfig.CONSUMER_POLL_TIMEOUT_MS, "200")
-            .set(ConsumersConfig.HTTP_HOST, "127.0.0.1")
-            .set(ConsumersConfig.HTTP_PORT, "0")
-            .set(ConsumersConfig.KAFKA_CONSUMER_PREFIX + "session.timeout.ms", "6000")
-            .set(ConsumersConfig.KAFKA_CONSUMER_PREFIX + "heartbeat.interval.ms", "1000");
+    Map<String, String> b = new java.util.LinkedHashMap<>();
+    b.put(ConsumersConfig.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+    b.put(ConsumersConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistry().url());
+    b.put(ConsumersConfig.PG_HOST, stack.postgres().host());
+    b.put(ConsumersConfig.PG_PORT, Integer.toString(stack.postgres().port()));
+    b.put(ConsumersConfig.PG_DATABASE, stack.postgres().database());
+    b.put(ConsumersConfig.PG_USER, stack.postgres().username());
+    b.put(ConsumersConfig.PG_PASSWORD, stack.postgres().password());
+    b.put(ConsumersConfig.PG_POOL_SIZE, "6");
+    b.put(ConsumersConfig.DB_SCHEMA, schema);
+    b.put(ConsumersConfig.TOPIC_PATTERN, id + ".${aggregatetype}");
+    b.put(ConsumersConfig.PAYMENTS_GROUP, group("payments"));
+    b.put(ConsumersConfig.EMAIL_GROUP, group("email"));
+    b.put(ConsumersConfig.FULFILLMENT_GROUP, group("fulfillment"));
+    b.put(ConsumersConfig.PAYMENTS_GATEWAY_URL, stack.peers().paymentGateway().url());
+    b.put(ConsumersConfig.FULFILLMENT_WAREHOUSE_URL, stack.peers().fulfillment().url());
+    b.put(ConsumersConfig.MAIL_SMTP_HOST, mail.host());
+    b.put(ConsumersConfig.MAIL_SMTP_PORT, Integer.toString(mail.smtpPort()));
+    b.put(ConsumersConfig.MAIL_IMAP_HOST, mail.host());
+    b.put(ConsumersConfig.MAIL_IMAP_PORT, Integer.toString(mail.imapPort()));
+    b.put(ConsumersConfig.MAIL_USER, mail.senderUser());
+    b.put(ConsumersConfig.MAIL_PASSWORD, mail.senderPassword());
+    b.put(ConsumersConfig.MAIL_SENT_FOLDER, MailServer.SENT_FOLDER);
+    b.put(ConsumersConfig.CONSUMER_INITIAL_BACKOFF_MS, "100");
+    b.put(ConsumersConfig.CONSUMER_MAX_BACKOFF_MS, "1000");
+    b.put(ConsumersConfig.CONSUMER_POLL_TIMEOUT_MS, "200");
+    b.put(ConsumersConfig.HTTP_HOST, "127.0.0.1");
+    b.put(ConsumersConfig.HTTP_PORT, "0");
+    b.put(ConsumersConfig.KAFKA_CONSUMER_PREFIX + "session.timeout.ms", "6000");
+    b.put(ConsumersConfig.KAFKA_CONSUMER_PREFIX + "heartbeat.interval.ms", "1000");
     tweak.accept(b);
     return b;
+  }
+
+  public ConsumersConfig.Builder config() {
+    ConsumersConfig.Builder builder = ConsumersConfig.builder();
+    settings().forEach(builder::set);
+    return builder;
   }
 
   public ConsumersApplication.Running startServices() {
