@@ -238,7 +238,7 @@ public final class ConsumersConfig {
     d.put(MAIL_SENT_FOLDER, "Sent");
     d.put(MAIL_MESSAGE_ID_DOMAIN, "relaybox");
     d.put(MAIL_TIMEOUT_MS, "10000");
-    d.put(CONSUMER_MAX_ATTEMPTS, "5");
+    d.put(CONSUMER_MAX_ATTEMPTS, "10");
     d.put(CONSUMER_INITIAL_BACKOFF_MS, "200");
     d.put(CONSUMER_MAX_BACKOFF_MS, "30000");
     d.put(CONSUMER_POLL_TIMEOUT_MS, "500");
