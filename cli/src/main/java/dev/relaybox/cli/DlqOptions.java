@@ -104,8 +104,19 @@ final class DlqOptions {
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+      Duration d = parse(value.trim().toLowerCase(java.util.Locale.ROOT));
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(
+            "expected a positive duration such as 10s, 500ms, 2m or PT1M, got '" + value + "'");
+      }
+      return d;
+    }
+
+    private static Duration parse(String v) {
       try {
+        if (v.startsWith("p")) {
+          return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+        }
         if (v.endsWith("ms")) {
           return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
         }
@@ -115,10 +126,9 @@ final class DlqOptions {
         if (v.endsWith("m")) {
           return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
         }
-        return Duration.parse(value);
+        return null;
       } catch (NumberFormatException | DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            "expected a duration such as 10s, 500ms, 2m or PT1M, got '" + value + "'");
+        return null;
       }
     }
   }
