@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
       "Examples:",
       "  relaybox dlq list --topic payments.dlq --reason permanent",
       "  relaybox dlq show --topic payments.dlq --offset 0:42",
-      "  relaybox dlq redrive --topic payments.dlq --all --error-class HttpStatusException",
+      "  relaybox dlq redrive --topic payments.dlq --all --error-class IOException",
       "",
       "Exit codes: 0 ok, 1 nothing matched or refused, 2 usage error, 3 Kafka unreachable."
     })

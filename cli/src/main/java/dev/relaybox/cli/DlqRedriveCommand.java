@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  relaybox dlq redrive --topic payments.dlq --all --dry-run",
       "  relaybox dlq redrive --topic payments.dlq --all --reason retries-exhausted",
-      "  relaybox dlq redrive --topic payments.dlq --all --error-class HttpStatusException",
+      "  relaybox dlq redrive --topic payments.dlq --all --error-class IOException",
       "  relaybox dlq redrive --topic payments.dlq --offset 0:42,0:43",
       "  relaybox dlq redrive --topic payments.dlq --offset 0:42 --force   # send again",
       "",
