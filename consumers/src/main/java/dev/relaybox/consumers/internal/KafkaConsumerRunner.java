@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaConsumerRunner implements ConsumerRunner {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaConsumerRunner.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private enum State {
     NEW,
@@ -95,7 +97,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
             consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = new DeadLetterPublisher(settings);
     lastPollNanos = System.nanoTime();
-    thread = new Thread(this::pollLoop, "relaybox-consumer-" + groupId());
+    thread =
+        new Thread(
+            this::pollLoop, "relaybox-consumer-" + groupId() + "-" + INSTANCES.incrementAndGet());
     thread.start();
     log.info(
         "consumer started group={} topics={} deadLetterTopic={} processedKeys={}",
