@@ -108,7 +108,7 @@ final class RegistryStore {
   synchronized int register(String subject, SchemaRequest request) {
     AvroSchemas.Parsed parsed = parse(request);
     List<SchemaReference> references = request.referencesOrEmpty();
-    List<StoredVersion> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
+    List<StoredVersion> versions = subjects.getOrDefault(subject, List.of());
     for (StoredVersion version : live(versions)) {
       if (sameSchema(version.id(), parsed.normalized(), references)) {
         return version.id();
@@ -117,9 +117,6 @@ final class RegistryStore {
     List<String> problems =
         AvroSchemas.check(effectiveLevel(subject), parsed.schema(), previous(versions));
     if (!problems.isEmpty()) {
-      if (versions.isEmpty()) {
-        subjects.remove(subject);
-      }
       throw RegistryException.incompatible(subject, problems);
     }
     String identity = identity(parsed.normalized(), references);
@@ -130,8 +127,11 @@ final class RegistryStore {
       idsByIdentity.put(identity, id);
       parsedById.put(id, parsed.schema());
     }
+    // Numbers continue after soft-deleted versions, as in Confluent.
     int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
-    versions.add(new StoredVersion(version, id, false));
+    subjects
+        .computeIfAbsent(subject, s -> new ArrayList<>())
+        .add(new StoredVersion(version, id, false));
     save();
     log.debug("Registered schema subject={} version={} id={}", subject, version, id);
     return id;
