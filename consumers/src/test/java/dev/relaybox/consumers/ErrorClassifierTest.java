@@ -4,6 +4,9 @@ import static dev.relaybox.consumers.ErrorClassifier.Kind.PERMANENT;
 import static dev.relaybox.consumers.ErrorClassifier.Kind.TRANSIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relaybox.schemas.registry.RegistryUnavailableException;
+import dev.relaybox.schemas.registry.SchemaNotFoundException;
+import dev.relaybox.schemas.serde.SchemaRegistryAccessException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
@@ -55,6 +58,16 @@ class ErrorClassifierTest {
     assertThat(defaults.classify(new IllegalStateException("wrapped", new IOException())))
         .isEqualTo(TRANSIENT);
     assertThat(defaults.classify(new NullPointerException())).isEqualTo(PERMANENT);
+  }
+
+  @Test
+  void anUnreachableRegistryIsTransientAnUnknownSchemaIsNot() {
+    var down = new RegistryUnavailableException("registry down", 503, 50300, null);
+    var unknown = new SchemaNotFoundException("schema 7 not found", 404, 40403, null);
+    assertThat(defaults.classify(new SchemaRegistryAccessException("get schema 7", down)))
+        .isEqualTo(TRANSIENT);
+    assertThat(defaults.classify(new SchemaRegistryAccessException("get schema 7", unknown)))
+        .isEqualTo(PERMANENT);
   }
 
   @Test

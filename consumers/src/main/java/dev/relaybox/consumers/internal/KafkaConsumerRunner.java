@@ -5,6 +5,7 @@ import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.internal.BatchProcessor.Outcome;
 import dev.relaybox.consumers.internal.BatchProcessor.Retry;
 import dev.relaybox.consumers.internal.BatchProcessor.RetryState;
+import dev.relaybox.consumers.internal.BatchProcessor.TransientBatchException;
 import dev.relaybox.consumers.internal.DeadLetterPublisher.DeadLetterException;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
@@ -214,7 +215,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
                           > retryStates.get(tp).offset());
       outcome.retries().forEach(this::retryInPlace);
       consecutiveBatchFailures = 0;
-    } catch (SQLException | DeadLetterException e) {
+    } catch (SQLException | DeadLetterException | TransientBatchException e) {
       rewind(records, e);
     } finally {
       sample.stop(metrics.batchLatency());
