@@ -5,6 +5,7 @@ import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.internal.BatchProcessor.Outcome;
 import dev.relaybox.consumers.internal.BatchProcessor.Retry;
 import dev.relaybox.consumers.internal.BatchProcessor.RetryState;
+import dev.relaybox.consumers.internal.BatchProcessor.TransientBatchException;
 import dev.relaybox.consumers.internal.DeadLetterPublisher.DeadLetterException;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaConsumerRunner implements ConsumerRunner {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaConsumerRunner.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private enum State {
     NEW,
@@ -95,7 +98,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
             consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = new DeadLetterPublisher(settings);
     lastPollNanos = System.nanoTime();
-    thread = new Thread(this::pollLoop, "relaybox-consumer-" + groupId());
+    thread =
+        new Thread(
+            this::pollLoop, "relaybox-consumer-" + groupId() + "-" + INSTANCES.incrementAndGet());
     thread.start();
     log.info(
         "consumer started group={} topics={} deadLetterTopic={} processedKeys={}",
@@ -210,7 +215,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
                           > retryStates.get(tp).offset());
       outcome.retries().forEach(this::retryInPlace);
       consecutiveBatchFailures = 0;
-    } catch (SQLException | DeadLetterException e) {
+    } catch (SQLException | DeadLetterException | TransientBatchException e) {
       rewind(records, e);
     } finally {
       sample.stop(metrics.batchLatency());
