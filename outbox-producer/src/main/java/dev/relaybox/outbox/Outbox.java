@@ -86,8 +86,9 @@ public interface Outbox extends AutoCloseable {
   UUID publish(Connection tx, OutboxEvent event) throws SQLException;
 
   /**
-   * Writes several events in the caller's transaction with one batch per statement. Every event is
-   * validated and serialized before the first row is written, so an exception means none were.
+   * Writes several events in the caller's transaction, one round trip each. Every event is
+   * validated and serialized before the first row is written, so a validation, size or
+   * serialization exception means none were; after an {@link SQLException} roll back.
    *
    * @throws TransactionRequiredException if {@code tx} is in auto-commit mode
    * @throws EventTooLargeException if one event is too large
