@@ -109,14 +109,14 @@ final class DlqListCommand implements Callable<Integer> {
           r.hasOrigin()
               ? r.originalTopic() + ":" + r.originalPartition() + ":" + r.originalOffset()
               : "-",
-          dash(r.eventId()),
-          dash(r.keyText()),
-          dash(r.reason()),
-          dash(r.errorClass()),
-          dash(r.attempts()),
-          dash(r.firstFailure()),
-          dash(r.lastFailure()),
-          dash(oneLine(r.errorMessage())));
+          DlqOptions.dash(r.eventId()),
+          DlqOptions.dash(r.keyText()),
+          DlqOptions.dash(r.reason()),
+          DlqOptions.dash(r.errorClass()),
+          DlqOptions.dash(r.attempts()),
+          DlqOptions.dash(r.firstFailure()),
+          DlqOptions.dash(r.lastFailure()),
+          DlqOptions.dash(oneLine(r.errorMessage())));
     }
     out.printf(
         "%d dead letter(s) shown of %d in %s%s.%n",
@@ -149,10 +149,6 @@ final class DlqListCommand implements Callable<Integer> {
     m.put("lastFailure", r.lastFailure());
     m.put("valueBytes", r.value() == null ? null : r.value().length);
     return m;
-  }
-
-  private static String dash(String s) {
-    return s == null ? "-" : s;
   }
 
   private static String oneLine(String s) {

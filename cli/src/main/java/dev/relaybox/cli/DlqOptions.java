@@ -35,6 +35,11 @@ final class DlqOptions {
               + " (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  /** A missing value as {@code -} in tables. */
+  static String dash(String s) {
+    return s == null ? "-" : s;
+  }
+
   /** A dead letter's place: {@code PARTITION:OFFSET}. */
   record Position(int partition, long offset) {
     @Override

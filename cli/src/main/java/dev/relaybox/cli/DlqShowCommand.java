@@ -83,18 +83,18 @@ final class DlqShowCommand implements Callable<Integer> {
         r.hasOrigin()
             ? r.originalTopic() + ":" + r.originalPartition() + ":" + r.originalOffset()
             : "- (no relaybox.dlq origin headers: not written by a Relaybox consumer)");
-    out.printf("consumer group   %s%n", dash(r.consumerGroup()));
-    out.printf("event id         %s%n", dash(r.eventId()));
-    out.printf("key              %s%n", dash(r.keyText()));
-    out.printf("reason           %s%n", dash(r.reason()));
-    out.printf("error class      %s%n", dash(r.errorClass()));
-    out.printf("error message    %s%n", dash(r.errorMessage()));
-    out.printf("attempts         %s%n", dash(r.attempts()));
-    out.printf("first failure    %s%n", dash(r.firstFailure()));
-    out.printf("last failure     %s%n", dash(r.lastFailure()));
+    out.printf("consumer group   %s%n", DlqOptions.dash(r.consumerGroup()));
+    out.printf("event id         %s%n", DlqOptions.dash(r.eventId()));
+    out.printf("key              %s%n", DlqOptions.dash(r.keyText()));
+    out.printf("reason           %s%n", DlqOptions.dash(r.reason()));
+    out.printf("error class      %s%n", DlqOptions.dash(r.errorClass()));
+    out.printf("error message    %s%n", DlqOptions.dash(r.errorMessage()));
+    out.printf("attempts         %s%n", DlqOptions.dash(r.attempts()));
+    out.printf("first failure    %s%n", DlqOptions.dash(r.firstFailure()));
+    out.printf("last failure     %s%n", DlqOptions.dash(r.lastFailure()));
     out.println("headers");
     for (Header h : r.headers()) {
-      out.printf("  %s = %s%n", h.key(), dash(DlqRecord.text(h.value())));
+      out.printf("  %s = %s%n", h.key(), DlqOptions.dash(DlqRecord.text(h.value())));
     }
     if (r.value() == null) {
       out.println("value            null (tombstone)");
@@ -107,9 +107,5 @@ final class DlqShowCommand implements Callable<Integer> {
         "value (hex)      %s%s%n",
         HexFormat.ofDelimiter(" ").formatHex(preview),
         r.value().length > PREVIEW_BYTES ? " ..." : "");
-  }
-
-  private static String dash(String s) {
-    return s == null ? "-" : s;
   }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,6 +68,11 @@ public final class DlqReader implements AutoCloseable {
     return tps.stream().mapToLong(tp -> end.get(tp) - start.get(tp)).sum();
   }
 
+  /** The partition's end offset (the offset the next record will get). */
+  public long endOffset(TopicPartition tp) {
+    return consumer.endOffsets(List.of(tp), timeout).get(tp);
+  }
+
   /**
    * Reads the topic partition by partition, in offset order, up to the end offsets taken when the
    * call starts, and passes each record matching the filter to the list until {@code limit} match.
@@ -102,7 +108,7 @@ public final class DlqReader implements AutoCloseable {
    */
   public void readPartition(
       TopicPartition tp, long fromOffset, Predicate<DlqRecord> visitor, Runnable afterPoll) {
-    long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
+    long end = endOffset(tp);
     long start = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
     long from = Math.max(start, fromOffset);
     if (from >= end) {
@@ -170,6 +176,6 @@ public final class DlqReader implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close(Duration.ofSeconds(5));
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
   }
 }

@@ -151,7 +151,8 @@ public final class DlqRedriver {
   /**
    * The {@link DlqRecord#REDRIVEN_FROM} values on the original partitions, read from the lowest
    * original offset among the candidates of each partition (a copy is always written after the
-   * record it copies).
+   * record it copies), or from the log start when that offset is beyond the log's end (the topic
+   * was deleted and created again, so its offsets restarted).
    */
   private static Set<String> redrivenMarkers(
       DlqReader reader, List<DlqRecord> candidates, LongConsumer progress) {
@@ -170,7 +171,7 @@ public final class DlqRedriver {
             e ->
                 reader.readPartition(
                     e.getKey(),
-                    e.getValue(),
+                    e.getValue() > reader.endOffset(e.getKey()) ? -1 : e.getValue(),
                     record -> {
                       read[0]++;
                       String marker = record.header(DlqRecord.REDRIVEN_FROM);
