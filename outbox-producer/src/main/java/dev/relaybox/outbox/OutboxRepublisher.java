@@ -144,10 +144,8 @@ public final class OutboxRepublisher {
           Row last = rows.get(rows.size() - 1);
           afterCreatedAt = last.createdAt;
           afterId = last.id;
+          // A short batch does not mean the end: a concurrent sweeper may have deleted rows.
           progress.accept(total);
-          if (rows.size() < batchSize) {
-            break;
-          }
         }
       } catch (SQLException | RuntimeException e) {
         c.rollback();
