@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.ConsumerMetrics;
 import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.TestSupport;
@@ -17,23 +16,12 @@ import dev.relaybox.devstack.peers.Fault;
 import dev.relaybox.devstack.peers.PaymentGatewayServer;
 import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
-import dev.relaybox.schemas.events.OrderLine;
-import dev.relaybox.schemas.events.OrderPlaced;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
-import dev.relaybox.schemas.serde.AvroDeserializer;
-import dev.relaybox.schemas.serde.AvroSerializer;
-import dev.relaybox.schemas.serde.SerdeConfig;
-import dev.relaybox.schemas.serde.SubjectNameStrategy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,17 +40,8 @@ class PaymentsIT {
     PaymentGatewayServer gateway = stack.peers().paymentGateway();
     SchemaRegistryClient registry =
         SchemaRegistryClient.builder().urls(stack.schemaRegistry().url()).build();
-    @SuppressWarnings("unchecked")
-    Serializer<Object> serializer =
-        (Serializer<Object>)
-            (Serializer<?>)
-                new AvroSerializer(
-                    registry,
-                    SerdeConfig.builder()
-                        .valueSubjectNameStrategy(SubjectNameStrategy.RECORD_NAME)
-                        .build());
-    var deserializer =
-        new AvroDeserializer(registry, SerdeConfig.builder().specificAvroReader(true).build());
+    Serializer<Object> serializer = Orders.serializer(registry);
+    var deserializer = Orders.deserializer(registry);
     try (HikariDataSource ds = TestSupport.pool(stack, 4);
         Outbox outbox =
             Outbox.builder()
@@ -75,33 +54,7 @@ class PaymentsIT {
           PaymentsHandler.create(gateway.url(), outbox, schema, Duration.ofSeconds(5));
       payments.migrate(ds);
 
-      List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        UUID id = UUID.randomUUID();
-        String orderId = group + "-order-" + i;
-        OrderPlaced order =
-            OrderPlaced.newBuilder()
-                .setEventId(id)
-                .setOccurredAt(Instant.now())
-                .setOrderId(orderId)
-                .setCustomerId((i % 10 == 0 ? PaymentGatewayServer.DECLINED_PREFIX : "c-") + i)
-                .setCustomerEmail("c" + i + "@example.com")
-                .setLines(List.of(new OrderLine("sku-1", 2, 500L)))
-                .setAmountMinor(1000)
-                .setCurrency("EUR")
-                .build();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(ConsumedEvent.ID_HEADER, id.toString().getBytes(StandardCharsets.UTF_8));
-        headers.add(
-            ConsumedEvent.EVENT_TYPE_HEADER, "OrderPlaced".getBytes(StandardCharsets.UTF_8));
-        records.add(
-            new ProducerRecord<>(
-                topic,
-                null,
-                orderId.getBytes(StandardCharsets.UTF_8),
-                serializer.serialize(topic, order),
-                headers));
-      }
+      List<ProducerRecord<byte[], byte[]>> records = Orders.placed(topic, group, n, serializer);
       TestSupport.sendAll(stack, records);
 
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
