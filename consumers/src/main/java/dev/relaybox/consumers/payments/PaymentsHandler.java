@@ -63,7 +63,11 @@ public final class PaymentsHandler implements TwoPhaseEventHandler<ChargeResult>
     this.outbox = outbox;
     this.schema = schema;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
   }
 
   /**
