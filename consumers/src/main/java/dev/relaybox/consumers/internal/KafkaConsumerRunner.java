@@ -86,10 +86,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   }
 
   @Override
-  public ConsumerRunner start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("runner " + groupId() + " was already started");
+  public synchronized ConsumerRunner start() {
+    if (state.get() != State.NEW) {
+      throw new IllegalStateException("runner " + groupId() + " was already started or closed");
     }
+    // A failed migration leaves the runner NEW: start() may be called again.
     if (settings.migrateOnStart()) {
       migrate();
     }
@@ -101,6 +102,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     thread =
         new Thread(
             this::pollLoop, "relaybox-consumer-" + groupId() + "-" + INSTANCES.incrementAndGet());
+    state.set(State.RUNNING);
     thread.start();
     log.info(
         "consumer started group={} topics={} deadLetterTopic={} processedKeys={}",
@@ -149,7 +151,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
       return;
@@ -188,9 +190,12 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
         failed = true;
         log.error("consumer woken up unexpectedly group={}", groupId(), e);
       }
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       failed = true;
+      // Reported through isHealthy(); the host decides whether to restart the runner.
       log.error("consumer stopped on an unexpected error group={}", groupId(), e);
+    } catch (Error e) {
+      failed = true;
       throw e;
     } finally {
       shutDown();
