@@ -52,6 +52,11 @@ final class DevStackCommand implements Callable<Integer> {
         stack.postgres().jdbcUrl(), stack.postgres().username());
     out.printf("kafka bootstrap    %s%n", stack.kafka().bootstrapServers());
     out.printf("schema registry    %s%n", stack.schemaRegistry().url());
+    out.printf("payment gateway    %s%n", stack.peers().paymentGateway().url());
+    out.printf("fulfillment        %s%n", stack.peers().fulfillment().url());
+    out.printf(
+        "mail               smtp 127.0.0.1:%d, imap 127.0.0.1:%d%n",
+        stack.peers().mail().smtpPort(), stack.peers().mail().imapPort());
     out.printf("ready in           %d ms%n", stack.startupTime().toMillis());
     out.flush();
     if (hold) {

@@ -144,6 +144,9 @@ class DevStackIT {
     assertThat(stack.postgres().jdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:");
     assertThat(stack.kafka().bootstrapServers()).startsWith("127.0.0.1:");
     assertThat(stack.schemaRegistry().url()).startsWith("http://127.0.0.1:");
+    assertThat(stack.peers().paymentGateway().url()).startsWith("http://127.0.0.1:");
+    assertThat(stack.peers().fulfillment().url()).startsWith("http://127.0.0.1:");
+    assertThat(stack.peers().mail().smtpPort()).isPositive();
     assertThat(stack.startupTime()).isPositive().isLessThan(Duration.ofMinutes(2));
   }
 

@@ -10,11 +10,13 @@ import dev.relaybox.devstack.registry.internal.Wire.StoredVersion;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectSchema;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectVersion;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.avro.Schema;
@@ -41,7 +43,7 @@ final class RegistryStore {
   private final TreeMap<String, List<StoredVersion>> subjects = new TreeMap<>();
   private final TreeMap<String, CompatibilityLevel> subjectLevels = new TreeMap<>();
 
-  RegistryStore(java.nio.file.Path directory, ObjectMapper mapper) throws IOException {
+  RegistryStore(Path directory, ObjectMapper mapper) throws IOException {
     this.stateFile = new StateFile(directory, mapper);
     apply(stateFile.load());
   }
@@ -106,7 +108,7 @@ final class RegistryStore {
   synchronized int register(String subject, SchemaRequest request) {
     AvroSchemas.Parsed parsed = parse(request);
     List<SchemaReference> references = request.referencesOrEmpty();
-    List<StoredVersion> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
+    List<StoredVersion> versions = subjects.getOrDefault(subject, List.of());
     for (StoredVersion version : live(versions)) {
       if (sameSchema(version.id(), parsed.normalized(), references)) {
         return version.id();
@@ -115,9 +117,6 @@ final class RegistryStore {
     List<String> problems =
         AvroSchemas.check(effectiveLevel(subject), parsed.schema(), previous(versions));
     if (!problems.isEmpty()) {
-      if (versions.isEmpty()) {
-        subjects.remove(subject);
-      }
       throw RegistryException.incompatible(subject, problems);
     }
     String identity = identity(parsed.normalized(), references);
@@ -128,8 +127,11 @@ final class RegistryStore {
       idsByIdentity.put(identity, id);
       parsedById.put(id, parsed.schema());
     }
+    // Numbers continue after soft-deleted versions, as in Confluent.
     int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
-    versions.add(new StoredVersion(version, id, false));
+    subjects
+        .computeIfAbsent(subject, s -> new ArrayList<>())
+        .add(new StoredVersion(version, id, false));
     save();
     log.debug("Registered schema subject={} version={} id={}", subject, version, id);
     return id;
@@ -337,7 +339,7 @@ final class RegistryStore {
             () ->
                 reference.version() == LATEST
                     ? live(versions).stream().reduce((a, b) -> b)
-                    : java.util.Optional.empty())
+                    : Optional.empty())
         .map(v -> schemasById.get(v.id()))
         .orElseThrow(
             () ->
