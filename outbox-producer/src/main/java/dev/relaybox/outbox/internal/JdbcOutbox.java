@@ -196,7 +196,8 @@ public final class JdbcOutbox implements Outbox {
   @Override
   public String topicFor(String aggregateType) {
     Objects.requireNonNull(aggregateType, "aggregateType must not be null");
-    String topic = settings.topicPattern().replace(OutboxSettings.ROUTED_BY_VALUE, aggregateType);
+    String topic =
+        settings.topicPattern().replace(OutboxSettings.AGGREGATE_TYPE_PLACEHOLDER, aggregateType);
     if (!Topic.isValid(topic)) {
       throw new IllegalArgumentException(
           "aggregateType '"
