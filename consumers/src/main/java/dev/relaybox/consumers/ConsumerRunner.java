@@ -40,9 +40,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * partition is rewound to it and paused for an exponential backoff with jitter, other partitions go
  * on, and it is retried up to {@link Builder#maxAttempts} times. Permanent, or still failing after
  * the last attempt: it is copied to the dead-letter topic with the {@link DeadLetterHeaders} and
- * its offset is committed. A record the deserializer rejects, or without a valid {@code id} header,
- * goes to the dead-letter topic directly. When the database or the dead-letter topic is unreachable
- * the whole batch is rewound and retried with backoff, without limit.
+ * its offset is committed. A record the deserializer rejects for good (bad magic byte, unknown
+ * schema id), or without a valid {@code id} header, goes to the dead-letter topic directly. When
+ * the database, the dead-letter topic or the schema registry is unreachable the whole batch is
+ * rewound and retried with backoff, without limit.
  *
  * <p><b>Threads.</b> {@link #start()} starts one poll thread that calls the handler; the other
  * methods are thread-safe.

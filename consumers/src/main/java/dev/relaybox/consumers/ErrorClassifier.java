@@ -12,6 +12,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Decides whether a handler failure is worth retrying. Immutable and thread-safe.
  *
+ * <p>The runner also asks it about deserializer failures: permanent ones (bad magic byte, unknown
+ * schema id) dead-letter the record at once; transient ones (registry unreachable) rewind the whole
+ * batch and retry it after a backoff, without limit, like a database outage.
+ *
  * <p>The {@link #defaults() default} classifier walks the exception and its causes, outermost
  * first, and answers with the first rule that matches:
  *
@@ -22,8 +26,9 @@ import java.util.concurrent.TimeoutException;
  *       (serialization failure, deadlock), {@code 53} (insufficient resources), {@code 57}
  *       (operator intervention, e.g. admin shutdown) or {@code 55P03} (lock not available), {@link
  *       SQLTransientException}, {@link SQLRecoverableException} → transient;
- *   <li>{@link IOException}, {@link TimeoutException}, Kafka's {@code RetriableException} →
- *       transient;
+ *   <li>{@link IOException}, {@link TimeoutException}, Kafka's {@code RetriableException}, an
+ *       unreachable schema registry ({@code RegistryUnavailableException}, a retriable {@code
+ *       SchemaRegistryAccessException}) → transient;
  *   <li>anything else → permanent (a bug or bad data does not heal by retrying).
  * </ul>
  */

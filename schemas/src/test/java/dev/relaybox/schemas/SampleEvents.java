@@ -12,6 +12,7 @@ import dev.relaybox.schemas.events.RefundRequested;
 import dev.relaybox.schemas.events.ShipmentDispatched;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -19,6 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 public final class SampleEvents {
 
   public static final Instant AT = Instant.parse("2026-11-22T10:15:30.123Z");
+
+  private static final Map<String, Integer> QUANTITIES = Map.of("SKU-BOOK", 2, "SKU-PEN", 1);
 
   private SampleEvents() {}
 
@@ -40,13 +43,14 @@ public final class SampleEvents {
     UUID id = UUID.fromString("7f1d2c3b-0000-4000-8000-000000000002");
     return List.of(
         orderPlaced(),
-        new PaymentCaptured(id, AT, "order-1", "pay-1", "ada@example.com", 2_699L, "EUR"),
+        new PaymentCaptured(
+            id, AT, "order-1", "pay-1", "ada@example.com", 2_699L, "EUR", QUANTITIES),
         new PaymentDeclined(id, AT, "order-1", "INSUFFICIENT_FUNDS", 2_699L, "EUR"),
         new RefundRequested(id, AT, "order-1", "pay-1", "OUT_OF_STOCK", 2_699L, "EUR"),
         new RefundIssued(id, AT, "order-1", "refund-1", "pay-1", 2_699L, "EUR"),
         new EmailRequested(
             id, AT, "order-1", "ada@example.com", "PAYMENT_RECEIPT", "Your order order-1"),
-        new FulfillmentRequested(id, AT, "order-1", "warehouse-berlin"),
+        new FulfillmentRequested(id, AT, "order-1", "warehouse-berlin", QUANTITIES),
         new ShipmentDispatched(id, AT, "order-1", "ship-1", "DHL", "JD0146000033"),
         new OrderCancelled(id, AT, "order-1", "ada@example.com", "OUT_OF_STOCK"));
   }

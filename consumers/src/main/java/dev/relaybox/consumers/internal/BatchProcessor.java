@@ -71,6 +71,7 @@ final class BatchProcessor {
    * @param retryStates the partitions currently retrying a record in place
    * @throws SQLException if the database failed outside a single event (connection, commit): the
    *     caller rewinds the whole batch
+   * @throws TransientBatchException if a record could not be decoded for a transient reason
    */
   Outcome process(
       ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, RetryState> retryStates)
@@ -117,6 +118,10 @@ final class BatchProcessor {
               rec.headers(),
               attempt);
     } catch (RuntimeException e) {
+      if (settings.errorClassifier().classify(e) == ErrorClassifier.Kind.TRANSIENT) {
+        // The registry is unreachable: every record would fail alike, so rewind the batch.
+        throw new TransientBatchException("cannot decode " + describe(rec), e);
+      }
       // A poison record never blocks its partition: no retry can make these bytes decodable.
       item.dead(DeadLetterHeaders.REASON_UNDECODABLE, e, attempt);
     }
@@ -375,6 +380,17 @@ final class BatchProcessor {
 
     Stream<Item> pending() {
       return items.subList(0, limit()).stream().filter(i -> i.status == Status.PENDING);
+    }
+  }
+
+  private static String describe(ConsumerRecord<?, ?> rec) {
+    return "topic=" + rec.topic() + " partition=" + rec.partition() + " offset=" + rec.offset();
+  }
+
+  /** Decoding failed for a reason that will pass (registry down): redo the batch later. */
+  static final class TransientBatchException extends RuntimeException {
+    TransientBatchException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

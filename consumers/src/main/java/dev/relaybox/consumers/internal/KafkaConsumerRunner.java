@@ -5,6 +5,7 @@ import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.internal.BatchProcessor.Outcome;
 import dev.relaybox.consumers.internal.BatchProcessor.Retry;
 import dev.relaybox.consumers.internal.BatchProcessor.RetryState;
+import dev.relaybox.consumers.internal.BatchProcessor.TransientBatchException;
 import dev.relaybox.consumers.internal.DeadLetterPublisher.DeadLetterException;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaConsumerRunner implements ConsumerRunner {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaConsumerRunner.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private enum State {
     NEW,
@@ -83,10 +86,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   }
 
   @Override
-  public ConsumerRunner start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("runner " + groupId() + " was already started");
+  public synchronized ConsumerRunner start() {
+    if (state.get() != State.NEW) {
+      throw new IllegalStateException("runner " + groupId() + " was already started or closed");
     }
+    // A failed migration leaves the runner NEW: start() may be called again.
     if (settings.migrateOnStart()) {
       migrate();
     }
@@ -95,7 +99,10 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
             consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = new DeadLetterPublisher(settings);
     lastPollNanos = System.nanoTime();
-    thread = new Thread(this::pollLoop, "relaybox-consumer-" + groupId());
+    thread =
+        new Thread(
+            this::pollLoop, "relaybox-consumer-" + groupId() + "-" + INSTANCES.incrementAndGet());
+    state.set(State.RUNNING);
     thread.start();
     log.info(
         "consumer started group={} topics={} deadLetterTopic={} processedKeys={}",
@@ -144,7 +151,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
       return;
@@ -183,9 +190,12 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
         failed = true;
         log.error("consumer woken up unexpectedly group={}", groupId(), e);
       }
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       failed = true;
+      // Reported through isHealthy(); the host decides whether to restart the runner.
       log.error("consumer stopped on an unexpected error group={}", groupId(), e);
+    } catch (Error e) {
+      failed = true;
       throw e;
     } finally {
       shutDown();
@@ -210,7 +220,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
                           > retryStates.get(tp).offset());
       outcome.retries().forEach(this::retryInPlace);
       consecutiveBatchFailures = 0;
-    } catch (SQLException | DeadLetterException e) {
+    } catch (SQLException | DeadLetterException | TransientBatchException e) {
       rewind(records, e);
     } finally {
       sample.stop(metrics.batchLatency());

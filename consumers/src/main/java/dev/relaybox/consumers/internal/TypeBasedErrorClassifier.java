@@ -4,6 +4,8 @@ import dev.relaybox.consumers.ErrorClassifier;
 import dev.relaybox.consumers.HttpStatusException;
 import dev.relaybox.consumers.PermanentEventException;
 import dev.relaybox.consumers.RetryableEventException;
+import dev.relaybox.schemas.registry.RegistryUnavailableException;
+import dev.relaybox.schemas.serde.SchemaRegistryAccessException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
@@ -63,6 +65,10 @@ public final class TypeBasedErrorClassifier implements ErrorClassifier {
       return Kind.TRANSIENT;
     }
     if (t instanceof SQLException sql && isTransientSqlState(sql.getSQLState())) {
+      return Kind.TRANSIENT;
+    }
+    if (t instanceof RegistryUnavailableException
+        || (t instanceof SchemaRegistryAccessException registry && registry.isRetriable())) {
       return Kind.TRANSIENT;
     }
     if (t instanceof IOException

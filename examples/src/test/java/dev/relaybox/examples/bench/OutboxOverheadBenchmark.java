@@ -30,8 +30,7 @@ import javax.sql.DataSource;
  * the baseline per round. Not a test.
  *
  * <p>Run: {@code mvn -B -pl examples -am test-compile -Pbench} (profile in examples/pom.xml; system
- * properties {@code bench.transactions}, {@code bench.rounds}, {@code bench.warmup}, {@code
- * bench.threads} there).
+ * properties {@code bench.transactions}, {@code bench.rounds} and {@code bench.warmup} there).
  */
 public final class OutboxOverheadBenchmark {
 
@@ -44,7 +43,6 @@ public final class OutboxOverheadBenchmark {
     int transactions = Integer.getInteger("bench.transactions", 3_000);
     int rounds = Integer.getInteger("bench.rounds", 3);
     int warmup = Integer.getInteger("bench.warmup", 1_000);
-    int threads = Integer.getInteger("bench.threads", 1);
 
     try (DevStack stack =
             DevStack.builder().kafka(false).fsync(true).synchronousCommit(true).start();
@@ -62,7 +60,7 @@ public final class OutboxOverheadBenchmark {
                 .build()) {
       HikariConfig config = new HikariConfig();
       config.setDataSource(stack.postgres().dataSource());
-      config.setMaximumPoolSize(threads);
+      config.setMaximumPoolSize(1);
       try (HikariDataSource pool = new HikariDataSource(config)) {
         // Flyway holds two connections at once: migrate outside the pool, which may have one.
         DataSource direct = stack.postgres().dataSource();
@@ -75,98 +73,73 @@ public final class OutboxOverheadBenchmark {
 
         System.out.printf(
             Locale.ROOT,
-            "Outbox overhead: %d tx per variant and round, %d rounds, %d warm-up, %d thread(s),"
-                + " fsync=on synchronous_commit=on, Postgres %s%n",
+            "Outbox overhead: %d tx per variant and round, %d rounds, %d warm-up, one connection,"
+                + " variants interleaved tx by tx, fsync=on synchronous_commit=on, Postgres %s%n",
             transactions,
             rounds,
             warmup,
-            threads,
             serverVersion(pool));
-        for (OrderService service : variants.values()) {
-          run(service, warmup, threads);
-        }
+        List<OrderService> services = List.copyOf(variants.values());
+        run(services, warmup);
         for (int round = 1; round <= rounds; round++) {
-          Stats baseline = null;
-          for (Map.Entry<String, OrderService> variant : variants.entrySet()) {
-            Stats stats = run(variant.getValue(), transactions, threads);
-            if (baseline == null) {
-              baseline = stats;
-            }
+          long[][] latencies = run(services, transactions);
+          double baseline = mean(latencies[0]);
+          int v = 0;
+          for (String name : variants.keySet()) {
+            long[] sorted = latencies[v++];
+            double mean = mean(sorted);
             System.out.printf(
                 Locale.ROOT,
-                "round %d  %-27s %8.0f tx/s  mean %6.3f ms  p50 %6.3f ms  p99 %6.3f ms"
-                    + "  ratio (mean latency) %.2fx%n",
+                "round %d  %-27s %7.0f tx/s  mean %6.3f ms  p50 %6.3f ms  p99 %6.3f ms"
+                    + "  ratio %.2fx%n",
                 round,
-                variant.getKey(),
-                stats.throughput(),
-                stats.meanMillis(),
-                stats.percentileMillis(50),
-                stats.percentileMillis(99),
-                stats.meanMillis() / baseline.meanMillis());
+                name,
+                1000 / mean,
+                mean,
+                percentile(sorted, 50),
+                percentile(sorted, 99),
+                mean / baseline);
           }
         }
       }
     }
   }
 
-  private static Stats run(OrderService service, int transactions, int threads)
-      throws InterruptedException {
-    long[] latencies = new long[transactions];
-    Thread[] workers = new Thread[threads];
-    Exception[] failure = new Exception[1];
-    long start = System.nanoTime();
-    for (int t = 0; t < threads; t++) {
-      int first = t;
-      workers[t] =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = first; i < transactions; i += threads) {
-                    long begin = System.nanoTime();
-                    service.placeOrder("c-" + i, "c@example.com", "EUR", LINES);
-                    latencies[i] = System.nanoTime() - begin;
-                  }
-                } catch (SQLException | RuntimeException e) {
-                  synchronized (failure) {
-                    failure[0] = e;
-                  }
-                }
-              });
-      workers[t].start();
+  /**
+   * Runs {@code transactions} orders per service, alternating the services transaction by
+   * transaction so that every variant sees the same machine load (the machine is shared).
+   *
+   * @return per service, the sorted latencies in nanoseconds
+   */
+  private static long[][] run(List<OrderService> services, int transactions) throws SQLException {
+    long[][] latencies = new long[services.size()][transactions];
+    for (int i = 0; i < transactions; i++) {
+      for (int v = 0; v < services.size(); v++) {
+        long begin = System.nanoTime();
+        services.get(v).placeOrder("c-" + i, "c@example.com", "EUR", LINES);
+        latencies[v][i] = System.nanoTime() - begin;
+      }
     }
-    for (Thread worker : workers) {
-      worker.join();
+    for (long[] l : latencies) {
+      Arrays.sort(l);
     }
-    long elapsed = System.nanoTime() - start;
-    if (failure[0] != null) {
-      throw new IllegalStateException("benchmark transaction failed", failure[0]);
-    }
-    return new Stats(latencies, elapsed);
+    return latencies;
+  }
+
+  /** Mean in milliseconds. */
+  private static double mean(long[] nanos) {
+    return Arrays.stream(nanos).average().orElse(0) / 1e6;
+  }
+
+  /** Nearest-rank percentile of sorted nanoseconds, in milliseconds. */
+  private static double percentile(long[] sorted, int percentile) {
+    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(index, 0)] / 1e6;
   }
 
   private static String serverVersion(DataSource dataSource) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       return c.getMetaData().getDatabaseProductVersion();
-    }
-  }
-
-  private record Stats(long[] latencies, long elapsedNanos) {
-    Stats {
-      latencies = latencies.clone();
-      Arrays.sort(latencies);
-    }
-
-    double throughput() {
-      return latencies.length / (elapsedNanos / 1e9);
-    }
-
-    double meanMillis() {
-      return Arrays.stream(latencies).average().orElse(0) / 1e6;
-    }
-
-    double percentileMillis(int percentile) {
-      int index = (int) Math.ceil(percentile / 100.0 * latencies.length) - 1;
-      return latencies[Math.max(index, 0)] / 1e6;
     }
   }
 

@@ -9,10 +9,12 @@ import dev.relaybox.devstack.IsolatedDevStack;
 import dev.relaybox.schemas.CountingProxy;
 import dev.relaybox.schemas.SampleEvents;
 import dev.relaybox.schemas.events.OrderCancelled;
+import dev.relaybox.schemas.events.PaymentCaptured;
 import dev.relaybox.schemas.registry.IncompatibleSchemaException;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -181,6 +183,39 @@ class AvroSerdeIT {
     assertThat(read).isInstanceOf(OrderCancelled.class);
     assertThat(((OrderCancelled) read).getOrderId()).isEqualTo("order-9");
     assertThat(((OrderCancelled) read).getOccurredAt()).isEqualTo(SampleEvents.AT);
+  }
+
+  @Test
+  void currentContractReadsDataWrittenWithItsReleasedV1() throws java.io.IOException {
+    Schema v1 =
+        new Schema.Parser().parse(Path.of("src/main/released/PaymentCaptured/v1.avsc").toFile());
+    GenericRecord written = new GenericData.Record(v1);
+    written.put("eventId", "7f1d2c3b-0000-4000-8000-000000000003");
+    written.put("occurredAt", SampleEvents.AT.toEpochMilli());
+    written.put("orderId", "order-3");
+    written.put("paymentId", "pay-3");
+    written.put("customerEmail", "ada@example.com");
+    written.put("amountMinor", 999L);
+    written.put("currency", "EUR");
+    SchemaRegistryClient client = client(registry.url());
+    AvroSerializer serializer =
+        new AvroSerializer(
+            client,
+            SerdeConfig.builder()
+                .valueSubjectNameStrategy(SubjectNameStrategy.TOPIC_RECORD_NAME)
+                .build());
+    byte[] v1Bytes = serializer.serialize(topic, written);
+    byte[] v2Bytes = serializer.serialize(topic, SampleEvents.all().get(1));
+
+    PaymentCaptured read =
+        (PaymentCaptured)
+            new AvroDeserializer(client, SerdeConfig.builder().specificAvroReader(true).build())
+                .deserialize(topic, v1Bytes);
+
+    assertThat(read.getPaymentId()).isEqualTo("pay-3");
+    assertThat(read.getQuantities()).isEmpty(); // v2's default
+    assertThat(client.versions(topic + "-" + v1.getFullName())).containsExactly(1, 2);
+    assertThat(v2Bytes).isNotEqualTo(v1Bytes);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.relaybox.schemas.InMemoryRegistry;
 import dev.relaybox.schemas.SampleEvents;
 import dev.relaybox.schemas.events.OrderPlaced;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class AvroSerdeTest {
@@ -67,7 +69,7 @@ class AvroSerdeTest {
 
     // eventId: 36-char uuid string (length 36 → zigzag 0x48); occurredAt follows.
     assertThat(Arrays.copyOf(bytes, 7)).containsExactly(0x00, 0, 0, 0, 1, 0x48, '7');
-    assertThat(new String(bytes, 6, 36, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(bytes, 6, 36, StandardCharsets.UTF_8))
         .isEqualTo("7f1d2c3b-0000-4000-8000-000000000001");
   }
 
@@ -92,7 +94,7 @@ class AvroSerdeTest {
 
   @Test
   void rejectsWrongMagicByteNamingTopicPartitionAndOffset() {
-    byte[] json = "{\"orderId\":\"1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] json = "{\"orderId\":\"1\"}".getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> generic.deserialize("orders", 2, 17L, json))
         .isInstanceOfSatisfying(
@@ -104,6 +106,28 @@ class AvroSerdeTest {
             })
         .hasMessageContaining("value of topic 'orders' partition 2 offset 17")
         .hasMessageContaining("unknown magic byte 0x7b");
+  }
+
+  @Test
+  void consumerRecordErrorsNameTopicPartitionOffsetAndEventId() {
+    ConsumerRecord<byte[], byte[]> record =
+        new ConsumerRecord<>(
+            "outbox.event.order",
+            1,
+            99L,
+            "order-1".getBytes(StandardCharsets.UTF_8),
+            new byte[] {1, 2});
+    record
+        .headers()
+        .add("id", "7f1d2c3b-0000-4000-8000-000000000001".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> generic.deserialize(record))
+        .isInstanceOf(EventDecodingException.class)
+        .hasMessageStartingWith(
+            "Cannot decode value of topic 'outbox.event.order' partition 1 offset 99 (event id"
+                + " 7f1d2c3b-0000-4000-8000-000000000001): unknown magic byte 0x01");
+    assertThatThrownBy(() -> generic.deserialize("t", record.headers(), new byte[] {0, 0}))
+        .hasMessageContaining("(event id 7f1d2c3b-0000-4000-8000-000000000001)");
   }
 
   @Test
