@@ -41,10 +41,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       /proc}) for the same window.
  * </ul>
  *
- * <p>Run: {@code mvn -B -q -o -pl cdc-relay -am test-compile -DskipTests && mvn -B -q -o -pl
- * cdc-relay exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.relaybox.relay.bench.RelayDrainBenchmark -Dexec.args="200000"} (arguments:
- * events, default 200,000; optional second argument: extra JVM options for the relay).
+ * <p>Run: see cdc-relay/README.md (reactor classpath, no install). Arguments: number of events
+ * (default 200,000), then optional extra JVM options for the relay.
  */
 public final class RelayDrainBenchmark {
   private static final String[] TYPES = {"order", "payment", "shipment", "invoice"};
