@@ -182,6 +182,16 @@ final class RelayFixture implements AutoCloseable {
     }
   }
 
+  /** The current WAL position in bytes. */
+  long walPosition() throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   boolean slotActive() throws SQLException {
     try (Connection c = stack.postgres().dataSource().getConnection();
         PreparedStatement s =
