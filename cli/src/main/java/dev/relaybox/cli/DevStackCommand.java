@@ -51,7 +51,12 @@ final class DevStackCommand implements Callable<Integer> {
         "postgres jdbc url  %s (user %s)%n",
         stack.postgres().jdbcUrl(), stack.postgres().username());
     out.printf("kafka bootstrap    %s%n", stack.kafka().bootstrapServers());
-    out.printf("schema registry    %s%n", registryUrl(stack));
+    out.printf("schema registry    %s%n", stack.schemaRegistry().url());
+    out.printf("payment gateway    %s%n", stack.peers().paymentGateway().url());
+    out.printf("fulfillment        %s%n", stack.peers().fulfillment().url());
+    out.printf(
+        "mail               smtp 127.0.0.1:%d, imap 127.0.0.1:%d%n",
+        stack.peers().mail().smtpPort(), stack.peers().mail().imapPort());
     out.printf("ready in           %d ms%n", stack.startupTime().toMillis());
     out.flush();
     if (hold) {
@@ -64,13 +69,5 @@ final class DevStackCommand implements Callable<Integer> {
     stack.close();
     out.println("Stopped.");
     return 0;
-  }
-
-  private static String registryUrl(DevStack stack) {
-    try {
-      return stack.schemaRegistry().url();
-    } catch (IllegalStateException e) {
-      return "(not available: " + e.getMessage() + ")";
-    }
   }
 }

@@ -14,7 +14,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Transactional outbox pipeline: Postgres WAL -> Debezium -> Kafka -> effects.",
-    subcommands = {DevStackCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      DevStackCommand.class,
+      StatusCommand.class,
+      ReplayCommand.class,
+      DlqCommand.class,
+      OutboxCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 ok, 1 verification failed, 2 usage error, 3 infrastructure unavailable."

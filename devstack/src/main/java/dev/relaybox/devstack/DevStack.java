@@ -1,6 +1,7 @@
 package dev.relaybox.devstack;
 
 import dev.relaybox.devstack.internal.DevStackLauncher;
+import dev.relaybox.devstack.peers.Peers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import javax.sql.DataSource;
 
 /**
  * Real infrastructure for tests and the demo: PostgreSQL with logical replication, a single-node
- * KRaft Kafka broker and a Confluent-compatible schema registry, bound to 127.0.0.1 on free ports.
+ * KRaft Kafka broker, a Confluent-compatible schema registry and fake third parties (payment
+ * gateway, fulfillment service, mail server), bound to 127.0.0.1 on free ports.
  *
  * <p>Start one with {@link #builder()}; in JUnit 5 tests use {@link DevStackExtension}. The
  * embedded implementation runs everything from Maven artifacts (zonky Postgres binaries, Apache
@@ -49,6 +51,14 @@ public interface DevStack extends AutoCloseable {
    * @throws IllegalStateException if this stack was built without one
    */
   SchemaRegistry schemaRegistry();
+
+  /**
+   * The fake third parties the consumer services call: a payment gateway, a fulfillment service and
+   * an SMTP/IMAP mail server, each with switchable faults. Always embedded, in this JVM.
+   *
+   * @throws IllegalStateException if this stack was built without them
+   */
+  Peers peers();
 
   /** Wall-clock time {@link Builder#start()} took until every component answered. */
   Duration startupTime();
@@ -119,6 +129,7 @@ public interface DevStack extends AutoCloseable {
     private boolean postgres = true;
     private boolean kafka = true;
     private boolean schemaRegistry = true;
+    private boolean peers = true;
     private int kafkaPartitions = 3;
 
     Builder() {}
@@ -173,6 +184,12 @@ public interface DevStack extends AutoCloseable {
       return this;
     }
 
+    /** Whether to start the fake third parties ({@link DevStack#peers()}). Default true. */
+    public Builder peers(boolean peers) {
+      this.peers = peers;
+      return this;
+    }
+
     /** {@code num.partitions} for auto-created topics. Default 3. */
     public Builder kafkaPartitions(int partitions) {
       if (partitions < 1) {
@@ -217,6 +234,10 @@ public interface DevStack extends AutoCloseable {
 
     public boolean schemaRegistry() {
       return schemaRegistry;
+    }
+
+    public boolean peers() {
+      return peers;
     }
 
     public int kafkaPartitions() {

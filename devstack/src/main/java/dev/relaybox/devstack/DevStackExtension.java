@@ -56,6 +56,7 @@ public final class DevStackExtension implements ParameterResolver {
                         .postgres(isolated.postgres())
                         .kafka(isolated.kafka())
                         .schemaRegistry(isolated.schemaRegistry())
+                        .peers(isolated.peers())
                         .start()),
             StackResource.class)
         .stack;

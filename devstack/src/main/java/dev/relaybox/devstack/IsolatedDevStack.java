@@ -24,4 +24,7 @@ public @interface IsolatedDevStack {
 
   /** Whether the stack has a schema registry. */
   boolean schemaRegistry() default true;
+
+  /** Whether the stack has the fake third parties. */
+  boolean peers() default true;
 }

@@ -3,6 +3,10 @@ package dev.relaybox.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -105,10 +109,44 @@ class DevStackIT {
   }
 
   @Test
+  void schemaRegistryKeepsSchemasThroughARestart(DevStack stack) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String subject = "devstack-it-" + UUID.randomUUID() + "-value";
+    HttpResponse<String> registered =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(stack.schemaRegistry().url() + "/subjects/" + subject + "/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"\\\"string\\\"\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+
+    stack.schemaRegistry().stop();
+    stack.schemaRegistry().start();
+
+    HttpResponse<String> latest =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        stack.schemaRegistry().url() + "/subjects/" + subject + "/versions/latest"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(latest.statusCode()).isEqualTo(200);
+    assertThat(latest.body())
+        .contains("\"version\":1")
+        .contains(registered.body().replace("{", "").replace("}", ""));
+  }
+
+  @Test
   void reportsEndpointsOnLoopbackAndItsStartupTime(DevStack stack) {
     assertThat(stack.mode()).isEqualTo(StackMode.EMBEDDED);
     assertThat(stack.postgres().jdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:");
     assertThat(stack.kafka().bootstrapServers()).startsWith("127.0.0.1:");
+    assertThat(stack.schemaRegistry().url()).startsWith("http://127.0.0.1:");
+    assertThat(stack.peers().paymentGateway().url()).startsWith("http://127.0.0.1:");
+    assertThat(stack.peers().fulfillment().url()).startsWith("http://127.0.0.1:");
+    assertThat(stack.peers().mail().smtpPort()).isPositive();
     assertThat(stack.startupTime()).isPositive().isLessThan(Duration.ofMinutes(2));
   }
 

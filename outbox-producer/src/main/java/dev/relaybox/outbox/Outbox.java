@@ -53,8 +53,11 @@ public interface Outbox extends AutoCloseable {
    */
   String MIGRATIONS_LOCATION = "classpath:dev/relaybox/outbox/db/migration";
 
-  /** The Debezium EventRouter default, which the relay uses too. */
-  String DEFAULT_TOPIC_PATTERN = "outbox.event.${routedByValue}";
+  /**
+   * {@code outbox.event.<aggregatetype>} (docs/architecture.md), in the syntax and with the default
+   * of the relay's {@code topic.pattern}, so one setting serves both.
+   */
+  String DEFAULT_TOPIC_PATTERN = "outbox.event.${aggregatetype}";
 
   /**
    * Kafka's default {@code max.request.size} (1 MiB) minus 16 KiB for what the relay adds around
@@ -86,8 +89,9 @@ public interface Outbox extends AutoCloseable {
   UUID publish(Connection tx, OutboxEvent event) throws SQLException;
 
   /**
-   * Writes several events in the caller's transaction with one batch per statement. Every event is
-   * validated and serialized before the first row is written, so an exception means none were.
+   * Writes several events in the caller's transaction, one round trip each. Every event is
+   * validated and serialized before the first row is written, so a validation, size or
+   * serialization exception means none were; after an {@link SQLException} roll back.
    *
    * @throws TransactionRequiredException if {@code tx} is in auto-commit mode
    * @throws EventTooLargeException if one event is too large
@@ -99,7 +103,8 @@ public interface Outbox extends AutoCloseable {
    * Creates or upgrades the outbox table (and its schema) with Flyway, recording the history in
    * {@code <schema>.<table>_schema_history}, so several outboxes coexist. Idempotent; safe to call
    * at every startup and from several instances (Flyway takes a lock). Commits on its own
-   * connections.
+   * connections; Flyway holds two at once, so give it a pool of at least two or a plain data source
+   * (a pool of one deadlocks until its connection timeout).
    *
    * @throws org.flywaydb.core.api.FlywayException if a migration fails
    */
@@ -228,9 +233,9 @@ public interface Outbox extends AutoCloseable {
     }
 
     /**
-     * Topic name pattern, {@code ${routedByValue}} standing for the aggregate type. Default {@value
-     * Outbox#DEFAULT_TOPIC_PATTERN}. Must match the relay's; the outbox uses it only as the topic
-     * argument of the serializer.
+     * Topic name pattern, {@code ${aggregatetype}} standing for the aggregate type. Default {@value
+     * Outbox#DEFAULT_TOPIC_PATTERN}. Must match the relay's {@code topic.pattern}; the outbox uses
+     * it only as the topic argument of the serializer.
      */
     public Builder topicPattern(String topicPattern) {
       this.topicPattern = topicPattern;

@@ -82,18 +82,18 @@ class OutboxBuilderTest {
         .hasMessage("maxEventBytes must be positive, was 0");
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).topicPattern("events").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("topicPattern 'events' must contain ${routedByValue}");
+        .hasMessageContaining("topicPattern 'events' must contain ${aggregatetype}");
     assertThatThrownBy(
             () ->
-                Outbox.builder().serializer(SERIALIZER).topicPattern("ev/${routedByValue}").build())
+                Outbox.builder().serializer(SERIALIZER).topicPattern("ev/${aggregatetype}").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("topicPattern 'ev/${routedByValue}'");
+        .hasMessageContaining("topicPattern 'ev/${aggregatetype}'");
   }
 
   @Test
   void topicForAppliesThePatternAndKafkasLengthLimit() {
     Outbox outbox =
-        Outbox.builder().serializer(SERIALIZER).topicPattern("prod.${routedByValue}.v1").build();
+        Outbox.builder().serializer(SERIALIZER).topicPattern("prod.${aggregatetype}.v1").build();
     assertThat(outbox.topicFor("order")).isEqualTo("prod.order.v1");
     String longType = "a".repeat(245);
     assertThatThrownBy(() -> outbox.topicFor(longType))

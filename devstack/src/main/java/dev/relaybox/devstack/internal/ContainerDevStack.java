@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.PortBinding;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackException;
 import dev.relaybox.devstack.StackMode;
+import dev.relaybox.devstack.peers.Peers;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.sql.Connection;
@@ -55,11 +56,14 @@ final class ContainerDevStack {
     if (registry != null) {
       registry.start(); // after Kafka, which it needs
     }
+    // The fakes are ours: they run in this JVM in both modes.
+    Peers peers = builder.peers() ? Peers.start() : null;
     return new DefaultDevStack(
         StackMode.CONTAINERS,
         postgres,
         builder.kafka() ? kafka : null,
         registry,
+        peers,
         null,
         false,
         Duration.ofNanos(System.nanoTime() - started));

@@ -2,6 +2,7 @@ package dev.relaybox.devstack.internal;
 
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.StackMode;
+import dev.relaybox.devstack.peers.Peers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ final class DefaultDevStack implements DevStack {
   private final Postgres postgres;
   private final Kafka kafka;
   private final SchemaRegistry registry;
+  private final Peers peers;
   private final Path runDir;
   private final boolean deleteOnClose;
   private final Duration startupTime;
@@ -28,6 +30,7 @@ final class DefaultDevStack implements DevStack {
       Postgres postgres,
       Kafka kafka,
       SchemaRegistry registry,
+      Peers peers,
       Path runDir,
       boolean deleteOnClose,
       Duration startupTime) {
@@ -35,6 +38,7 @@ final class DefaultDevStack implements DevStack {
     this.postgres = postgres;
     this.kafka = kafka;
     this.registry = registry;
+    this.peers = peers;
     this.runDir = runDir;
     this.deleteOnClose = deleteOnClose;
     this.startupTime = startupTime;
@@ -61,6 +65,11 @@ final class DefaultDevStack implements DevStack {
   }
 
   @Override
+  public Peers peers() {
+    return require(peers, "the fake third parties", "peers(true)");
+  }
+
+  @Override
   public Duration startupTime() {
     return startupTime;
   }
@@ -79,6 +88,9 @@ final class DefaultDevStack implements DevStack {
     }
     Collections.reverse(components);
     stopAll(components);
+    if (peers != null) {
+      peers.close();
+    }
     if (deleteOnClose && runDir != null) {
       RunDirectories.deleteRecursively(runDir);
     }

@@ -3,6 +3,7 @@ package dev.relaybox.devstack.internal;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackException;
 import dev.relaybox.devstack.StackMode;
+import dev.relaybox.devstack.peers.Peers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,10 +63,17 @@ public final class DevStackLauncher {
       }
     }
     startAll(components, runDir, deleteOnClose);
+    Peers peers;
+    try {
+      peers = builder.peers() ? Peers.start() : null;
+    } catch (RuntimeException e) {
+      DefaultDevStack.stopAll(components);
+      throw new DevStackException("devstack: the fake third parties did not start: " + e, e);
+    }
     Duration startup = Duration.ofNanos(System.nanoTime() - started);
     DevStack stack =
         new DefaultDevStack(
-            StackMode.EMBEDDED, postgres, kafka, registry, runDir, deleteOnClose, startup);
+            StackMode.EMBEDDED, postgres, kafka, registry, peers, runDir, deleteOnClose, startup);
     log.info("devstack: ready in {} ms: {}", startup.toMillis(), stack);
     return stack;
   }

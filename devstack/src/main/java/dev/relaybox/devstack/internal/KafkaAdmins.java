@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Readiness and topic creation through the Kafka admin client, for any broker. */
 final class KafkaAdmins {
@@ -51,6 +52,21 @@ final class KafkaAdmins {
         last);
   }
 
+  /** Whether every partition has a leader; false while the new topic's metadata propagates. */
+  private static boolean hasLeaders(Admin admin, String name)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      var description =
+          admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+      return description.partitions().stream().allMatch(p -> p.leader() != null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Creates a topic unless it exists, then waits until every partition has a leader. */
   static void createTopic(String bootstrapServers, String name, int partitions) {
     try (Admin admin = admin(bootstrapServers)) {
@@ -65,12 +81,7 @@ final class KafkaAdmins {
         }
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (true) {
-        var description =
-            admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
-        if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
-          return;
-        }
+      while (!hasLeaders(admin, name)) {
         if (System.nanoTime() > deadline) {
           throw new DevStackException("devstack: topic " + name + " has no leader after 30 s");
         }

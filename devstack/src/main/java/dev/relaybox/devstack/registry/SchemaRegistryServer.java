@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaRegistryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);
   private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
+  private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -81,6 +82,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
     // The JDK's built-in server keeps devstack, which every module's tests depend on, free of a
     // web framework and of the version conflicts one would bring next to Kafka's own jars; a dev
     // registry needs nothing more than plain HTTP/1.1.
+    // The JDK server sends a response's headers and body as two TCP segments; with Nagle's
+    // algorithm the second waits for the client's delayed ACK, ~40 ms per request (measured: 47 ms
+    // vs 2-5 ms per GET). This JVM-wide property, read when the JDK server is first used, turns
+    // Nagle off; a value someone else chose is left alone.
+    if (System.getProperty(NODELAY_PROPERTY) == null) {
+      System.setProperty(NODELAY_PROPERTY, "true");
+    }
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);

@@ -1,19 +1,27 @@
 package dev.relaybox.devstack.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +89,8 @@ class SchemaRegistryServerIT {
     assertJson(get("/subjects/" + other + "/versions"), 200, "[1,2]");
     assertJson(get("/subjects/" + other + "/versions/2"), 200, subjectSchema(other, 2, 1, USER_V1));
     assertJson(get("/subjects"), 200, JSON.writeValueAsString(List.of(subject, other)));
+    assertJson(
+        get("/subjects?subjectPrefix=" + other), 200, JSON.writeValueAsString(List.of(other)));
   }
 
   @Test
@@ -465,11 +475,8 @@ class SchemaRegistryServerIT {
     register(subject + "-b", USER_V1);
     send("PUT", "/config/" + subject, "{\"compatibility\":\"FULL\"}");
     send("DELETE", "/subjects/" + subject + "-b/versions/1", null);
-    int port = server.port();
     String url = server.url();
-    server.close();
-
-    server = SchemaRegistryServer.start(storage, port);
+    restartOnSameDirectoryAndPort();
     assertThat(server.url()).isEqualTo(url);
     assertJson(get("/subjects/" + subject + "/versions"), 200, "[1,2]");
     assertJson(
@@ -483,12 +490,106 @@ class SchemaRegistryServerIT {
     assertJson(register(subject + "-d", USER_V1), 200, "{\"id\":1}");
   }
 
+  @Test
+  void aStateWithEmptyCollectionsReloads() throws Exception {
+    send("PUT", "/config", "{\"compatibility\":\"FULL\"}");
+    restartOnSameDirectoryAndPort();
+    assertJson(get("/config"), 200, "{\"compatibilityLevel\":\"FULL\"}");
+    assertJson(get("/subjects"), 200, "[]");
+
+    register(subject, USER_V1);
+    send("DELETE", "/subjects/" + subject, null);
+    send("DELETE", "/subjects/" + subject + "?permanent=true", null);
+    restartOnSameDirectoryAndPort();
+    assertJson(get("/subjects?deleted=true"), 200, "[]");
+    assertJson(
+        get("/schemas/ids/1"),
+        200,
+        "{\"schema\":" + JSON.writeValueAsString(canonical(USER_V1)) + "}");
+    assertJson(register(subject, USER_AGE_DEFAULT), 200, "{\"id\":2}");
+  }
+
+  @Test
+  void everyChangeIsOnDiskBeforeTheResponse() throws Exception {
+    register(subject, USER_V1);
+    send("PUT", "/config/" + subject, "{\"compatibility\":\"NONE\"}");
+    // A second server reading the same directory while the first still runs (nothing closed,
+    // nothing flushed at shutdown) sees every answered change.
+    try (SchemaRegistryServer reader = SchemaRegistryServer.start(storage, 0)) {
+      SchemaRegistryServer writer = server;
+      server = reader;
+      try {
+        assertJson(get("/subjects/" + subject + "/versions"), 200, "[1]");
+        assertJson(get("/config/" + subject), 200, "{\"compatibilityLevel\":\"NONE\"}");
+      } finally {
+        server = writer;
+      }
+    }
+    assertThat(storage.resolve("schema-registry.json")).isRegularFile();
+    assertThat(storage.resolve("schema-registry.json.tmp")).doesNotExist();
+  }
+
+  @Test
+  void concurrentRegistrationsGetOneIdPerSchemaAndOneVersionPerSubject() throws Exception {
+    int schemas = 10;
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<Integer>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  List<Integer> ids = new ArrayList<>();
+                  for (int i = 0; i < schemas; i++) {
+                    String schema = "{\"type\":\"fixed\",\"name\":\"F" + i + "\",\"size\":4}";
+                    ids.add(register(subject + "-" + i, schema).json().get("id").asInt());
+                  }
+                  return ids;
+                }));
+      }
+      List<Integer> first = results.get(0).get(30, TimeUnit.SECONDS);
+      assertThat(first).doesNotHaveDuplicates().allMatch(id -> id >= 1 && id <= schemas);
+      for (Future<List<Integer>> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(first);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < schemas; i++) {
+      assertJson(get("/subjects/" + subject + "-" + i + "/versions"), 200, "[1]");
+    }
+  }
+
+  @Test
+  void startFailsClearlyOnATakenPortOrAnUnreadableState() throws Exception {
+    assertThatThrownBy(() -> SchemaRegistryServer.start(storage, server.port()))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("127.0.0.1:" + server.port());
+    assertThatThrownBy(() -> SchemaRegistryServer.start(storage, 70000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("port");
+
+    Path broken = storage.resolve("broken");
+    Files.createDirectories(broken);
+    Files.writeString(broken.resolve("schema-registry.json"), "{not json");
+    assertThatThrownBy(() -> SchemaRegistryServer.start(broken, 0))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(broken.toString());
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private record Response(int status, String body) {
     JsonNode json() throws IOException {
       return JSON.readTree(body);
     }
+  }
+
+  private void restartOnSameDirectoryAndPort() {
+    int port = server.port();
+    server.close();
+    server = SchemaRegistryServer.start(storage, port);
   }
 
   private Response register(String subject, String schema) throws Exception {

@@ -38,7 +38,7 @@ public final class JdbcOutbox implements Outbox {
   private final Serializer<Object> serializer;
   private final boolean ownsSerializer;
   private final String insertSql;
-  private final String deleteSql;
+  private final String insertThenDeleteSql;
 
   private JdbcOutbox(
       OutboxSettings settings, Serializer<Object> serializer, boolean ownsSerializer) {
@@ -52,7 +52,7 @@ public final class JdbcOutbox implements Outbox {
             + table
             + " (id, aggregatetype, aggregateid, type, payload, headers)"
             + " VALUES (?, ?, ?, ?, ?, ?::jsonb)";
-    this.deleteSql = "DELETE FROM " + table + " WHERE id = ?";
+    this.insertThenDeleteSql = insertSql + "; DELETE FROM " + table + " WHERE id = ?";
   }
 
   /**
@@ -90,29 +90,26 @@ public final class JdbcOutbox implements Outbox {
     for (OutboxEvent event : events) {
       rows.add(serialize(Objects.requireNonNull(event, "events must not contain null")));
     }
-    try (PreparedStatement insert = tx.prepareStatement(insertSql)) {
+    boolean delete = settings.cleanupMode() == CleanupMode.DELETE_AFTER_INSERT;
+    // In DELETE_AFTER_INSERT mode the statement is "INSERT ...; DELETE ...", which pgjdbc sends in
+    // one round trip (like a single insert). pgjdbc cannot batch such compound statements, so each
+    // event is one execute(); events per transaction are few.
+    try (PreparedStatement write = tx.prepareStatement(delete ? insertThenDeleteSql : insertSql)) {
       for (Row row : rows) {
-        insert.setObject(1, row.event.id());
-        insert.setString(2, row.event.aggregateType());
-        insert.setString(3, row.event.aggregateId());
-        insert.setString(4, row.event.type());
-        insert.setBytes(5, row.payload);
+        write.setObject(1, row.event.id());
+        write.setString(2, row.event.aggregateType());
+        write.setString(3, row.event.aggregateId());
+        write.setString(4, row.event.type());
+        write.setBytes(5, row.payload);
         if (row.headersJson == null) {
-          insert.setNull(6, Types.VARCHAR);
+          write.setNull(6, Types.VARCHAR);
         } else {
-          insert.setString(6, row.headersJson);
+          write.setString(6, row.headersJson);
         }
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-    if (settings.cleanupMode() == CleanupMode.DELETE_AFTER_INSERT) {
-      try (PreparedStatement delete = tx.prepareStatement(deleteSql)) {
-        for (Row row : rows) {
-          delete.setObject(1, row.event.id());
-          delete.addBatch();
+        if (delete) {
+          write.setObject(7, row.event.id());
         }
-        delete.executeBatch();
+        write.execute();
       }
     }
     if (log.isDebugEnabled()) {
@@ -199,7 +196,8 @@ public final class JdbcOutbox implements Outbox {
   @Override
   public String topicFor(String aggregateType) {
     Objects.requireNonNull(aggregateType, "aggregateType must not be null");
-    String topic = settings.topicPattern().replace(OutboxSettings.ROUTED_BY_VALUE, aggregateType);
+    String topic =
+        settings.topicPattern().replace(OutboxSettings.AGGREGATE_TYPE_PLACEHOLDER, aggregateType);
     if (!Topic.isValid(topic)) {
       throw new IllegalArgumentException(
           "aggregateType '"

@@ -10,7 +10,7 @@ public record OutboxSettings(
     String schema, String table, CleanupMode cleanupMode, int maxEventBytes, String topicPattern) {
 
   /** The placeholder standing for the aggregate type in {@link #topicPattern}. */
-  static final String ROUTED_BY_VALUE = "${routedByValue}";
+  static final String AGGREGATE_TYPE_PLACEHOLDER = "${aggregatetype}";
 
   /** Postgres truncates names beyond 63 bytes; the table leaves room for "_schema_history". */
   private static final int MAX_SCHEMA_LENGTH = 63;
@@ -35,13 +35,13 @@ public record OutboxSettings(
       throw new IllegalArgumentException("maxEventBytes must be positive, was " + maxEventBytes);
     }
     Objects.requireNonNull(topicPattern, "topicPattern must not be null");
-    if (!topicPattern.contains(ROUTED_BY_VALUE)
-        || !Topic.isValid(topicPattern.replace(ROUTED_BY_VALUE, "x"))) {
+    if (!topicPattern.contains(AGGREGATE_TYPE_PLACEHOLDER)
+        || !Topic.isValid(topicPattern.replace(AGGREGATE_TYPE_PLACEHOLDER, "x"))) {
       throw new IllegalArgumentException(
           "topicPattern '"
               + topicPattern
               + "' must contain "
-              + ROUTED_BY_VALUE
+              + AGGREGATE_TYPE_PLACEHOLDER
               + " (the aggregate type) and otherwise only [a-zA-Z0-9._-]");
     }
   }

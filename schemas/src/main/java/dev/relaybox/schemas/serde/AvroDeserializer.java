@@ -9,6 +9,7 @@ import dev.relaybox.schemas.serde.internal.WireFormat;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,8 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -37,8 +40,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p>Bad payloads throw {@link EventDecodingException} (with a {@link Reason}); registry failures
  * throw {@link SchemaRegistryAccessException}. Nothing is skipped or defaulted. Inside a {@code
  * KafkaConsumer}, Kafka wraps the exception in a {@code RecordDeserializationException} carrying
- * partition and offset; {@link #deserialize(String, int, long, byte[])} puts them in the message
- * when decoding records fetched as bytes.
+ * partition and offset; {@link #deserialize(ConsumerRecord)} puts topic, partition, offset and the
+ * outbox event id in the message when decoding records consumed as bytes.
  */
 public final class AvroDeserializer implements Deserializer<Object> {
 
@@ -80,12 +83,13 @@ public final class AvroDeserializer implements Deserializer<Object> {
 
   @Override
   public Object deserialize(String topic, byte[] data) {
-    return deserialize(topic, -1, -1L, data);
+    return decode(new Location(topic, -1, -1L, null, isKey), data);
   }
 
+  /** Like {@link #deserialize(String, byte[])}; error messages add the outbox {@code id} header. */
   @Override
   public Object deserialize(String topic, Headers headers, byte[] data) {
-    return deserialize(topic, -1, -1L, data);
+    return decode(new Location(topic, -1, -1L, eventId(headers), isKey), data);
   }
 
   /**
@@ -93,6 +97,26 @@ public final class AvroDeserializer implements Deserializer<Object> {
    * Pass -1 for an unknown partition or offset.
    */
   public Object deserialize(String topic, int partition, long offset, byte[] data) {
+    return decode(new Location(topic, partition, offset, null, isKey), data);
+  }
+
+  /**
+   * Decodes the value (or, for a key deserializer, the key) of a record consumed as bytes; error
+   * messages name its topic, partition, offset and outbox event id ({@code id} header).
+   */
+  public Object deserialize(ConsumerRecord<byte[], byte[]> record) {
+    return decode(
+        new Location(
+            record.topic(), record.partition(), record.offset(), eventId(record.headers()), isKey),
+        isKey ? record.key() : record.value());
+  }
+
+  private static String eventId(Headers headers) {
+    Header id = headers == null ? null : headers.lastHeader("id");
+    return id == null || id.value() == null ? null : new String(id.value(), StandardCharsets.UTF_8);
+  }
+
+  private Object decode(Location at, byte[] data) {
     if (data == null) {
       return null;
     }
@@ -101,7 +125,6 @@ public final class AvroDeserializer implements Deserializer<Object> {
           "AvroDeserializer is not configured: call configure(...) or use a constructor with a"
               + " client");
     }
-    Location at = new Location(topic, partition, offset, isKey);
     if (data.length == 0) {
       throw at.fail(Reason.TRUNCATED, -1, "the payload is empty (0 bytes)", null);
     }
@@ -235,7 +258,7 @@ public final class AvroDeserializer implements Deserializer<Object> {
   }
 
   /** Where a payload came from, for messages. */
-  private record Location(String topic, int partition, long offset, boolean isKey) {
+  private record Location(String topic, int partition, long offset, String eventId, boolean isKey) {
     EventDecodingException fail(Reason reason, int schemaId, String problem, Throwable cause) {
       return new EventDecodingException(
           reason,
@@ -255,6 +278,9 @@ public final class AvroDeserializer implements Deserializer<Object> {
       }
       if (offset >= 0) {
         where += " offset " + offset;
+      }
+      if (eventId != null) {
+        where += " (event id " + eventId + ")";
       }
       return where;
     }

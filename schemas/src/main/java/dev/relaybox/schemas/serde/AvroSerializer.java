@@ -43,7 +43,10 @@ public final class AvroSerializer implements Serializer<Object> {
 
   private record SubjectSchema(String subject, Schema schema) {}
 
+  private record WriterKey(Class<?> type, Schema schema) {}
+
   private final ConcurrentMap<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+  private final ConcurrentMap<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
   private SchemaRegistryClient client;
   private SerdeConfig config;
   private boolean isKey;
@@ -192,6 +195,16 @@ public final class AvroSerializer implements Serializer<Object> {
           e);
     }
     return out.toByteArray();
+  }
+
+  /** Generated classes carry their own model with the logical-type conversions (UUID, Instant). */
+  @SuppressWarnings("unchecked")
+  private static DatumWriter<Object> writer(WriterKey key) {
+    GenericData model =
+        SpecificRecord.class.isAssignableFrom(key.type())
+            ? SpecificData.getForClass(key.type())
+            : GenericData.get();
+    return (DatumWriter<Object>) model.createDatumWriter(key.schema());
   }
 
   private String kind() {

@@ -29,6 +29,7 @@ final class AvroSchemas {
    *
    * @throws RegistryException 42201 if the schema or a referenced one is not valid Avro
    */
+  @SuppressWarnings("deprecation") // Schema.toString(Collection, boolean): see below
   static Parsed parse(
       String text,
       List<SchemaReference> references,
@@ -45,6 +46,8 @@ final class AvroSchemas {
     } catch (RuntimeException e) {
       throw RegistryException.invalidSchema(reason(e));
     }
+    // Avro 1.12 deprecates the only printer that leaves out types defined elsewhere, without a
+    // replacement; Confluent prints referencing schemas the same way.
     String normalized =
         referenced.isEmpty() ? schema.toString() : schema.toString(referenced, false);
     return new Parsed(schema, normalized);

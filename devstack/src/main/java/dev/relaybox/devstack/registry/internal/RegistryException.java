@@ -1,5 +1,7 @@
 package dev.relaybox.devstack.registry.internal;
 
+import java.util.List;
+
 /**
  * A request the registry refuses, carrying the HTTP status and the Confluent {@code error_code}
  * that go into the {@code {"error_code":..,"message":..}} body.
@@ -97,7 +99,7 @@ final class RegistryException extends RuntimeException {
         null);
   }
 
-  static RegistryException incompatible(String subject, java.util.List<String> details) {
+  static RegistryException incompatible(String subject, List<String> details) {
     return new RegistryException(
         409,
         409,

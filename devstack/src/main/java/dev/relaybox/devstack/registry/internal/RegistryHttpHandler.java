@@ -47,7 +47,9 @@ public final class RegistryHttpHandler implements HttpHandler {
 
   private final ObjectMapper mapper =
       JsonMapper.builder()
-          .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_EMPTY, JsonInclude.Include.NON_EMPTY))
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
   private final RegistryStore store;
@@ -163,14 +165,12 @@ public final class RegistryHttpHandler implements HttpHandler {
     String path = exchange.getRequestURI().getRawPath();
     Map<String, String> params = Map.of();
     try (exchange) {
-      int status;
       try {
         Matched matched = match(method, path);
         params = matched.params();
         checkMediaTypes(exchange);
         Object result = matched.route().action().handle(new Call(exchange, params, mapper));
-        status = 200;
-        send(exchange, status, result);
+        send(exchange, 200, result);
         if (log.isDebugEnabled()) {
           log.debug(
               "Request method={} path={} {}status=200 tookMs={}",
@@ -180,15 +180,14 @@ public final class RegistryHttpHandler implements HttpHandler {
               (System.nanoTime() - start) / 1_000_000);
         }
       } catch (RegistryException e) {
-        status = e.httpStatus();
-        send(exchange, status, new ErrorBody(e.errorCode(), e.getMessage()));
-        if (status >= 500) {
+        send(exchange, e.httpStatus(), new ErrorBody(e.errorCode(), e.getMessage()));
+        if (e.httpStatus() >= 500) {
           log.error(
               "Request failed method={} path={} {}status={} errorCode={} message={}",
               method,
               path,
               fields(params),
-              status,
+              e.httpStatus(),
               e.errorCode(),
               e.getMessage(),
               e);
@@ -198,14 +197,15 @@ public final class RegistryHttpHandler implements HttpHandler {
               method,
               path,
               fields(params),
-              status,
+              e.httpStatus(),
               e.errorCode(),
               e.getMessage());
         }
+      } catch (RuntimeException e) {
+        // A bug here, not a bad request: answer like Confluent's generic mapper, keep the trace.
+        log.error("Request failed method={} path={} {}status=500", method, path, fields(params), e);
+        send(exchange, 500, new ErrorBody(500, "Internal Server Error: " + e));
       }
-    } catch (RuntimeException e) {
-      log.error("Request failed method={} path={} {}status=500", method, path, fields(params), e);
-      throw e;
     }
   }
 
@@ -234,9 +234,18 @@ public final class RegistryHttpHandler implements HttpHandler {
     }
     for (String segment : trimmed.split("/", -1)) {
       // URLDecoder decodes form encoding, where '+' means a space; in a path it is a plus.
-      segments.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+      segments.add(decode(segment.replace("+", "%2B")));
     }
     return segments;
+  }
+
+  /** Percent-decodes a path segment or query part; a malformed escape is the client's error. */
+  private static String decode(String encoded) {
+    try {
+      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw RegistryException.http(400, "Bad Request");
+    }
   }
 
   /**
@@ -375,9 +384,7 @@ public final class RegistryHttpHandler implements HttpHandler {
       if (rawQuery != null) {
         for (String pair : rawQuery.split("&")) {
           String[] parts = pair.split("=", 2);
-          query.put(
-              URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
-              parts.length == 2 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+          query.put(decode(parts[0]), parts.length == 2 ? decode(parts[1]) : "");
         }
       }
     }

@@ -10,11 +10,13 @@ import dev.relaybox.devstack.registry.internal.Wire.StoredVersion;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectSchema;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectVersion;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.avro.Schema;
@@ -41,7 +43,7 @@ final class RegistryStore {
   private final TreeMap<String, List<StoredVersion>> subjects = new TreeMap<>();
   private final TreeMap<String, CompatibilityLevel> subjectLevels = new TreeMap<>();
 
-  RegistryStore(java.nio.file.Path directory, ObjectMapper mapper) throws IOException {
+  RegistryStore(Path directory, ObjectMapper mapper) throws IOException {
     this.stateFile = new StateFile(directory, mapper);
     apply(stateFile.load());
   }
@@ -56,7 +58,8 @@ final class RegistryStore {
     parsedById.clear();
     subjects.clear();
     subjectLevels.clear();
-    for (StoredSchema schema : state.schemas()) {
+    // The mapper omits empty collections (NON_EMPTY, as on the wire), so any of them may be null.
+    for (StoredSchema schema : orEmpty(state.schemas())) {
       StoredSchema normalized =
           new StoredSchema(
               schema.id(),
@@ -65,10 +68,17 @@ final class RegistryStore {
       schemasById.put(schema.id(), normalized);
       idsByIdentity.put(identity(normalized.schema(), normalized.references()), schema.id());
     }
-    state
-        .subjects()
+    orEmpty(state.subjects())
         .forEach((subject, versions) -> subjects.put(subject, new ArrayList<>(versions)));
-    subjectLevels.putAll(state.subjectCompatibility());
+    subjectLevels.putAll(orEmpty(state.subjectCompatibility()));
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
+    return map == null ? Map.of() : map;
   }
 
   private void save() {
@@ -98,7 +108,7 @@ final class RegistryStore {
   synchronized int register(String subject, SchemaRequest request) {
     AvroSchemas.Parsed parsed = parse(request);
     List<SchemaReference> references = request.referencesOrEmpty();
-    List<StoredVersion> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
+    List<StoredVersion> versions = subjects.getOrDefault(subject, List.of());
     for (StoredVersion version : live(versions)) {
       if (sameSchema(version.id(), parsed.normalized(), references)) {
         return version.id();
@@ -107,9 +117,6 @@ final class RegistryStore {
     List<String> problems =
         AvroSchemas.check(effectiveLevel(subject), parsed.schema(), previous(versions));
     if (!problems.isEmpty()) {
-      if (versions.isEmpty()) {
-        subjects.remove(subject);
-      }
       throw RegistryException.incompatible(subject, problems);
     }
     String identity = identity(parsed.normalized(), references);
@@ -120,8 +127,11 @@ final class RegistryStore {
       idsByIdentity.put(identity, id);
       parsedById.put(id, parsed.schema());
     }
+    // Numbers continue after soft-deleted versions, as in Confluent.
     int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
-    versions.add(new StoredVersion(version, id, false));
+    subjects
+        .computeIfAbsent(subject, s -> new ArrayList<>())
+        .add(new StoredVersion(version, id, false));
     save();
     log.debug("Registered schema subject={} version={} id={}", subject, version, id);
     return id;
@@ -329,7 +339,7 @@ final class RegistryStore {
             () ->
                 reference.version() == LATEST
                     ? live(versions).stream().reduce((a, b) -> b)
-                    : java.util.Optional.empty())
+                    : Optional.empty())
         .map(v -> schemasById.get(v.id()))
         .orElseThrow(
             () ->

@@ -3,6 +3,7 @@ package dev.relaybox.devstack.registry.internal;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 
 /**
  * JSON bodies of the Confluent REST API and of the state file. Component order is the JSON field
@@ -54,6 +55,6 @@ final class Wire {
       int formatVersion,
       CompatibilityLevel globalCompatibility,
       List<StoredSchema> schemas,
-      java.util.Map<String, List<StoredVersion>> subjects,
-      java.util.Map<String, CompatibilityLevel> subjectCompatibility) {}
+      Map<String, List<StoredVersion>> subjects,
+      Map<String, CompatibilityLevel> subjectCompatibility) {}
 }

@@ -1,0 +1,96 @@
+package dev.relaybox.consumers.internal;
+
+import dev.relaybox.consumers.ConsumerRunner;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** SQL on the processed-keys table (eventuate's SqlTableBasedDuplicateMessageDetector, batched). */
+final class ProcessedKeys {
+
+  private final RunnerSettings settings;
+  private final String insertAll;
+  private final String insertOne;
+  private final String selectExisting;
+
+  ProcessedKeys(RunnerSettings settings) {
+    this.settings = settings;
+    String table = settings.qualifiedTable();
+    // One statement claims the keys of a whole batch; RETURNING tells which rows are new. A key
+    // present twice in the array is returned once: its first occurrence in the batch wins.
+    this.insertAll =
+        "INSERT INTO "
+            + table
+            + " (consumer_group, event_id) SELECT ?, unnest(?::uuid[])"
+            + " ON CONFLICT DO NOTHING RETURNING event_id";
+    this.insertOne =
+        "INSERT INTO " + table + " (consumer_group, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    this.selectExisting =
+        "SELECT event_id FROM " + table + " WHERE consumer_group = ? AND event_id = ANY(?::uuid[])";
+  }
+
+  void migrate() {
+    Flyway.configure(ProcessedKeys.class.getClassLoader())
+        .dataSource(settings.dataSource())
+        .locations(ConsumerRunner.MIGRATIONS_LOCATION)
+        .schemas(settings.processedKeysSchema())
+        .table(settings.processedKeysTable() + "_schema_history")
+        .placeholders(
+            Map.of(
+                "processed_keys_schema", settings.processedKeysSchema(),
+                "processed_keys_table", settings.processedKeysTable()))
+        // The schema may hold other tables already: start the history at 0 so V1 still runs.
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
+  }
+
+  /** Inserts the keys in {@code tx}; returns those that were not there yet. */
+  Set<UUID> insertAll(Connection tx, Collection<UUID> eventIds) throws SQLException {
+    try (PreparedStatement ps = tx.prepareStatement(insertAll)) {
+      Array ids = tx.createArrayOf("uuid", eventIds.toArray());
+      ps.setString(1, settings.groupId());
+      ps.setArray(2, ids);
+      return collect(ps);
+    }
+  }
+
+  /** Inserts one key in {@code tx}; false if it was there already. */
+  boolean insertOne(Connection tx, UUID eventId) throws SQLException {
+    try (PreparedStatement ps = tx.prepareStatement(insertOne)) {
+      ps.setString(1, settings.groupId());
+      ps.setObject(2, eventId);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** The keys already recorded, read in a transaction of its own. */
+  Set<UUID> existing(DataSource dataSource, Collection<UUID> eventIds) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(selectExisting)) {
+      ps.setString(1, settings.groupId());
+      ps.setArray(2, c.createArrayOf("uuid", eventIds.toArray()));
+      return collect(ps);
+    }
+  }
+
+  private static Set<UUID> collect(PreparedStatement ps) throws SQLException {
+    Set<UUID> ids = new HashSet<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        ids.add(rs.getObject(1, UUID.class));
+      }
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.relaybox.consumers;
+
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.devstack.DevStack;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/** Shared helpers of the consumer tests: unique names, an effects table, records with ids. */
+public final class TestSupport {
+
+  /** First byte of a value the {@link #DESERIALIZER} rejects, like a wrong Confluent magic byte. */
+  public static final byte POISON = (byte) 0xFF;
+
+  /** UTF-8 text; rejects values starting with {@link #POISON} as a real serde rejects garbage. */
+  public static final Deserializer<Object> DESERIALIZER =
+      new Deserializer<>() {
+        @Override
+        public Object deserialize(String topic, byte[] data) {
+          if (data == null) {
+            return null;
+          }
+          if (data.length > 0 && data[0] == POISON) {
+            throw new SerializationException("Unknown magic byte " + data[0] + " on " + topic);
+          }
+          return new String(data, StandardCharsets.UTF_8);
+        }
+      };
+
+  private TestSupport() {}
+
+  public static String unique(String prefix) {
+    return prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+  }
+
+  public static HikariDataSource pool(DevStack stack, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(stack.postgres().jdbcUrl());
+    config.setUsername(stack.postgres().username());
+    config.setPassword(stack.postgres().password());
+    config.setMaximumPoolSize(size);
+    return new HikariDataSource(config);
+  }
+
+  /** An effects table without any uniqueness, so that a double effect shows as a second row. */
+  public static void createEffectsTable(DataSource ds, String table) throws SQLException {
+    execute(
+        ds,
+        "CREATE TABLE "
+            + table
+            + " (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, event_key text, body text)");
+  }
+
+  /** The pure-DB handler of most tests: one row per applied event. */
+  public static EventHandler effectsHandler(String table) {
+    String sql = "INSERT INTO " + table + " (event_id, event_key, body) VALUES (?, ?, ?)";
+    return (event, tx) -> {
+      try (var ps = tx.prepareStatement(sql)) {
+        ps.setObject(1, event.eventId());
+        ps.setString(2, event.key());
+        ps.setString(3, (String) event.value());
+        ps.executeUpdate();
+      }
+    };
+  }
+
+  public static void execute(DataSource ds, String sql) throws SQLException {
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  public static long queryLong(DataSource ds, String sql) throws SQLException {
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  public static KafkaProducer<byte[], byte[]> producer(DevStack stack) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** A record as the relay publishes it: key, value and the {@code id} header. */
+  public static ProducerRecord<byte[], byte[]> event(
+      String topic, UUID id, String key, String value) {
+    Headers headers = new RecordHeaders();
+    if (id != null) {
+      headers.add(ConsumedEvent.ID_HEADER, id.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    headers.add(ConsumedEvent.EVENT_TYPE_HEADER, "TestEvent".getBytes(StandardCharsets.UTF_8));
+    return new ProducerRecord<>(
+        topic,
+        null,
+        key.getBytes(StandardCharsets.UTF_8),
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+        headers);
+  }
+
+  /** Sends and waits for every acknowledgement. */
+  public static void sendAll(DevStack stack, List<ProducerRecord<byte[], byte[]>> records)
+      throws Exception {
+    try (var producer = producer(stack)) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (var r : records) {
+        sent.add(producer.send(r));
+      }
+      for (var f : sent) {
+        f.get();
+      }
+    }
+  }
+
+  /** Reads a topic from the beginning until {@code count} records arrived. */
+  public static List<ConsumerRecord<byte[], byte[]>> readTopic(
+      DevStack stack, String topic, int count) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, unique("reader"));
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= count;
+              });
+    }
+    return out;
+  }
+
+  public static String header(ConsumerRecord<?, ?> record, String name) {
+    var h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** A runner builder with the stack's addresses and short backoffs for tests. */
+  public static ConsumerRunner.Builder runner(
+      DevStack stack, DataSource ds, String group, String topic) {
+    return ConsumerRunner.builder()
+        .bootstrapServers(stack.kafka().bootstrapServers())
+        .groupId(group)
+        .topics(topic)
+        .dataSource(ds)
+        .deserializer(DESERIALIZER)
+        .processedKeysTable(group + "_keys")
+        .initialBackoff(Duration.ofMillis(50))
+        .maxBackoff(Duration.ofMillis(400))
+        .pollTimeout(Duration.ofMillis(200))
+        .consumerProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")
+        .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+  }
+
+  public static double count(io.micrometer.core.instrument.MeterRegistry registry, String name) {
+    return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  static Map<String, String> env(DevStack stack) {
+    return Map.of("RELAYBOX_TEST_DB_PASSWORD", stack.postgres().password());
+  }
+}

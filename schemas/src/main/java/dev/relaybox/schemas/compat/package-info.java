@@ -1,0 +1,5 @@
+/**
+ * The build-time contract compatibility gate ({@link
+ * dev.relaybox.schemas.compat.CompatibilityGate}).
+ */
+package dev.relaybox.schemas.compat;

@@ -1,0 +1,102 @@
+package dev.relaybox.schemas.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompatibilityGateTest {
+
+  private static final String V1 =
+      """
+      {"type":"record","name":"Thing","namespace":"t","fields":[
+        {"name":"id","type":"string"},
+        {"name":"lines","type":{"type":"array","items":{"type":"record","name":"Line","fields":[
+          {"name":"quantity","type":"int"}]}}}]}
+      """;
+
+  @TempDir Path dir;
+
+  private Path current(String schema) throws IOException {
+    Path avro = Files.createDirectories(dir.resolve("avro"));
+    Files.writeString(avro.resolve("Thing.avsc"), schema);
+    return avro;
+  }
+
+  private Path released(String schema) throws IOException {
+    Path released = Files.createDirectories(dir.resolve("released/Thing"));
+    Files.writeString(released.resolve("v1.avsc"), schema);
+    return released.getParent();
+  }
+
+  @Test
+  void fieldWithoutDefaultIsReportedWithFieldAndRule() throws IOException {
+    Path avro =
+        current(
+            V1.replace(
+                "{\"name\":\"id\",\"type\":\"string\"}",
+                "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"note\",\"type\":\"string\"}"));
+
+    assertThat(CompatibilityGate.check(avro, released(V1)))
+        .singleElement()
+        .asString()
+        .contains("contract t.Thing", "released v1.avsc", "field 'note'")
+        .contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+  }
+
+  @Test
+  void nestedTypeChangeIsReportedWithItsPath() throws IOException {
+    Path avro =
+        current(V1.replace("\"quantity\",\"type\":\"int\"", "\"quantity\",\"type\":\"string\""));
+
+    assertThat(CompatibilityGate.check(avro, released(V1)))
+        .singleElement()
+        .asString()
+        .contains("field 'lines[].quantity'", "TYPE_MISMATCH");
+  }
+
+  @Test
+  void fieldWithDefaultPasses() throws IOException {
+    Path avro =
+        current(
+            V1.replace(
+                "{\"name\":\"id\",\"type\":\"string\"}",
+                "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"}"));
+
+    assertThat(CompatibilityGate.check(avro, released(V1))).isEmpty();
+  }
+
+  @Test
+  void mainFailsTheBuildWithTheReport() throws IOException {
+    Path avro = current(V1.replace("\"id\",\"type\":\"string\"", "\"id\",\"type\":\"long\""));
+    Path released = released(V1);
+
+    assertThatThrownBy(
+            () -> CompatibilityGate.main(new String[] {avro.toString(), released.toString()}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("field 'id' TYPE_MISMATCH");
+  }
+
+  @Test
+  void removingAReleasedContractIsAViolation() throws IOException {
+    Path avro = Files.createDirectories(dir.resolve("empty"));
+
+    assertThat(CompatibilityGate.check(avro, released(V1)))
+        .singleElement()
+        .asString()
+        .contains("contract Thing was released but has no current schema");
+  }
+
+  @Test
+  void theRepositorysContractsAreCompatibleWithTheirReleases() throws IOException {
+    assertThat(CompatibilityGate.check(Path.of("src/main/avro"), Path.of("src/main/released")))
+        .isEmpty();
+    try (var dirs = Files.list(Path.of("src/main/released"))) {
+      assertThat(dirs.filter(Files::isDirectory).count()).isEqualTo(9);
+    }
+  }
+}
