@@ -308,7 +308,7 @@ public final class RelayConfig {
     public Builder set(String key, String value) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, () -> "value of " + key);
-      values.put(key.trim(), value.trim());
+      values.put(key.trim(), value);
       return this;
     }
 

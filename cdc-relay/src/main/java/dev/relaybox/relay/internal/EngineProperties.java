@@ -53,7 +53,7 @@ final class EngineProperties {
     p.put("slot.retry.delay.ms", "1000");
     p.put("bootstrap.servers", c.kafkaBootstrapServers());
     if (c.offsetsInKafka()) {
-      p.put("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+      p.put("offset.storage", RelayOffsetStore.class.getName());
       p.put("offset.storage.topic", c.offsetsTopic());
       p.put("offset.storage.partitions", c.get(RelayConfig.OFFSETS_TOPIC_PARTITIONS));
       p.put(

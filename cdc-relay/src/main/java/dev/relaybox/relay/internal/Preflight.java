@@ -12,9 +12,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
 import org.apache.kafka.connect.storage.OffsetStorageReaderImpl;
+import org.apache.kafka.connect.storage.OffsetStorageWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,50 +172,63 @@ final class Preflight {
 
   private static void checkOffsetsWithoutSlot(
       RelayConfig config, Map<String, String> engineProperties) {
-    Map<String, Object> offset = storedOffset(config, engineProperties);
-    if (offset == null || offset.isEmpty()) {
-      LOG.info("no replication slot and no offsets: first start, slot={}", config.slotName());
-      return;
-    }
-    if (config.allowMissingSlot()) {
-      LOG.warn(
-          "replication slot missing while offsets exist; continuing because {}=true: events"
-              + " committed since the slot was lost are NOT relayed slot={} storedOffset={}",
-          RelayConfig.ALLOW_MISSING_SLOT,
-          config.slotName(),
-          offset);
-      return;
-    }
-    throw new RelayException(
-        "Replication slot "
-            + config.slotName()
-            + " does not exist, but the relay has stored offsets "
-            + offset
-            + " (the slot was dropped or the database was restored/replaced). Events committed"
-            + " between the last relayed position and a new slot would be lost, so the relay refuses"
-            + " to start. Recover by either: (1) republishing the gap from a retained outbox"
-            + " (rows created after the stored position) once the relay runs again, or (2) accepting"
-            + " the loss: set "
-            + RelayConfig.ALLOW_MISSING_SLOT
-            + "=true (or "
-            + RelayConfig.environmentName(RelayConfig.ALLOW_MISSING_SLOT)
-            + "=true) to create a new slot and continue from now.");
-  }
-
-  /** The engine's stored offset for this relay, read the way the engine reads it. */
-  private static Map<String, Object> storedOffset(
-      RelayConfig config, Map<String, String> engineProperties) {
     OffsetBackingStore store =
         config.offsetsInKafka()
-            ? KafkaConnectUtil.kafkaOffsetBackingStore(engineProperties)
+            ? new RelayOffsetStore()
             : KafkaConnectUtil.fileOffsetBackingStore();
     store.configure(new EmbeddedWorkerConfig(engineProperties));
     store.start();
+    Map<String, String> partition = Map.of("server", config.name());
     try (OffsetStorageReaderImpl reader =
         new OffsetStorageReaderImpl(store, config.name(), converter(true), converter(false))) {
-      return reader.offset(Map.of("server", config.name()));
+      Map<String, Object> offset = reader.offset(partition);
+      if (offset == null || offset.isEmpty()) {
+        LOG.info("no replication slot and no offsets: first start, slot={}", config.slotName());
+        return;
+      }
+      if (!config.allowMissingSlot()) {
+        throw new RelayException(
+            "Replication slot "
+                + config.slotName()
+                + " does not exist, but the relay has stored offsets "
+                + offset
+                + " (the slot was dropped or the database was restored/replaced). Events"
+                + " committed between the last relayed position and a new slot would be lost, so"
+                + " the relay refuses to start. Recover by either: (1) republishing the gap from a"
+                + " retained outbox (rows created after the stored position) once the relay runs"
+                + " again, or (2) accepting the loss: set "
+                + RelayConfig.ALLOW_MISSING_SLOT
+                + "=true (or "
+                + RelayConfig.environmentName(RelayConfig.ALLOW_MISSING_SLOT)
+                + "=true) to create a new slot and continue from now.");
+      }
+      LOG.warn(
+          "replication slot missing while offsets exist; {}=true: discarding the offsets and"
+              + " starting from a new slot, events committed since the slot was lost are NOT"
+              + " relayed slot={} discardedOffset={}",
+          RelayConfig.ALLOW_MISSING_SLOT,
+          config.slotName(),
+          offset);
+      discardOffset(store, config.name(), partition);
     } finally {
       store.stop();
+    }
+  }
+
+  /** Debezium refuses to resume from an offset its new slot cannot serve, so forget it. */
+  private static void discardOffset(
+      OffsetBackingStore store, String namespace, Map<String, String> partition) {
+    OffsetStorageWriter writer =
+        new OffsetStorageWriter(store, namespace, converter(true), converter(false));
+    writer.offset(partition, null);
+    try {
+      writer.beginFlush(10, TimeUnit.SECONDS);
+      writer.doFlush((error, ignored) -> {}).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("interrupted while discarding the stored offsets", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ConnectException("could not discard the stored offsets: " + e.getMessage(), e);
     }
   }
 

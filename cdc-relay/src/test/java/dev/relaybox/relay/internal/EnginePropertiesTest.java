@@ -23,7 +23,7 @@ class EnginePropertiesTest {
         .containsEntry("table.include.list", "shop.events")
         .containsEntry("snapshot.mode", "no_data")
         .containsEntry("publication.autocreate.mode", "disabled")
-        .containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+        .containsEntry("offset.storage", RelayOffsetStore.class.getName())
         .containsEntry("offset.storage.topic", "relaybox.relay.offsets")
         .containsEntry("poll.interval.ms", "50");
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
