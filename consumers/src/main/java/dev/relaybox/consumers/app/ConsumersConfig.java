@@ -48,10 +48,6 @@ public final class ConsumersConfig {
   /** The relay's topic pattern; {@code ${aggregatetype}} stands for the aggregate type. */
   public static final String TOPIC_PATTERN = "topic.pattern";
 
-  public static final String AGGREGATE_ORDER = "aggregate.order";
-  public static final String AGGREGATE_PAYMENT = "aggregate.payment";
-  public static final String AGGREGATE_FULFILLMENT = "aggregate.fulfillment";
-
   public static final String PAYMENTS_GROUP = "payments.group";
   public static final String EMAIL_GROUP = "email.group";
   public static final String FULFILLMENT_GROUP = "fulfillment.group";
@@ -216,9 +212,6 @@ public final class ConsumersConfig {
     d.put(OUTBOX_TABLE, "outbox");
     d.put(PROCESSED_KEYS_TABLE, "processed_keys");
     d.put(TOPIC_PATTERN, "outbox.event.${aggregatetype}");
-    d.put(AGGREGATE_ORDER, "order");
-    d.put(AGGREGATE_PAYMENT, "payment");
-    d.put(AGGREGATE_FULFILLMENT, "fulfillment");
     d.put(PAYMENTS_GROUP, "payments");
     d.put(EMAIL_GROUP, "email");
     d.put(FULFILLMENT_GROUP, "fulfillment");
