@@ -310,6 +310,8 @@ public final class ConsumersConfig {
           }) {
         integer(key, 1);
       }
+      // Flyway holds two connections while migrating: a pool of one would deadlock at start.
+      integer(PG_POOL_SIZE, 2);
       integer(HTTP_PORT, -1);
       for (String key :
           new String[] {
