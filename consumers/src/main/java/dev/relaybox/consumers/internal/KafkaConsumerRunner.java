@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -364,6 +365,15 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
           groupId(),
           uncommitted,
           e.toString());
+    } catch (RetriableException e) {
+      // Broker unreachable or slow: keep the offsets and try again after the next poll. Until
+      // then a crash only costs redeliveries, which the processed keys absorb.
+      log.warn(
+          "offset commit failed, will retry group={} offsets={} error={}",
+          groupId(),
+          uncommitted,
+          e.toString());
+      return;
     }
     uncommitted.clear();
   }
@@ -403,7 +413,6 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      uncommitted.keySet().removeAll(partitions);
       forget(partitions);
       log.warn("partitions lost group={} partitions={}", groupId(), partitions);
     }
@@ -413,7 +422,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       log.info("partitions assigned group={} partitions={}", groupId(), partitions);
     }
 
+    /**
+     * Drops the state of partitions this member no longer owns (also offsets it failed to commit).
+     */
     private void forget(Collection<TopicPartition> partitions) {
+      uncommitted.keySet().removeAll(partitions);
       retryStates.keySet().removeAll(partitions);
       resumeAtNanos.keySet().removeAll(partitions);
     }
