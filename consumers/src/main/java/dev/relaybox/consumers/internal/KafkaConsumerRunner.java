@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -55,6 +57,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private final RunnerMetrics metrics;
   private final BatchProcessor processor;
   private final Backoff backoff;
+  private final ExecutorService callExecutor;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final long maxPollIntervalNanos;
 
@@ -75,7 +78,17 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     this.settings = settings;
     this.keys = new ProcessedKeys(settings);
     this.metrics = new RunnerMetrics(settings.meterRegistry(), settings.groupId());
-    this.processor = new BatchProcessor(settings, keys, metrics);
+    this.callExecutor =
+        settings.twoPhaseHandler() != null && settings.callConcurrency() > 1
+            ? Executors.newFixedThreadPool(
+                settings.callConcurrency(),
+                runnable -> {
+                  Thread t = new Thread(runnable, "relaybox-call-" + settings.groupId());
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+    this.processor = new BatchProcessor(settings, keys, metrics, callExecutor);
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.maxPollIntervalNanos =
         Duration.ofMillis(
@@ -399,6 +412,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       log.warn("consumer close failed group={} error={}", groupId(), e.toString());
     }
     deadLetters.close();
+    if (callExecutor != null) {
+      callExecutor.shutdown();
+    }
     log.info("consumer stopped group={}", groupId());
   }
 
