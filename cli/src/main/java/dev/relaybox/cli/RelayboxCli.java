@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       DevStackCommand.class,
       StatusCommand.class,
       ReplayCommand.class,
+      DlqCommand.class,
+      OutboxCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

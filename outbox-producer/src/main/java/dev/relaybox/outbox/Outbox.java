@@ -2,13 +2,17 @@ package dev.relaybox.outbox;
 
 import dev.relaybox.outbox.internal.JdbcOutbox;
 import dev.relaybox.outbox.internal.OutboxSettings;
+import dev.relaybox.outbox.internal.RegistrySerializer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -49,8 +53,11 @@ public interface Outbox extends AutoCloseable {
    */
   String MIGRATIONS_LOCATION = "classpath:dev/relaybox/outbox/db/migration";
 
-  /** The Debezium EventRouter default, which the relay uses too. */
-  String DEFAULT_TOPIC_PATTERN = "outbox.event.${routedByValue}";
+  /**
+   * {@code outbox.event.<aggregatetype>} (docs/architecture.md), in the syntax and with the default
+   * of the relay's {@code topic.pattern}, so one setting serves both.
+   */
+  String DEFAULT_TOPIC_PATTERN = "outbox.event.${aggregatetype}";
 
   /**
    * Kafka's default {@code max.request.size} (1 MiB) minus 16 KiB for what the relay adds around
@@ -82,8 +89,9 @@ public interface Outbox extends AutoCloseable {
   UUID publish(Connection tx, OutboxEvent event) throws SQLException;
 
   /**
-   * Writes several events in the caller's transaction with one batch per statement. Every event is
-   * validated and serialized before the first row is written, so an exception means none were.
+   * Writes several events in the caller's transaction, one round trip each. Every event is
+   * validated and serialized before the first row is written, so a validation, size or
+   * serialization exception means none were; after an {@link SQLException} roll back.
    *
    * @throws TransactionRequiredException if {@code tx} is in auto-commit mode
    * @throws EventTooLargeException if one event is too large
@@ -95,7 +103,8 @@ public interface Outbox extends AutoCloseable {
    * Creates or upgrades the outbox table (and its schema) with Flyway, recording the history in
    * {@code <schema>.<table>_schema_history}, so several outboxes coexist. Idempotent; safe to call
    * at every startup and from several instances (Flyway takes a lock). Commits on its own
-   * connections.
+   * connections; Flyway holds two at once, so give it a pool of at least two or a plain data source
+   * (a pool of one deadlocks until its connection timeout).
    *
    * @throws org.flywaydb.core.api.FlywayException if a migration fails
    */
@@ -135,6 +144,9 @@ public interface Outbox extends AutoCloseable {
     private String schema = "public";
     private String table = "outbox";
     private Serializer<Object> serializer;
+    private String schemaRegistryUrl;
+    private boolean autoRegisterSchemas = true;
+    private final List<Schema> warmUp = new ArrayList<>();
     private CleanupMode cleanupMode = CleanupMode.DELETE_AFTER_INSERT;
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private String topicPattern = DEFAULT_TOPIC_PATTERN;
@@ -163,10 +175,43 @@ public interface Outbox extends AutoCloseable {
     /**
      * The serializer for payloads, called with the event's topic and its Avro record; it must write
      * the Confluent wire format (magic byte, schema id, Avro binary). The caller keeps ownership:
-     * {@link Outbox#close()} does not close it. Required unless a registry URL is given.
+     * {@link Outbox#close()} does not close it. Set this or {@link #schemaRegistryUrl}.
      */
     public Builder serializer(Serializer<Object> serializer) {
       this.serializer = serializer;
+      return this;
+    }
+
+    /**
+     * Serializes payloads with the relaybox {@code AvroSerializer} against this registry
+     * (comma-separated URLs, tried in order), under <b>RecordNameStrategy</b> (subject = the
+     * record's full name, since several event types share a topic). The serializer caches each
+     * schema id after its first lookup. Set this or {@link #serializer}.
+     */
+    public Builder schemaRegistryUrl(String schemaRegistryUrl) {
+      this.schemaRegistryUrl = schemaRegistryUrl;
+      return this;
+    }
+
+    /**
+     * With {@link #schemaRegistryUrl}: whether unknown schemas are registered (default true) or
+     * only looked up, failing for a schema nobody registered.
+     */
+    public Builder autoRegisterSchemas(boolean autoRegisterSchemas) {
+      this.autoRegisterSchemas = autoRegisterSchemas;
+      return this;
+    }
+
+    /**
+     * With {@link #schemaRegistryUrl}: record schemas (e.g. {@code OrderPlaced.getClassSchema()})
+     * to register or look up at {@link #build()}, so that no event of these types makes a registry
+     * round trip inside a caller's transaction. Without warm-up, the first event of each schema
+     * does. Cumulative; default none.
+     */
+    public Builder warmUp(Schema... schemas) {
+      for (Schema schema : schemas) {
+        warmUp.add(Objects.requireNonNull(schema, "warmUp schema must not be null"));
+      }
       return this;
     }
 
@@ -188,9 +233,9 @@ public interface Outbox extends AutoCloseable {
     }
 
     /**
-     * Topic name pattern, {@code ${routedByValue}} standing for the aggregate type. Default {@value
-     * Outbox#DEFAULT_TOPIC_PATTERN}. Must match the relay's; the outbox uses it only as the topic
-     * argument of the serializer.
+     * Topic name pattern, {@code ${aggregatetype}} standing for the aggregate type. Default {@value
+     * Outbox#DEFAULT_TOPIC_PATTERN}. Must match the relay's {@code topic.pattern}; the outbox uses
+     * it only as the topic argument of the serializer.
      */
     public Builder topicPattern(String topicPattern) {
       this.topicPattern = topicPattern;
@@ -202,13 +247,31 @@ public interface Outbox extends AutoCloseable {
      *
      * @throws NullPointerException naming a missing property
      * @throws IllegalArgumentException naming an invalid property
+     * @throws dev.relaybox.schemas.registry.SchemaRegistryException if warming up fails
      */
     public Outbox build() {
-      Objects.requireNonNull(serializer, "serializer must be set: give a Serializer<Object>");
-      Objects.requireNonNull(cleanupMode, "cleanupMode must not be null");
+      if (serializer != null && schemaRegistryUrl != null) {
+        throw new IllegalArgumentException("set either serializer or schemaRegistryUrl, not both");
+      }
+      if (serializer == null && schemaRegistryUrl == null) {
+        throw new NullPointerException(
+            "serializer or schemaRegistryUrl must be set: the outbox needs to serialize payloads");
+      }
+      if (serializer != null && !warmUp.isEmpty()) {
+        throw new IllegalArgumentException(
+            "warmUp needs schemaRegistryUrl; with your own serializer, serialize one record of"
+                + " each type at startup instead");
+      }
+      // Validate the configuration before any registry call.
+      OutboxSettings settings =
+          new OutboxSettings(schema, table, cleanupMode, maxEventBytes, topicPattern);
+      if (serializer != null) {
+        return JdbcOutbox.create(settings, serializer, false);
+      }
       return JdbcOutbox.create(
-          new OutboxSettings(
-              schema, table, serializer, false, cleanupMode, maxEventBytes, topicPattern));
+          settings,
+          RegistrySerializer.create(schemaRegistryUrl, autoRegisterSchemas, warmUp),
+          true);
     }
   }
 }

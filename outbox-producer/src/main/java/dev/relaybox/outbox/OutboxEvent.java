@@ -128,8 +128,9 @@ public final class OutboxEvent {
     private Builder() {}
 
     /**
-     * Required. Becomes part of the Kafka topic name, so only {@code [a-zA-Z0-9._-]} are allowed,
-     * at most 255 characters (and the whole topic name at most 249).
+     * Required, e.g. {@code order}. Becomes part of the Kafka topic name, so only {@code
+     * [a-zA-Z0-9._-]} are allowed, and the whole topic name (see {@link Outbox#topicFor(String)})
+     * may have at most 249 characters.
      */
     public Builder aggregateType(String aggregateType) {
       this.aggregateType = aggregateType;

@@ -54,24 +54,46 @@ class OutboxBuilderTest {
   void refusesMissingSerializerBadLimitsAndPatterns() {
     assertThatThrownBy(() -> Outbox.builder().build())
         .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("serializer must be set");
+        .hasMessageContaining("serializer or schemaRegistryUrl must be set");
+    assertThatThrownBy(
+            () ->
+                Outbox.builder()
+                    .serializer(SERIALIZER)
+                    .schemaRegistryUrl("http://127.0.0.1:1")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("set either serializer or schemaRegistryUrl, not both");
+    assertThatThrownBy(
+            () -> Outbox.builder().serializer(SERIALIZER).warmUp(TestEvents.SCHEMA).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("warmUp needs schemaRegistryUrl");
+    assertThatThrownBy(
+            () ->
+                Outbox.builder()
+                    .schemaRegistryUrl("http://127.0.0.1:1")
+                    .table("Bad")
+                    .warmUp(TestEvents.SCHEMA)
+                    .build())
+        .as("names are validated before any registry call")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("table 'Bad'");
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).maxEventBytes(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxEventBytes must be positive, was 0");
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).topicPattern("events").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("topicPattern 'events' must contain ${routedByValue}");
+        .hasMessageContaining("topicPattern 'events' must contain ${aggregatetype}");
     assertThatThrownBy(
             () ->
-                Outbox.builder().serializer(SERIALIZER).topicPattern("ev/${routedByValue}").build())
+                Outbox.builder().serializer(SERIALIZER).topicPattern("ev/${aggregatetype}").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("topicPattern 'ev/${routedByValue}'");
+        .hasMessageContaining("topicPattern 'ev/${aggregatetype}'");
   }
 
   @Test
   void topicForAppliesThePatternAndKafkasLengthLimit() {
     Outbox outbox =
-        Outbox.builder().serializer(SERIALIZER).topicPattern("prod.${routedByValue}.v1").build();
+        Outbox.builder().serializer(SERIALIZER).topicPattern("prod.${aggregatetype}.v1").build();
     assertThat(outbox.topicFor("order")).isEqualTo("prod.order.v1");
     String longType = "a".repeat(245);
     assertThatThrownBy(() -> outbox.topicFor(longType))

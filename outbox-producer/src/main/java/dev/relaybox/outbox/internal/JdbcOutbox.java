@@ -24,6 +24,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.serialization.Serializer;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +35,16 @@ public final class JdbcOutbox implements Outbox {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OutboxSettings settings;
+  private final Serializer<Object> serializer;
+  private final boolean ownsSerializer;
   private final String insertSql;
-  private final String deleteSql;
+  private final String insertThenDeleteSql;
 
-  private JdbcOutbox(OutboxSettings settings) {
+  private JdbcOutbox(
+      OutboxSettings settings, Serializer<Object> serializer, boolean ownsSerializer) {
     this.settings = settings;
+    this.serializer = Objects.requireNonNull(serializer, "serializer must not be null");
+    this.ownsSerializer = ownsSerializer;
     // Identifiers are validated by OutboxSettings ([a-z_][a-z0-9_]*), so quoting is all it takes.
     String table = '"' + settings.schema() + "\".\"" + settings.table() + '"';
     this.insertSql =
@@ -46,12 +52,17 @@ public final class JdbcOutbox implements Outbox {
             + table
             + " (id, aggregatetype, aggregateid, type, payload, headers)"
             + " VALUES (?, ?, ?, ?, ?, ?::jsonb)";
-    this.deleteSql = "DELETE FROM " + table + " WHERE id = ?";
+    this.insertThenDeleteSql = insertSql + "; DELETE FROM " + table + " WHERE id = ?";
   }
 
-  /** The outbox for validated settings. */
-  public static Outbox create(OutboxSettings settings) {
-    return new JdbcOutbox(settings);
+  /**
+   * The outbox for validated settings.
+   *
+   * @param ownsSerializer whether {@link #close()} closes the serializer
+   */
+  public static Outbox create(
+      OutboxSettings settings, Serializer<Object> serializer, boolean ownsSerializer) {
+    return new JdbcOutbox(settings, serializer, ownsSerializer);
   }
 
   @Override
@@ -79,29 +90,26 @@ public final class JdbcOutbox implements Outbox {
     for (OutboxEvent event : events) {
       rows.add(serialize(Objects.requireNonNull(event, "events must not contain null")));
     }
-    try (PreparedStatement insert = tx.prepareStatement(insertSql)) {
+    boolean delete = settings.cleanupMode() == CleanupMode.DELETE_AFTER_INSERT;
+    // In DELETE_AFTER_INSERT mode the statement is "INSERT ...; DELETE ...", which pgjdbc sends in
+    // one round trip (like a single insert). pgjdbc cannot batch such compound statements, so each
+    // event is one execute(); events per transaction are few.
+    try (PreparedStatement write = tx.prepareStatement(delete ? insertThenDeleteSql : insertSql)) {
       for (Row row : rows) {
-        insert.setObject(1, row.event.id());
-        insert.setString(2, row.event.aggregateType());
-        insert.setString(3, row.event.aggregateId());
-        insert.setString(4, row.event.type());
-        insert.setBytes(5, row.payload);
+        write.setObject(1, row.event.id());
+        write.setString(2, row.event.aggregateType());
+        write.setString(3, row.event.aggregateId());
+        write.setString(4, row.event.type());
+        write.setBytes(5, row.payload);
         if (row.headersJson == null) {
-          insert.setNull(6, Types.VARCHAR);
+          write.setNull(6, Types.VARCHAR);
         } else {
-          insert.setString(6, row.headersJson);
+          write.setString(6, row.headersJson);
         }
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-    if (settings.cleanupMode() == CleanupMode.DELETE_AFTER_INSERT) {
-      try (PreparedStatement delete = tx.prepareStatement(deleteSql)) {
-        for (Row row : rows) {
-          delete.setObject(1, row.event.id());
-          delete.addBatch();
+        if (delete) {
+          write.setObject(7, row.event.id());
         }
-        delete.executeBatch();
+        write.execute();
       }
     }
     if (log.isDebugEnabled()) {
@@ -119,21 +127,8 @@ public final class JdbcOutbox implements Outbox {
 
   private Row serialize(OutboxEvent event) {
     String topic = topicFor(event.aggregateType());
-    byte[] payload;
-    try {
-      payload = settings.serializer().serialize(topic, event.payload());
-    } catch (SerializationException e) {
-      throw new SerializationException(
-          "could not serialize the payload of event id="
-              + event.id()
-              + " type="
-              + event.type()
-              + " for topic "
-              + topic
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+    // Serializer exceptions propagate unwrapped: their type tells bad data from a registry outage.
+    byte[] payload = serializer.serialize(topic, event.payload());
     if (payload == null) {
       throw new SerializationException(
           "the serializer returned null for event id=" + event.id() + " type=" + event.type());
@@ -201,7 +196,8 @@ public final class JdbcOutbox implements Outbox {
   @Override
   public String topicFor(String aggregateType) {
     Objects.requireNonNull(aggregateType, "aggregateType must not be null");
-    String topic = settings.topicPattern().replace(OutboxSettings.ROUTED_BY_VALUE, aggregateType);
+    String topic =
+        settings.topicPattern().replace(OutboxSettings.AGGREGATE_TYPE_PLACEHOLDER, aggregateType);
     if (!Topic.isValid(topic)) {
       throw new IllegalArgumentException(
           "aggregateType '"
@@ -216,8 +212,8 @@ public final class JdbcOutbox implements Outbox {
 
   @Override
   public void close() {
-    if (settings.ownsSerializer()) {
-      settings.serializer().close();
+    if (ownsSerializer) {
+      serializer.close();
     }
   }
 

@@ -4,24 +4,13 @@ import dev.relaybox.outbox.CleanupMode;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.serialization.Serializer;
 
-/**
- * The validated configuration of an outbox: every check names the builder property it concerns.
- *
- * @param ownsSerializer whether the outbox created the serializer and must close it
- */
+/** The validated configuration of an outbox: every check names the builder property. */
 public record OutboxSettings(
-    String schema,
-    String table,
-    Serializer<Object> serializer,
-    boolean ownsSerializer,
-    CleanupMode cleanupMode,
-    int maxEventBytes,
-    String topicPattern) {
+    String schema, String table, CleanupMode cleanupMode, int maxEventBytes, String topicPattern) {
 
   /** The placeholder standing for the aggregate type in {@link #topicPattern}. */
-  static final String ROUTED_BY_VALUE = "${routedByValue}";
+  static final String AGGREGATE_TYPE_PLACEHOLDER = "${aggregatetype}";
 
   /** Postgres truncates names beyond 63 bytes; the table leaves room for "_schema_history". */
   private static final int MAX_SCHEMA_LENGTH = 63;
@@ -41,19 +30,18 @@ public record OutboxSettings(
           "schema '" + schema + "' starts with pg_, which Postgres reserves for system schemas");
     }
     requireIdentifier("table", table, MAX_TABLE_LENGTH);
-    Objects.requireNonNull(serializer, "serializer must not be null");
     Objects.requireNonNull(cleanupMode, "cleanupMode must not be null");
     if (maxEventBytes <= 0) {
       throw new IllegalArgumentException("maxEventBytes must be positive, was " + maxEventBytes);
     }
     Objects.requireNonNull(topicPattern, "topicPattern must not be null");
-    if (!topicPattern.contains(ROUTED_BY_VALUE)
-        || !Topic.isValid(topicPattern.replace(ROUTED_BY_VALUE, "x"))) {
+    if (!topicPattern.contains(AGGREGATE_TYPE_PLACEHOLDER)
+        || !Topic.isValid(topicPattern.replace(AGGREGATE_TYPE_PLACEHOLDER, "x"))) {
       throw new IllegalArgumentException(
           "topicPattern '"
               + topicPattern
               + "' must contain "
-              + ROUTED_BY_VALUE
+              + AGGREGATE_TYPE_PLACEHOLDER
               + " (the aggregate type) and otherwise only [a-zA-Z0-9._-]");
     }
   }

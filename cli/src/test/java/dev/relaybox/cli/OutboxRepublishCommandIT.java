@@ -1,0 +1,256 @@
+package dev.relaybox.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.outbox.CleanupMode;
+import dev.relaybox.outbox.Outbox;
+import dev.relaybox.outbox.OutboxEvent;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code relaybox outbox republish} against the devstack's Postgres, observed through a slot. */
+@ExtendWith(DevStackExtension.class)
+class OutboxRepublishCommandIT {
+  private static final Schema NOTE =
+      SchemaBuilder.record("Note")
+          .namespace("dev.relaybox.cli.test")
+          .fields()
+          .requiredString("text")
+          .endRecord();
+  private static final Pattern INSERTED_ID = Pattern.compile("INSERT: id\\[uuid\\]:'([0-9a-f-]+)'");
+
+  private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  private final String schema = "republish_cli_" + id;
+  private final String slot = "republish_cli_" + id;
+  private DevStack stack;
+  private DataSource dataSource;
+  private final List<UUID> ids = new ArrayList<>();
+  private final List<Instant> createdAt = new ArrayList<>();
+  private List<String> rowsBefore;
+
+  /** Five retained events written in five transactions, then a slot that sees what follows. */
+  @BeforeEach
+  void fiveRetainedEventsThenASlot(DevStack stack) throws SQLException {
+    this.stack = stack;
+    dataSource = stack.postgres().dataSource();
+    try (Outbox outbox =
+        Outbox.builder()
+            .schema(schema)
+            .cleanupMode(CleanupMode.RETAIN)
+            .serializer((topic, data) -> data.toString().getBytes(UTF_8))
+            .build()) {
+      outbox.migrate(dataSource);
+      for (int i = 0; i < 5; i++) {
+        GenericData.Record note = new GenericData.Record(NOTE);
+        note.put("text", "note " + i);
+        try (Connection tx = dataSource.getConnection()) {
+          tx.setAutoCommit(false);
+          outbox.publish(tx, OutboxEvent.of("note", "n-" + i, note));
+          tx.commit();
+        }
+      }
+    }
+    try (Connection c = dataSource.getConnection();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT id, created_at FROM " + schema + ".outbox ORDER BY created_at, id")) {
+      while (rs.next()) {
+        ids.add(rs.getObject(1, UUID.class));
+        createdAt.add(rs.getObject(2, OffsetDateTime.class).toInstant());
+      }
+    }
+    rowsBefore = rows();
+    execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+  }
+
+  @AfterEach
+  void dropSlotAndSchema() throws SQLException {
+    execute("SELECT pg_drop_replication_slot('" + slot + "')");
+    execute("DROP SCHEMA " + schema + " CASCADE");
+  }
+
+  @Test
+  void republishesTheWindowOnceAndLeavesEveryRowInPlace() throws SQLException {
+    CliRun run =
+        republish(
+            "--from",
+            createdAt.get(1).toString(),
+            "--to",
+            createdAt.get(3).toString(),
+            "--batch-size",
+            "1");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("2 retained event(s) in " + schema + ".outbox")
+        .contains("Re-inserted 2 event(s)");
+    assertThat(insertedIds()).containsExactly(ids.get(1), ids.get(2));
+    assertThat(rows()).isEqualTo(rowsBefore);
+  }
+
+  @Test
+  void dryRunCountsAndChangesNothing() throws SQLException {
+    CliRun run =
+        republish(
+            "--from", createdAt.get(0).toString(), "--to", "2999-01-01T00:00:00Z", "--dry-run");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("5 retained event(s)").contains("Dry run: nothing changed.");
+    assertThat(insertedIds()).isEmpty();
+    assertThat(rows()).isEqualTo(rowsBefore);
+  }
+
+  @Test
+  void anEmptyWindowOrAMissingTableFindsNothing() throws SQLException {
+    CliRun empty = republish("--from", "2999-01-01T00:00:00Z", "--to", "2999-01-02T00:00:00Z");
+    assertThat(empty.exit()).isEqualTo(1);
+    assertThat(empty.err()).contains("nothing to republish").contains("RETAIN");
+
+    CliRun missing =
+        CliRun.of(
+            "outbox",
+            "republish",
+            "--jdbc-url",
+            stack.postgres().jdbcUrl(),
+            "--pg-user",
+            stack.postgres().username(),
+            "--schema",
+            schema,
+            "--table",
+            "nope",
+            "--from",
+            "2026-01-01T00:00:00Z",
+            "--to",
+            "2999-01-01T00:00:00Z");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("table " + schema + ".nope does not exist");
+    assertThat(insertedIds()).isEmpty();
+  }
+
+  @Test
+  void badIdentifiersAndTimesAreUsageErrors() {
+    CliRun badSchema =
+        CliRun.of(
+            "outbox",
+            "republish",
+            "--jdbc-url",
+            stack.postgres().jdbcUrl(),
+            "--schema",
+            "Robert'); DROP TABLE outbox;--",
+            "--from",
+            "2026-01-01T00:00:00Z",
+            "--to",
+            "2026-01-02T00:00:00Z");
+    assertThat(badSchema.exit()).isEqualTo(2);
+    assertThat(badSchema.err()).contains("is not a valid identifier");
+
+    CliRun badTime = republish("--from", "yesterday", "--to", "2026-01-02T00:00:00Z");
+    assertThat(badTime.exit()).isEqualTo(2);
+    assertThat(badTime.err()).contains("--from expects an ISO-8601 instant");
+
+    CliRun inverted = republish("--from", "2026-01-02T00:00:00Z", "--to", "2026-01-01T00:00:00Z");
+    assertThat(inverted.exit()).isEqualTo(2);
+    assertThat(inverted.err()).contains("must be before --to");
+  }
+
+  @Test
+  void anUnreachableDatabaseIsReportedAsUnavailable() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    CliRun run =
+        CliRun.of(
+            "outbox",
+            "republish",
+            "--jdbc-url",
+            "jdbc:postgresql://127.0.0.1:" + closedPort + "/app?connectTimeout=2&password=hunter2",
+            "--from",
+            "2026-01-01T00:00:00Z",
+            "--to",
+            "2026-01-02T00:00:00Z");
+    assertThat(run.exit()).isEqualTo(RelayboxCli.EXIT_UNAVAILABLE);
+    assertThat(run.err())
+        .contains("cannot connect to Postgres at jdbc:postgresql://127.0.0.1:" + closedPort)
+        .contains("$RELAYBOX_PG_PASSWORD")
+        .doesNotContain("hunter2");
+  }
+
+  private CliRun republish(String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "outbox",
+                "republish",
+                "--jdbc-url",
+                stack.postgres().jdbcUrl(),
+                "--pg-user",
+                stack.postgres().username(),
+                "--schema",
+                schema));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  private List<String> rows() throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT o::text FROM " + schema + ".outbox o ORDER BY created_at, id")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
+
+  private List<UUID> insertedIds() throws SQLException {
+    List<UUID> inserted = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT data FROM pg_logical_slot_get_changes(?, NULL, NULL)")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String data = rs.getString(1);
+          if (data.startsWith("table " + schema + ".outbox: INSERT:")) {
+            Matcher m = INSERTED_ID.matcher(data);
+            assertThat(m.find()).as(data).isTrue();
+            inserted.add(UUID.fromString(m.group(1)));
+          }
+        }
+      }
+    }
+    return inserted;
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}

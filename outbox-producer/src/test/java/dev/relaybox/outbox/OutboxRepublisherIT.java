@@ -1,0 +1,210 @@
+package dev.relaybox.outbox;
+
+import static dev.relaybox.outbox.TestEvents.AVRO_BINARY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Republishing against the devstack's Postgres, observed the way the relay observes it: through a
+ * logical replication slot created after the events were written.
+ */
+@ExtendWith(DevStackExtension.class)
+class OutboxRepublisherIT {
+  private static final Pattern INSERTED_ID = Pattern.compile("INSERT: id\\[uuid\\]:'([0-9a-f-]+)'");
+
+  private final String schema = TestEvents.randomName("republish_it");
+  private final String slot = TestEvents.randomName("republish_it");
+  private DataSource dataSource;
+  private boolean slotCreated;
+
+  /** The six rows written, in (created_at, id) order. */
+  private List<String> rowsBefore;
+
+  private List<UUID> ids;
+  private List<OffsetDateTime> createdAt;
+
+  @BeforeEach
+  void sixEventsInSixTransactionsThenASlot(DevStack stack) throws SQLException {
+    dataSource = stack.postgres().dataSource();
+    try (Outbox outbox =
+        Outbox.builder()
+            .schema(schema)
+            .cleanupMode(CleanupMode.RETAIN)
+            .serializer(AVRO_BINARY)
+            .build()) {
+      outbox.migrate(dataSource);
+      for (int i = 0; i < 6; i++) {
+        try (Connection tx = dataSource.getConnection()) {
+          tx.setAutoCommit(false);
+          outbox.publish(
+              tx,
+              OutboxEvent.builder()
+                  .aggregateType("thing")
+                  .aggregateId("t-" + (i % 2))
+                  .payload(TestEvents.thing("note " + i))
+                  .header("tenant", "acme-" + i)
+                  .build());
+          tx.commit();
+        }
+      }
+    }
+    rowsBefore = rows();
+    ids = new ArrayList<>();
+    createdAt = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT id, created_at FROM " + schema + ".outbox ORDER BY created_at, id")) {
+      while (rs.next()) {
+        ids.add(rs.getObject(1, UUID.class));
+        createdAt.add(rs.getObject(2, OffsetDateTime.class));
+      }
+    }
+    assertThat(createdAt).doesNotHaveDuplicates();
+    execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+    slotCreated = true;
+  }
+
+  @AfterEach
+  void dropSlotAndSchema() throws SQLException {
+    if (slotCreated) {
+      execute("SELECT pg_drop_replication_slot('" + slot + "')");
+    }
+    execute("DROP SCHEMA " + schema + " CASCADE");
+  }
+
+  @Test
+  void republishesExactlyTheWindowAndKeepsEveryRowOnce() throws SQLException {
+    OutboxRepublisher republisher =
+        OutboxRepublisher.builder().dataSource(dataSource).schema(schema).batchSize(2).build();
+    Instant from = createdAt.get(1).toInstant();
+    Instant to = createdAt.get(4).toInstant(); // exclusive: events 1, 2, 3
+
+    assertThat(republisher.count(from, to)).isEqualTo(3);
+    List<Long> progress = new ArrayList<>();
+    long republished = republisher.republish(from, to, progress::add);
+
+    assertThat(republished).isEqualTo(3);
+    assertThat(progress).containsExactly(2L, 3L);
+    assertThat(insertedIds()).containsExactly(ids.get(1), ids.get(2), ids.get(3));
+    assertThat(rows()).isEqualTo(rowsBefore); // same rows, every column, each exactly once
+  }
+
+  @Test
+  void aCrashInTheMiddleOfABatchLeavesEveryRowOnceAndARerunFinishes() throws SQLException {
+    // The backend dies while inserting event 3 again: batch {2, 3} had already deleted both rows.
+    execute(
+        "CREATE FUNCTION "
+            + schema
+            + ".crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            + " IF NEW.id = '"
+            + ids.get(3)
+            + "' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
+            + " RETURN NEW; END $$");
+    execute(
+        "CREATE TRIGGER crash BEFORE INSERT ON "
+            + schema
+            + ".outbox FOR EACH ROW EXECUTE FUNCTION "
+            + schema
+            + ".crash()");
+    OutboxRepublisher republisher =
+        OutboxRepublisher.builder().dataSource(dataSource).schema(schema).batchSize(2).build();
+    Instant from = createdAt.get(0).toInstant();
+    Instant to = createdAt.get(5).toInstant().plusSeconds(1);
+
+    assertThatThrownBy(() -> republisher.republish(from, to, done -> {}))
+        .isInstanceOf(SQLException.class);
+
+    assertThat(rows()).isEqualTo(rowsBefore);
+    assertThat(insertedIds()).containsExactly(ids.get(0), ids.get(1)); // the committed batch
+
+    execute("DROP TRIGGER crash ON " + schema + ".outbox");
+    assertThat(republisher.republish(from, to, done -> {})).isEqualTo(6);
+    assertThat(rows()).isEqualTo(rowsBefore);
+    assertThat(insertedIds()).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void anEmptyWindowChangesNothing() throws SQLException {
+    OutboxRepublisher republisher =
+        OutboxRepublisher.builder().dataSource(dataSource).schema(schema).build();
+    Instant after = createdAt.get(5).toInstant().plusSeconds(1);
+
+    assertThat(republisher.count(after, after.plusSeconds(60))).isZero();
+    assertThat(republisher.republish(after, after.plusSeconds(60), done -> {})).isZero();
+    assertThat(insertedIds()).isEmpty();
+  }
+
+  @Test
+  void aMissingTableIsAnSqlException() {
+    OutboxRepublisher republisher =
+        OutboxRepublisher.builder().dataSource(dataSource).schema(schema).table("nope").build();
+    assertThatThrownBy(() -> republisher.count(Instant.EPOCH, Instant.now()))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("nope");
+  }
+
+  /** Every row as text, in (created_at, id) order. */
+  private List<String> rows() throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT o::text FROM " + schema + ".outbox o ORDER BY created_at, id")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
+
+  /** Ids of the outbox INSERTs the slot decoded since it was created (consumes the changes). */
+  private List<UUID> insertedIds() throws SQLException {
+    List<UUID> inserted = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT data FROM pg_logical_slot_get_changes(?, NULL, NULL)")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String data = rs.getString(1);
+          if (data.startsWith("table " + schema + ".outbox: INSERT:")) {
+            Matcher m = INSERTED_ID.matcher(data);
+            assertThat(m.find()).as(data).isTrue();
+            inserted.add(UUID.fromString(m.group(1)));
+          }
+        }
+      }
+    }
+    return inserted;
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
