@@ -8,6 +8,7 @@ import dev.relaybox.consumers.internal.BatchProcessor.RetryState;
 import dev.relaybox.consumers.internal.BatchProcessor.TransientBatchException;
 import dev.relaybox.consumers.internal.DeadLetterPublisher.DeadLetterException;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -273,7 +275,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
               + " attempt={} deadLetterTopic={} error={}",
           groupId(),
           d.reason(),
-          r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+          keyOf(r),
           r.topic(),
           r.partition(),
           r.offset(),
@@ -281,6 +283,10 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
           deadLetters.topic(),
           d.error().toString());
     }
+  }
+
+  private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
+    return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
   }
 
   private static Map<String, Long> countByTopic(List<ConsumedEvent> events) {
@@ -303,9 +309,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
         "event failed, retrying group={} key={} topic={} partition={} offset={} attempt={}"
             + " maxAttempts={} backoffMs={} error={}",
         groupId(),
-        retry.record().key() == null
-            ? null
-            : new String(retry.record().key(), java.nio.charset.StandardCharsets.UTF_8),
+        keyOf(retry.record()),
         tp.topic(),
         tp.partition(),
         retry.record().offset(),
