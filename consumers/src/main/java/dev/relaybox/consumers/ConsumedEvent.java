@@ -1,5 +1,6 @@
 package dev.relaybox.consumers;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.common.header.Headers;
@@ -51,7 +52,7 @@ public record ConsumedEvent(
     var header = headers.lastHeader(EVENT_TYPE_HEADER);
     return header == null || header.value() == null
         ? null
-        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   @Override

@@ -98,6 +98,7 @@ public interface ConsumerRunner extends AutoCloseable {
     private Deserializer<?> deserializer;
     private EventHandler eventHandler;
     private TwoPhaseEventHandler<?> twoPhaseHandler;
+    private int callConcurrency = 1;
     private String processedKeysSchema = "public";
     private String processedKeysTable = "processed_keys";
     private boolean deduplicate = true;
@@ -162,6 +163,17 @@ public interface ConsumerRunner extends AutoCloseable {
     /** A handler calling a third party, then recording the result. Exactly one is required. */
     public Builder handler(TwoPhaseEventHandler<?> handler) {
       this.twoPhaseHandler = handler;
+      return this;
+    }
+
+    /**
+     * How many partitions of a poll batch a {@link TwoPhaseEventHandler} calls in parallel. Default
+     * 1 (on the poll thread). Above 1, {@link TwoPhaseEventHandler#call} runs on a pool of this
+     * many threads and must be thread-safe; the events of one partition are still called one at a
+     * time, in offset order. {@code record} always runs on the poll thread.
+     */
+    public Builder callConcurrency(int callConcurrency) {
+      this.callConcurrency = callConcurrency;
       return this;
     }
 
@@ -285,6 +297,7 @@ public interface ConsumerRunner extends AutoCloseable {
               deserializer,
               eventHandler,
               twoPhaseHandler,
+              callConcurrency,
               processedKeysSchema,
               processedKeysTable,
               deduplicate,

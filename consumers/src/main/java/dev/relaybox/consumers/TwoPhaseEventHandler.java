@@ -17,7 +17,10 @@ import java.sql.Connection;
  * header): it runs again when the process dies between the call and the commit, or when the
  * transaction fails. Events already in the processed-keys table are not called again.
  *
- * <p>Called from the runner's single poll thread, in partition order.
+ * <p>{@link #record} runs on the runner's poll thread. {@link #call} runs there too unless the
+ * runner's {@code callConcurrency} is above 1: then calls for different partitions run in parallel,
+ * so {@code call} must be thread-safe; a partition's events are always called one at a time, in
+ * offset order.
  *
  * @param <R> the result of the remote call, passed to {@link #record}
  */

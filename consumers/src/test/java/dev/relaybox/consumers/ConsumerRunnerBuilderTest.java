@@ -87,6 +87,8 @@ class ConsumerRunnerBuilderTest {
     assertThatThrownBy(() -> valid().deadLetterTopic("outbox.event.order").build())
         .hasMessageContaining("deadLetterTopic");
     assertThatThrownBy(() -> valid().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
+    assertThatThrownBy(() -> valid().callConcurrency(0).build())
+        .hasMessageContaining("callConcurrency");
     assertThatThrownBy(() -> valid().initialBackoff(Duration.ZERO).build())
         .hasMessageContaining("initialBackoff");
     assertThatThrownBy(

@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -192,15 +194,17 @@ final class Preflight {
                 + config.slotName()
                 + " does not exist, but the relay has stored offsets "
                 + offset
-                + " (the slot was dropped or the database was restored/replaced). Events"
-                + " committed between the last relayed position and a new slot would be lost, so"
-                + " the relay refuses to start. Recover by either: (1) republishing the gap from a"
-                + " retained outbox (rows created after the stored position) once the relay runs"
-                + " again, or (2) accepting the loss: set "
+                + lastRelayed(offset)
+                + ": the slot was dropped or the database was restored or replaced, and events"
+                + " committed since then can no longer be read from the WAL. The relay refuses to"
+                + " start rather than skip them. To recover, set "
                 + RelayConfig.ALLOW_MISSING_SLOT
                 + "=true (or "
                 + RelayConfig.environmentName(RelayConfig.ALLOW_MISSING_SLOT)
-                + "=true) to create a new slot and continue from now.");
+                + "=true) to start from a new slot, then either (1) republish the gap from a"
+                + " retained outbox (CleanupMode.RETAIN; OutboxRepublisher from the last relayed"
+                + " commit time to now; consumers dedupe by event id), or (2) accept that the"
+                + " events in the gap are lost.");
       }
       LOG.warn(
           "replication slot missing while offsets exist; {}=true: discarding the offsets and"
@@ -213,6 +217,15 @@ final class Preflight {
     } finally {
       store.stop();
     }
+  }
+
+  /** The commit time of the last relayed event, from the offset's {@code ts_usec}. */
+  private static String lastRelayed(Map<String, Object> offset) {
+    return offset.get("ts_usec") instanceof Number micros
+        ? " (last relayed commit at "
+            + Instant.EPOCH.plus(micros.longValue(), ChronoUnit.MICROS)
+            + ")"
+        : "";
   }
 
   /** Debezium refuses to resume from an offset its new slot cannot serve, so forget it. */

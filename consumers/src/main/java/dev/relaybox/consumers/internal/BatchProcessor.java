@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,11 +40,21 @@ final class BatchProcessor {
   private final RunnerSettings settings;
   private final ProcessedKeys keys;
   private final RunnerMetrics metrics;
+  private final ExecutorService callExecutor;
 
-  BatchProcessor(RunnerSettings settings, ProcessedKeys keys, RunnerMetrics metrics) {
+  /**
+   * @param callExecutor runs the two-phase calls of different partitions in parallel; null to call
+   *     on the poll thread
+   */
+  BatchProcessor(
+      RunnerSettings settings,
+      ProcessedKeys keys,
+      RunnerMetrics metrics,
+      ExecutorService callExecutor) {
     this.settings = settings;
     this.keys = keys;
     this.metrics = metrics;
+    this.callExecutor = callExecutor;
   }
 
   /** Where a partition stands after a batch. */
@@ -143,20 +157,44 @@ final class BatchProcessor {
             .forEach(i -> i.status = Status.DUPLICATE);
       }
     }
+    if (callExecutor == null || lanes.size() == 1) {
+      lanes.forEach(lane -> callLane(handler, lane));
+      return;
+    }
+    // One task per partition: events of a partition are called in order, partitions in parallel.
+    List<Callable<Void>> tasks = new ArrayList<>();
     for (Lane lane : lanes) {
-      for (int i = 0; i < lane.limit(); i++) {
-        Item item = lane.items.get(i);
-        if (item.status != Status.PENDING) {
-          continue;
-        }
-        long start = System.nanoTime();
-        try {
-          item.result = handler.call(item.event);
-        } catch (Exception e) {
-          fail(lane, i, e);
-        } finally {
-          metrics.handlerLatency(item.event.topic()).record(System.nanoTime() - start, NANOS);
-        }
+      tasks.add(
+          () -> {
+            callLane(handler, lane);
+            return null;
+          });
+    }
+    try {
+      for (Future<Void> done : callExecutor.invokeAll(tasks)) {
+        done.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientBatchException("interrupted while calling the handler", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("handler call failed unexpectedly", e.getCause());
+    }
+  }
+
+  private void callLane(TwoPhaseEventHandler<Object> handler, Lane lane) {
+    for (int i = 0; i < lane.limit(); i++) {
+      Item item = lane.items.get(i);
+      if (item.status != Status.PENDING) {
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        item.result = handler.call(item.event);
+      } catch (Exception e) {
+        fail(lane, i, e);
+      } finally {
+        metrics.handlerLatency(item.event.topic()).record(System.nanoTime() - start, NANOS);
       }
     }
   }

@@ -8,6 +8,7 @@ import dev.relaybox.consumers.internal.BatchProcessor.RetryState;
 import dev.relaybox.consumers.internal.BatchProcessor.TransientBatchException;
 import dev.relaybox.consumers.internal.DeadLetterPublisher.DeadLetterException;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,17 +18,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -54,6 +60,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private final RunnerMetrics metrics;
   private final BatchProcessor processor;
   private final Backoff backoff;
+  private final ExecutorService callExecutor;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final long maxPollIntervalNanos;
 
@@ -74,7 +81,17 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     this.settings = settings;
     this.keys = new ProcessedKeys(settings);
     this.metrics = new RunnerMetrics(settings.meterRegistry(), settings.groupId());
-    this.processor = new BatchProcessor(settings, keys, metrics);
+    this.callExecutor =
+        settings.twoPhaseHandler() != null && settings.callConcurrency() > 1
+            ? Executors.newFixedThreadPool(
+                settings.callConcurrency(),
+                runnable -> {
+                  Thread t = new Thread(runnable, "relaybox-call-" + settings.groupId());
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+    this.processor = new BatchProcessor(settings, keys, metrics, callExecutor);
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.maxPollIntervalNanos =
         Duration.ofMillis(
@@ -259,7 +276,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
               + " attempt={} deadLetterTopic={} error={}",
           groupId(),
           d.reason(),
-          r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+          keyOf(r),
           r.topic(),
           r.partition(),
           r.offset(),
@@ -267,6 +284,10 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
           deadLetters.topic(),
           d.error().toString());
     }
+  }
+
+  private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
+    return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
   }
 
   private static Map<String, Long> countByTopic(List<ConsumedEvent> events) {
@@ -289,9 +310,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
         "event failed, retrying group={} key={} topic={} partition={} offset={} attempt={}"
             + " maxAttempts={} backoffMs={} error={}",
         groupId(),
-        retry.record().key() == null
-            ? null
-            : new String(retry.record().key(), java.nio.charset.StandardCharsets.UTF_8),
+        keyOf(retry.record()),
         tp.topic(),
         tp.partition(),
         retry.record().offset(),
@@ -364,6 +383,15 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
           groupId(),
           uncommitted,
           e.toString());
+    } catch (RetriableException e) {
+      // Broker unreachable or slow: keep the offsets and try again after the next poll. Until
+      // then a crash only costs redeliveries, which the processed keys absorb.
+      log.warn(
+          "offset commit failed, will retry group={} offsets={} error={}",
+          groupId(),
+          uncommitted,
+          e.toString());
+      return;
     }
     uncommitted.clear();
   }
@@ -383,12 +411,14 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       log.warn("final offset commit failed group={} error={}", groupId(), e.toString());
     }
     try {
-      consumer.close(
-          org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     } catch (RuntimeException e) {
       log.warn("consumer close failed group={} error={}", groupId(), e.toString());
     }
     deadLetters.close();
+    if (callExecutor != null) {
+      callExecutor.shutdown();
+    }
     log.info("consumer stopped group={}", groupId());
   }
 
@@ -403,7 +433,6 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      uncommitted.keySet().removeAll(partitions);
       forget(partitions);
       log.warn("partitions lost group={} partitions={}", groupId(), partitions);
     }
@@ -413,7 +442,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       log.info("partitions assigned group={} partitions={}", groupId(), partitions);
     }
 
+    /**
+     * Drops the state of partitions this member no longer owns (also offsets it failed to commit).
+     */
     private void forget(Collection<TopicPartition> partitions) {
+      uncommitted.keySet().removeAll(partitions);
       retryStates.keySet().removeAll(partitions);
       resumeAtNanos.keySet().removeAll(partitions);
     }

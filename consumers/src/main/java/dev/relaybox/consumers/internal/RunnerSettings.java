@@ -24,6 +24,7 @@ public record RunnerSettings(
     Deserializer<?> deserializer,
     EventHandler eventHandler,
     TwoPhaseEventHandler<?> twoPhaseHandler,
+    int callConcurrency,
     String processedKeysSchema,
     String processedKeysTable,
     boolean deduplicate,
@@ -71,6 +72,10 @@ public record RunnerSettings(
       throw new IllegalArgumentException(
           "handler must be set exactly once: an EventHandler or a TwoPhaseEventHandler, "
               + (eventHandler == null ? "none was given" : "both were given"));
+    }
+    if (callConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "callConcurrency must be at least 1, was " + callConcurrency);
     }
     requireIdentifier(processedKeysSchema, "processedKeysSchema", 63);
     if (processedKeysSchema.startsWith("pg_")) {

@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
  * mvn -B -q -o -pl consumers -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * java -Xmx1g -cp consumers/target/test-classes:consumers/target/classes:$(cat consumers/target/bench.cp) \
- *     dev.relaybox.consumers.bench.ConsumerBench [events=100000] [partitions=4]
+ *     dev.relaybox.consumers.bench.ConsumerBench [events=100000] [partitions=4] [ids=random|v7]
  * </pre>
  *
  * It starts its own embedded stack (Postgres with fsync and synchronous_commit on, one Kafka
  * broker), pre-fills a topic, then consumes it twice with fresh groups and tables: deduplicated,
- * then with {@code deduplicate(false)}.
+ * then with {@code deduplicate(false)}. {@code ids=v7} gives the events time-ordered ids (UUIDv7
+ * layout) instead of random ones, to show what the processed-keys index pays for random keys.
  */
 public final class ConsumerBench {
 
@@ -38,11 +39,12 @@ public final class ConsumerBench {
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    boolean timeOrdered = args.length > 2 && args[2].equals("v7");
     try (DevStack stack = DevStack.builder().schemaRegistry(false).start();
         HikariDataSource ds = TestSupport.pool(stack, 2)) {
       String topic = "bench.events";
       stack.kafka().createTopic(topic, partitions);
-      prefill(stack, topic, events);
+      prefill(stack, topic, events, timeOrdered);
       // Warm-up on a fraction, so that JIT and prepared statements do not count against run 1.
       run(stack, ds, topic, "bench_warmup", true, events / 5);
       Result dedup = run(stack, ds, topic, "bench_dedup", true, events);
@@ -50,12 +52,13 @@ public final class ConsumerBench {
       double overheadMicros = (1e6 / dedup.steadyRate()) - (1e6 / plain.steadyRate());
       System.out.printf(
           Locale.ROOT,
-          "%n== consumer bench: %,d events, %d partitions, max.poll.records=500, pool=2 ==%n"
+          "%n== consumer bench: %,d events, %d partitions, %s ids, max.poll.records=500, pool=2 ==%n"
               + "with processed keys : %s%n"
               + "without (dedup off) : %s%n"
               + "dedup overhead      : %.1f µs/event (%.0f %% of the deduplicated cost)%n",
           events,
           partitions,
+          timeOrdered ? "time-ordered" : "random",
           dedup,
           plain,
           overheadMicros,
@@ -63,7 +66,8 @@ public final class ConsumerBench {
     }
   }
 
-  private static void prefill(DevStack stack, String topic, int events) throws Exception {
+  private static void prefill(DevStack stack, String topic, int events, boolean timeOrdered)
+      throws Exception {
     long start = System.nanoTime();
     try (var producer = TestSupport.producer(stack)) {
       List<Future<?>> sent = new ArrayList<>(events);
@@ -71,7 +75,10 @@ public final class ConsumerBench {
         sent.add(
             producer.send(
                 TestSupport.event(
-                    topic, UUID.randomUUID(), "order-" + (i % 10_000), "payload-" + i)));
+                    topic,
+                    timeOrdered ? uuidV7(i) : UUID.randomUUID(),
+                    "order-" + (i % 10_000),
+                    "payload-" + i)));
       }
       for (Future<?> f : sent) {
         f.get();
@@ -79,6 +86,16 @@ public final class ConsumerBench {
     }
     System.out.printf(
         Locale.ROOT, "prefilled %,d events in %.1f s%n", events, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** RFC 9562 version 7 layout: 48-bit milliseconds, then a sequence and random bits. */
+  private static UUID uuidV7(int sequence) {
+    long msb = (System.currentTimeMillis() << 16) | 0x7000L | (sequence >>> 20 & 0x0fff);
+    long lsb =
+        0x8000_0000_0000_0000L
+            | ((long) (sequence & 0xfffff) << 42)
+            | (java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0x3ff_ffff_ffffL);
+    return new UUID(msb, lsb);
   }
 
   private static Result run(

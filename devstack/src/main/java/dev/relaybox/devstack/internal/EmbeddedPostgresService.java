@@ -26,6 +26,7 @@ final class EmbeddedPostgresService implements DevStack.Postgres {
   static final String USER = "postgres";
   // zonky's initdb uses trust authentication on loopback; the password is accepted and unused.
   private static final String PASSWORD = "postgres";
+  private static final int STOP_GRACE_SECONDS = 10;
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresService.class);
 
   private final Path dataDir;
@@ -89,6 +90,11 @@ final class EmbeddedPostgresService implements DevStack.Postgres {
     }
   }
 
+  /**
+   * Fast shutdown ({@code pg_ctl stop -m fast}). A connected logical-replication client can hold
+   * the shutdown checkpoint past zonky's 5 s wait; the postmaster then gets {@value
+   * #STOP_GRACE_SECONDS} s more and is stopped in immediate mode after that.
+   */
   @Override
   public synchronized void stop() {
     if (postgres == null) {
@@ -101,6 +107,22 @@ final class EmbeddedPostgresService implements DevStack.Postgres {
     } finally {
       postgres = null;
     }
+    RunDirectories.livePostmaster(dataDir)
+        .ifPresent(
+            pm -> {
+              try {
+                pm.onExit().get(STOP_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (java.util.concurrent.ExecutionException
+                  | java.util.concurrent.TimeoutException e) {
+                log.warn(
+                    "devstack: postgres pid={} still shutting down after fast stop; stopping it"
+                        + " in immediate mode",
+                    pm.pid());
+                RunDirectories.quitPostmaster(pm, Duration.ofSeconds(15));
+              }
+            });
   }
 
   @Override
