@@ -1,0 +1,108 @@
+package dev.relaybox.relay;
+
+import dev.relaybox.relay.internal.HttpEndpoints;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay as a service: {@code java dev.relaybox.relay.RelayApplication --config
+ * relay.properties}. Environment variables override documented properties ({@code pg.password} ←
+ * {@code RELAYBOX_PG_PASSWORD}, see {@link RelayConfig#environmentName(String)}). Serves {@code
+ * /health}, {@code /ready} and {@code /metrics} on {@code http.host:http.port}; SIGTERM stops the
+ * engine, flushes the producer and commits offsets before exiting.
+ *
+ * <p>Exit codes: 0 after a graceful stop, 1 when the relay failed or could not start, 2 for bad
+ * arguments or configuration.
+ */
+public final class RelayApplication {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayApplication.class);
+
+  private RelayApplication() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs the relay until it stops (SIGTERM or a fatal failure) and returns the exit code; for
+   * callers that manage the JVM themselves (the {@code relaybox relay} command).
+   */
+  public static int run(String[] args) {
+    RelayConfig config;
+    try {
+      config = load(args);
+    } catch (IllegalArgumentException | IOException e) {
+      LOG.error("bad relay configuration: {}", e.getMessage());
+      System.err.println("relay: " + e.getMessage());
+      System.err.println("usage: RelayApplication --config <relay.properties>");
+      return 2;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Relay relay = Relay.create(config, registry);
+    HttpEndpoints http = null;
+    Thread hook = new Thread(relay::close, "relaybox-relay-shutdown");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      relay.start();
+      if (config.httpPort() >= 0) {
+        http = HttpEndpoints.start(config.httpHost(), config.httpPort(), relay, registry);
+        LOG.info("http endpoints listening host={} port={}", config.httpHost(), http.port());
+      }
+      while (!relay.awaitTermination(Duration.ofSeconds(60))) {
+        LOG.debug("relay running name={}", config.name());
+      }
+    } catch (RelayException e) {
+      LOG.error("relay failed: {}", e.getMessage(), e);
+      return 1;
+    } catch (IOException e) {
+      LOG.error(
+          "cannot serve http host={} port={}: {}",
+          config.httpHost(),
+          config.httpPort(),
+          e.toString());
+      relay.close();
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      relay.close();
+    } finally {
+      if (http != null) {
+        http.close();
+      }
+    }
+    if (relay.failure().isPresent()) {
+      LOG.error("relay stopped after a fatal failure: {}", relay.failure().get().getMessage());
+      return 1;
+    }
+    return 0;
+  }
+
+  static RelayConfig load(String[] args) throws IOException {
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      } else if (args[i].startsWith("--config=")) {
+        file = Path.of(args[i].substring("--config=".length()));
+      } else {
+        throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+      }
+    }
+    Properties properties = new Properties();
+    if (file != null) {
+      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(in);
+      }
+    }
+    return RelayConfig.fromProperties(properties).overrideFromEnvironment(System::getenv).build();
+  }
+}

@@ -1,0 +1,287 @@
+package dev.relaybox.relay.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * Turns the {@code after} row of an outbox insert into the Kafka record of docs/architecture.md, or
+ * into a dead-letter record with the reason in headers. Payload bytes are never decoded. Not
+ * thread-safe: one instance per engine consumer thread.
+ */
+final class OutboxRouter {
+  static final String HEADER_ID = "id";
+  static final String HEADER_EVENT_TYPE = "eventType";
+  static final String HEADER_AGGREGATE_TYPE = "aggregateType";
+  static final String DLQ_REASON = "relaybox.dlq.reason";
+  static final String DLQ_DETAIL = "relaybox.dlq.detail";
+  static final String DLQ_TOPIC = "relaybox.dlq.topic";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final TopicPattern topics;
+  private final String dlqTopic;
+
+  private Schema rowSchema;
+  private Field id;
+  private Field aggregateType;
+  private Field aggregateId;
+  private Field type;
+  private Field payload;
+  private Field createdAt;
+  private Field headers;
+
+  OutboxRouter(TopicPattern topics, String dlqTopic) {
+    this.topics = topics;
+    this.dlqTopic = dlqTopic;
+  }
+
+  /** Why a row went to the dead-letter topic; the name is the {@value #DLQ_REASON} header. */
+  enum Reason {
+    MISSING_AGGREGATE_TYPE,
+    MISSING_AGGREGATE_ID,
+    MISSING_TYPE,
+    ILLEGAL_TOPIC,
+    BAD_HEADERS,
+    RECORD_TOO_LARGE
+  }
+
+  /**
+   * The routed row: {@link #record} goes to its topic, or to the dead-letter topic when {@link
+   * #reason} is set.
+   */
+  record Routed(
+      String eventId, String topic, ProducerRecord<byte[], byte[]> record, Reason reason) {}
+
+  /**
+   * Routes one outbox row.
+   *
+   * @throws IllegalStateException if the table lacks a column of docs/architecture.md
+   */
+  Routed route(Struct row) {
+    bind(row.schema());
+    String eventId = string(row.get(id));
+    String aggType = (String) row.get(aggregateType);
+    String aggId = (String) row.get(aggregateId);
+    String eventType = (String) row.get(type);
+    byte[] value = bytes(row.get(payload));
+    Long timestamp = timestamp(row.get(createdAt));
+    byte[] key = aggId == null ? null : aggId.getBytes(StandardCharsets.UTF_8);
+
+    RecordHeaders kafkaHeaders = new RecordHeaders();
+    String headerError = addJsonHeaders(kafkaHeaders, (String) row.get(headers));
+    addHeader(kafkaHeaders, HEADER_ID, eventId);
+    addHeader(kafkaHeaders, HEADER_EVENT_TYPE, eventType);
+    addHeader(kafkaHeaders, HEADER_AGGREGATE_TYPE, aggType);
+
+    if (isBlank(aggType)) {
+      return dead(
+          eventId,
+          null,
+          key,
+          value,
+          timestamp,
+          kafkaHeaders,
+          Reason.MISSING_AGGREGATE_TYPE,
+          "aggregatetype is null or blank: no topic to route to");
+    }
+    TopicPattern.Resolution resolution = topics.resolve(aggType);
+    if (resolution.invalidReason() != null) {
+      return dead(
+          eventId,
+          resolution.topic(),
+          key,
+          value,
+          timestamp,
+          kafkaHeaders,
+          Reason.ILLEGAL_TOPIC,
+          resolution.invalidReason());
+    }
+    if (isBlank(aggId)) {
+      return dead(
+          eventId,
+          resolution.topic(),
+          key,
+          value,
+          timestamp,
+          kafkaHeaders,
+          Reason.MISSING_AGGREGATE_ID,
+          "aggregateid is null or blank: no record key");
+    }
+    if (isBlank(eventType)) {
+      return dead(
+          eventId,
+          resolution.topic(),
+          key,
+          value,
+          timestamp,
+          kafkaHeaders,
+          Reason.MISSING_TYPE,
+          "type is null or blank: no eventType header");
+    }
+    if (headerError != null) {
+      return dead(
+          eventId,
+          resolution.topic(),
+          key,
+          value,
+          timestamp,
+          kafkaHeaders,
+          Reason.BAD_HEADERS,
+          headerError);
+    }
+    return new Routed(
+        eventId,
+        resolution.topic(),
+        new ProducerRecord<>(resolution.topic(), null, timestamp, key, value, kafkaHeaders),
+        null);
+  }
+
+  /** The dead-letter form of a record the producer refused as too large: same headers, no value. */
+  Routed tooLarge(Routed routed, String detail) {
+    ProducerRecord<byte[], byte[]> r = routed.record();
+    RecordHeaders copy = new RecordHeaders(r.headers().toArray());
+    return dead(
+        routed.eventId(),
+        routed.topic(),
+        r.key(),
+        null,
+        r.timestamp(),
+        copy,
+        Reason.RECORD_TOO_LARGE,
+        detail);
+  }
+
+  private Routed dead(
+      String eventId,
+      String topic,
+      byte[] key,
+      byte[] value,
+      Long timestamp,
+      RecordHeaders kafkaHeaders,
+      Reason reason,
+      String detail) {
+    addHeader(kafkaHeaders, DLQ_REASON, reason.name());
+    addHeader(kafkaHeaders, DLQ_DETAIL, detail);
+    addHeader(kafkaHeaders, DLQ_TOPIC, topic);
+    return new Routed(
+        eventId,
+        topic,
+        new ProducerRecord<>(dlqTopic, null, timestamp, key, value, kafkaHeaders),
+        reason);
+  }
+
+  private void bind(Schema schema) {
+    if (schema == rowSchema) {
+      return;
+    }
+    id = field(schema, "id");
+    aggregateType = field(schema, "aggregatetype");
+    aggregateId = field(schema, "aggregateid");
+    type = field(schema, "type");
+    payload = field(schema, "payload");
+    createdAt = field(schema, "created_at");
+    headers = field(schema, "headers");
+    rowSchema = schema;
+  }
+
+  private static Field field(Schema schema, String name) {
+    Field f = schema.field(name);
+    if (f == null) {
+      throw new IllegalStateException(
+          "The outbox table has no column '"
+              + name
+              + "' (columns: "
+              + schema.fields().stream().map(Field::name).toList()
+              + "); create it with the outbox-producer migrations (docs/architecture.md)");
+    }
+    return f;
+  }
+
+  /**
+   * Adds every entry of the jsonb {@code headers} column; returns why it is malformed, or null.
+   * Added before the relay's own headers so {@code lastHeader("id")} is always the event id.
+   */
+  private static String addJsonHeaders(RecordHeaders target, String json) {
+    if (json == null) {
+      return null;
+    }
+    try (JsonParser p = JSON.createParser(json)) {
+      JsonToken first = p.nextToken();
+      if (first == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (first != JsonToken.START_OBJECT) {
+        return "headers column must be a JSON object of string values, was " + first;
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String name = p.currentName();
+        if (p.nextToken() != JsonToken.VALUE_STRING) {
+          return "headers column entry '" + name + "' is not a string";
+        }
+        target.add(name, p.getText().getBytes(StandardCharsets.UTF_8));
+      }
+      return null;
+    } catch (IOException e) {
+      return "headers column is not valid JSON: "
+          + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
+    }
+  }
+
+  private static void addHeader(RecordHeaders target, String name, String value) {
+    if (value != null) {
+      target.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String string(Object o) {
+    return o == null ? null : o.toString();
+  }
+
+  private static byte[] bytes(Object o) {
+    if (o == null || o instanceof byte[]) {
+      return (byte[]) o;
+    }
+    ByteBuffer buffer = ((ByteBuffer) o).duplicate();
+    if (buffer.hasArray()
+        && buffer.arrayOffset() == 0
+        && buffer.position() == 0
+        && buffer.remaining() == buffer.array().length) {
+      return buffer.array();
+    }
+    byte[] copy = new byte[buffer.remaining()];
+    buffer.get(copy);
+    return copy;
+  }
+
+  /** {@code timestamptz} arrives as an ISO-8601 string (Debezium ZonedTimestamp). */
+  private static Long timestamp(Object o) {
+    if (o instanceof String s) {
+      try {
+        return Instant.parse(s).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    if (o instanceof Date d) {
+      return d.getTime();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,244 @@
+package dev.relaybox.relay.internal;
+
+import dev.relaybox.relay.RelayConfig;
+import dev.relaybox.relay.RelayException;
+import io.debezium.embedded.EmbeddedWorkerConfig;
+import io.debezium.embedded.KafkaConnectUtil;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.OffsetBackingStore;
+import org.apache.kafka.connect.storage.OffsetStorageReaderImpl;
+import org.apache.kafka.connect.storage.OffsetStorageWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks run before every engine (re)start: logical WAL, the outbox table, the inserts-only
+ * publication (created when missing) and the replication slot. A missing slot while offsets exist
+ * means events were lost in between: refused unless {@link RelayConfig#ALLOW_MISSING_SLOT}.
+ *
+ * <p>Throws {@link RelayException} for conditions a restart cannot fix and {@link SQLException} (or
+ * Kafka exceptions) for transient ones.
+ */
+final class Preflight {
+  private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+
+  private Preflight() {}
+
+  static Connection connect(RelayConfig config) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", config.pgUser());
+    props.setProperty("password", config.pgPassword());
+    props.setProperty("ApplicationName", config.name());
+    props.setProperty("connectTimeout", "10");
+    return DriverManager.getConnection(config.jdbcUrl(), props);
+  }
+
+  static void check(RelayConfig config, Map<String, String> engineProperties) throws SQLException {
+    try (Connection c = connect(config)) {
+      checkWalLevel(c);
+      checkTable(c, config);
+      ensurePublication(c, config);
+      if (!slotExists(c, config)) {
+        checkOffsetsWithoutSlot(config, engineProperties);
+      }
+    }
+  }
+
+  private static void checkWalLevel(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW wal_level")) {
+      rs.next();
+      if (!"logical".equals(rs.getString(1))) {
+        throw new RelayException(
+            "Postgres runs with wal_level="
+                + rs.getString(1)
+                + "; the relay needs wal_level=logical (set it in postgresql.conf and restart)");
+      }
+    }
+  }
+
+  private static void checkTable(Connection c, RelayConfig config) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?)")) {
+      s.setString(1, qualifiedTable(config));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        if (rs.getString(1) == null) {
+          throw new RelayException(
+              "Outbox table "
+                  + qualifiedTable(config)
+                  + " does not exist; create it with the outbox-producer migrations, or set "
+                  + RelayConfig.OUTBOX_SCHEMA
+                  + "/"
+                  + RelayConfig.OUTBOX_TABLE);
+        }
+      }
+    }
+  }
+
+  private static void ensurePublication(Connection c, RelayConfig config) throws SQLException {
+    String name = config.publicationName();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT puballtables, pubupdate, pubdelete, pubtruncate,"
+                + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname),"
+                + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname"
+                + "   AND t.schemaname = ? AND t.tablename = ?)"
+                + " FROM pg_publication p WHERE pubname = ?")) {
+      s.setString(1, config.outboxSchema());
+      s.setString(2, config.outboxTable());
+      s.setString(3, name);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          createPublication(c, config);
+          return;
+        }
+        boolean onlyOutbox = !rs.getBoolean(1) && rs.getLong(5) == 1 && rs.getLong(6) == 1;
+        boolean onlyInserts = !rs.getBoolean(2) && !rs.getBoolean(3) && !rs.getBoolean(4);
+        if (!onlyOutbox || !onlyInserts) {
+          throw new RelayException(
+              "Publication "
+                  + name
+                  + " exists but does not publish only inserts of "
+                  + qualifiedTable(config)
+                  + "; drop it (DROP PUBLICATION "
+                  + name
+                  + ") to let the relay create it, or fix it: ALTER PUBLICATION "
+                  + name
+                  + " SET TABLE "
+                  + qualifiedTable(config)
+                  + "; ALTER PUBLICATION "
+                  + name
+                  + " SET (publish = 'insert')");
+        }
+      }
+    }
+  }
+
+  private static void createPublication(Connection c, RelayConfig config) throws SQLException {
+    // Identifiers are validated by RelayConfig ([a-z_][a-z0-9_$]*), so quoting is safe.
+    String sql =
+        "CREATE PUBLICATION \""
+            + config.publicationName()
+            + "\" FOR TABLE "
+            + qualifiedTable(config)
+            + " WITH (publish = 'insert')";
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+    LOG.info(
+        "created publication publication={} table={} publish=insert",
+        config.publicationName(),
+        qualifiedTable(config));
+  }
+
+  private static boolean slotExists(Connection c, RelayConfig config) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, config.slotName());
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        if (!"pgoutput".equals(rs.getString(1)) || !config.pgDatabase().equals(rs.getString(2))) {
+          throw new RelayException(
+              "Replication slot "
+                  + config.slotName()
+                  + " belongs to plugin "
+                  + rs.getString(1)
+                  + " in database "
+                  + rs.getString(2)
+                  + "; the relay needs a pgoutput slot in "
+                  + config.pgDatabase()
+                  + ". Choose another "
+                  + RelayConfig.SLOT_NAME);
+        }
+        return true;
+      }
+    }
+  }
+
+  private static void checkOffsetsWithoutSlot(
+      RelayConfig config, Map<String, String> engineProperties) {
+    OffsetBackingStore store =
+        config.offsetsInKafka()
+            ? new RelayOffsetStore()
+            : KafkaConnectUtil.fileOffsetBackingStore();
+    store.configure(new EmbeddedWorkerConfig(engineProperties));
+    store.start();
+    Map<String, String> partition = Map.of("server", config.name());
+    try (OffsetStorageReaderImpl reader =
+        new OffsetStorageReaderImpl(store, config.name(), converter(true), converter(false))) {
+      Map<String, Object> offset = reader.offset(partition);
+      if (offset == null || offset.isEmpty()) {
+        LOG.info("no replication slot and no offsets: first start, slot={}", config.slotName());
+        return;
+      }
+      if (!config.allowMissingSlot()) {
+        throw new RelayException(
+            "Replication slot "
+                + config.slotName()
+                + " does not exist, but the relay has stored offsets "
+                + offset
+                + " (the slot was dropped or the database was restored/replaced). Events"
+                + " committed between the last relayed position and a new slot would be lost, so"
+                + " the relay refuses to start. Recover by either: (1) republishing the gap from a"
+                + " retained outbox (rows created after the stored position) once the relay runs"
+                + " again, or (2) accepting the loss: set "
+                + RelayConfig.ALLOW_MISSING_SLOT
+                + "=true (or "
+                + RelayConfig.environmentName(RelayConfig.ALLOW_MISSING_SLOT)
+                + "=true) to create a new slot and continue from now.");
+      }
+      LOG.warn(
+          "replication slot missing while offsets exist; {}=true: discarding the offsets and"
+              + " starting from a new slot, events committed since the slot was lost are NOT"
+              + " relayed slot={} discardedOffset={}",
+          RelayConfig.ALLOW_MISSING_SLOT,
+          config.slotName(),
+          offset);
+      discardOffset(store, config.name(), partition);
+    } finally {
+      store.stop();
+    }
+  }
+
+  /** Debezium refuses to resume from an offset its new slot cannot serve, so forget it. */
+  private static void discardOffset(
+      OffsetBackingStore store, String namespace, Map<String, String> partition) {
+    OffsetStorageWriter writer =
+        new OffsetStorageWriter(store, namespace, converter(true), converter(false));
+    writer.offset(partition, null);
+    try {
+      writer.beginFlush(10, TimeUnit.SECONDS);
+      writer.doFlush((error, ignored) -> {}).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("interrupted while discarding the stored offsets", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ConnectException("could not discard the stored offsets: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonConverter converter(boolean isKey) {
+    JsonConverter converter = new JsonConverter();
+    converter.configure(Map.of("schemas.enable", "false"), isKey);
+    return converter;
+  }
+
+  static String qualifiedTable(RelayConfig config) {
+    return "\"" + config.outboxSchema() + "\".\"" + config.outboxTable() + "\"";
+  }
+}

@@ -1,0 +1,240 @@
+package dev.relaybox.relay;
+
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.outbox.Outbox;
+import dev.relaybox.outbox.OutboxEvent;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.awaitility.Awaitility;
+
+/**
+ * One test's own outbox table, slot, publication, topics and relay name on the devstack, plus
+ * helpers to write events with the real {@link Outbox} and to configure a relay for them. Payloads
+ * are arbitrary bytes (the relay never decodes them): {@code 0x00 0xff} + the sequence number +
+ * padding.
+ */
+final class RelayFixture implements AutoCloseable {
+  static final Schema EVENT =
+      new Schema.Parser()
+          .parse(
+              "{\"type\":\"record\",\"name\":\"TestEvent\",\"namespace\":\"dev.relaybox.relay\","
+                  + "\"fields\":[{\"name\":\"seq\",\"type\":\"long\"}]}");
+
+  final DevStack stack;
+  final String id;
+  final String table;
+  final String slot;
+  final String name;
+  final String topicPrefix;
+  final String dlqTopic;
+  final Outbox outbox;
+  final int payloadBytes;
+
+  private RelayFixture(DevStack stack, int payloadBytes) {
+    this.stack = stack;
+    this.id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    this.table = "outbox_" + id;
+    this.slot = "relay_" + id;
+    this.name = "relay-" + id;
+    this.topicPrefix = "t" + id + ".";
+    this.dlqTopic = "dlq-" + id;
+    this.payloadBytes = payloadBytes;
+    this.outbox =
+        Outbox.builder()
+            .table(table)
+            .serializer((topic, data) -> payload((Long) ((GenericRecord) data).get("seq")))
+            .build();
+  }
+
+  /** Creates the outbox table with the outbox-producer migrations. */
+  static RelayFixture create(DevStack stack) {
+    return create(stack, 32);
+  }
+
+  static RelayFixture create(DevStack stack, int payloadBytes) {
+    RelayFixture f = new RelayFixture(stack, payloadBytes);
+    f.outbox.migrate(stack.postgres().dataSource());
+    return f;
+  }
+
+  byte[] payload(long seq) {
+    ByteBuffer b = ByteBuffer.allocate(Math.max(payloadBytes, 10));
+    b.put((byte) 0).put((byte) 0xff).putLong(seq);
+    return b.array();
+  }
+
+  static GenericRecord record(long seq) {
+    GenericRecord r = new GenericData.Record(EVENT);
+    r.put("seq", seq);
+    return r;
+  }
+
+  String topic(String aggregateType) {
+    return topicPrefix + aggregateType;
+  }
+
+  void createTopics(String... aggregateTypes) {
+    for (String t : aggregateTypes) {
+      createTopic(topic(t), 3);
+    }
+    createTopic(dlqTopic, 1);
+  }
+
+  /** Retries: right after a broker start, creation can fail with a transient metadata error. */
+  private void createTopic(String topic, int partitions) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              stack.kafka().createTopic(topic, partitions);
+              return true;
+            });
+  }
+
+  /** A relay configuration for this fixture (Kafka offsets in {@code <name>.offsets}). */
+  RelayConfig.Builder config() {
+    DevStack.Postgres pg = stack.postgres();
+    return RelayConfig.builder()
+        .name(name)
+        .postgres(pg.host(), pg.port(), pg.database(), pg.username(), pg.password())
+        .outboxTable("public", table)
+        .slotAndPublication(slot, slot)
+        .kafkaBootstrapServers(stack.kafka().bootstrapServers())
+        .topicPattern(topicPrefix + "${aggregatetype}")
+        .dlqTopic(dlqTopic)
+        .offsetsTopic(name + ".offsets")
+        .set(RelayConfig.HTTP_PORT, "-1");
+  }
+
+  /** Writes a properties file for {@link RelayApplication} with the given overrides. */
+  Path propertiesFile(Path dir, Properties overrides) throws IOException {
+    Properties p = new Properties();
+    RelayConfig c = config().build();
+    RelayConfig.documentedDefaults().keySet().forEach(k -> p.setProperty(k, c.get(k)));
+    p.putAll(overrides);
+    Path file = dir.resolve(name + ".properties");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "relay under test");
+    }
+    return file;
+  }
+
+  /** Writes events in one committed transaction; returns their ids in order. */
+  List<UUID> commit(List<OutboxEvent> events) throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      outbox.publishAll(c, events);
+      c.commit();
+    }
+    return events.stream().map(OutboxEvent::id).toList();
+  }
+
+  static OutboxEvent event(String aggregateType, String aggregateId, long seq) {
+    return OutboxEvent.builder()
+        .aggregateType(aggregateType)
+        .aggregateId(aggregateId)
+        .payload(record(seq))
+        .build();
+  }
+
+  /** {@code n} events of aggregate type {@code type}, aggregate ids cycling over {@code ids}. */
+  static List<OutboxEvent> events(String type, int ids, long firstSeq, int n) {
+    List<OutboxEvent> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long seq = firstSeq + i;
+      list.add(event(type, "a" + (seq % ids), seq));
+    }
+    return list;
+  }
+
+  /** Bytes of WAL the slot retains beyond its confirmed position, or -1 without a slot. */
+  long slotLagBytes() throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)"
+                    + " FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  /** The current WAL position in bytes. */
+  long walPosition() throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  boolean slotActive() throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Drops the slot (once inactive), the publication and the table. */
+  @Override
+  public void close() throws SQLException {
+    if (!stack.postgres().isRunning()) {
+      return;
+    }
+    // The walsender of a just-closed relay may still hold the slot for a moment.
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !slotActive());
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          String.format(
+              Locale.ROOT,
+              "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                  + " WHERE slot_name = '%s' AND NOT active",
+              slot));
+      s.execute("DROP PUBLICATION IF EXISTS " + slot);
+      s.execute("DROP TABLE IF EXISTS " + table + ", " + table + "_schema_history");
+    }
+    outbox.close();
+  }
+}

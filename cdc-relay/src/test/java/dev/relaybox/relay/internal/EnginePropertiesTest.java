@@ -1,0 +1,41 @@
+package dev.relaybox.relay.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relaybox.relay.RelayConfig;
+import org.junit.jupiter.api.Test;
+
+class EnginePropertiesTest {
+  private final RelayConfig config =
+      RelayConfig.builder()
+          .postgres("127.0.0.1", 5432, "app", "relay", "pw")
+          .kafkaBootstrapServers("127.0.0.1:9092")
+          .outboxTable("shop", "events")
+          .set("debezium.poll.interval.ms", "50")
+          .set("kafka.producer.key.serializer", "ignored")
+          .build();
+
+  @Test
+  void readsOnlyInsertsOfTheOutboxWithoutSnapshot() {
+    var p = EngineProperties.engine(config);
+    assertThat(p)
+        .containsEntry("plugin.name", "pgoutput")
+        .containsEntry("table.include.list", "shop.events")
+        .containsEntry("snapshot.mode", "no_data")
+        .containsEntry("publication.autocreate.mode", "disabled")
+        .containsEntry("offset.storage", RelayOffsetStore.class.getName())
+        .containsEntry("offset.storage.topic", "relaybox.relay.offsets")
+        .containsEntry("poll.interval.ms", "50");
+    assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
+  }
+
+  @Test
+  void producerIsIdempotentWithByteArrays() {
+    var p = EngineProperties.producer(config);
+    assertThat(p)
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", "true")
+        .containsEntry(
+            "key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+  }
+}
