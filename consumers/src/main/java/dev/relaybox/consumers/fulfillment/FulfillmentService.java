@@ -1,0 +1,168 @@
+package dev.relaybox.consumers.fulfillment;
+
+import dev.relaybox.consumers.TwoPhaseEventHandler;
+import dev.relaybox.consumers.app.internal.Checks;
+import dev.relaybox.consumers.app.internal.JsonHttp;
+import dev.relaybox.consumers.app.internal.Migrations;
+import dev.relaybox.consumers.fulfillment.internal.FulfillmentHandler;
+import dev.relaybox.consumers.fulfillment.internal.WarehouseClient;
+import dev.relaybox.outbox.Outbox;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The fulfillment service, which also owns the out-of-stock compensation of the order saga.
+ *
+ * <ul>
+ *   <li>{@code OrderPlaced} → remembers the order's lines and customer in {@code
+ *       fulfillment_orders} (the payment events do not carry them);
+ *   <li>{@code PaymentCaptured} → {@code POST /v1/shipments} with {@code Idempotency-Key} = the
+ *       event id, then publishes {@code FulfillmentRequested}; a 409 {@code out_of_stock} is a
+ *       permanent business refusal that starts the compensation: it publishes {@code
+ *       RefundRequested} instead;
+ *   <li>{@code RefundIssued} for an order whose refund this service requested → publishes {@code
+ *       OrderCancelled} (reason {@code OUT_OF_STOCK}), once; other refunds are ignored.
+ * </ul>
+ *
+ * <p>A {@code PaymentCaptured} whose {@code OrderPlaced} has not been consumed yet (the order topic
+ * lags) is retried ({@link dev.relaybox.consumers.RetryableEventException}). {@code
+ * FulfillmentRequested} and {@code RefundRequested} go out with aggregate type {@link
+ * Builder#aggregateType} (default {@code fulfillment}), {@code OrderCancelled} with {@link
+ * Builder#orderAggregateType} (default {@code order}); the aggregate id is always the order id.
+ */
+public final class FulfillmentService {
+
+  /** Default consumer group. */
+  public static final String DEFAULT_GROUP = "fulfillment";
+
+  /** Classpath location of the {@code fulfillment_orders} table migrations. */
+  public static final String MIGRATIONS_LOCATION = "classpath:db/fulfillment";
+
+  /** {@code reason} of the refunds and cancellations this service starts. */
+  public static final String OUT_OF_STOCK = "OUT_OF_STOCK";
+
+  private final DataSource dataSource;
+  private final String schema;
+  private final FulfillmentHandler handler;
+
+  private FulfillmentService(Builder b) {
+    this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource must not be null");
+    this.schema = Checks.requireIdentifier("schema", b.schema);
+    Objects.requireNonNull(b.outbox, "outbox must not be null");
+    Checks.requireText("warehouseUrl", b.warehouseUrl);
+    Checks.requireText("warehouseId", b.warehouseId);
+    Checks.requireText("aggregateType", b.aggregateType);
+    Checks.requireText("orderAggregateType", b.orderAggregateType);
+    Checks.requirePositive("connectTimeout", b.connectTimeout);
+    Checks.requirePositive("requestTimeout", b.requestTimeout);
+    WarehouseClient warehouse =
+        new WarehouseClient(new JsonHttp(b.warehouseUrl, b.connectTimeout, b.requestTimeout));
+    this.handler =
+        new FulfillmentHandler(
+            warehouse,
+            dataSource,
+            b.outbox,
+            schema,
+            b.warehouseId,
+            b.aggregateType,
+            b.orderAggregateType);
+  }
+
+  /** A builder with the defaults listed on its setters. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Creates or upgrades the {@code fulfillment_orders} table (history table {@code
+   * fulfillment_schema_history}).
+   */
+  public void migrate() {
+    Migrations.migrate(dataSource, MIGRATIONS_LOCATION, schema, "fulfillment_schema_history");
+  }
+
+  /** The handler to give the {@link dev.relaybox.consumers.ConsumerRunner}. */
+  public TwoPhaseEventHandler<?> handler() {
+    return handler;
+  }
+
+  /** Configuration of a {@link FulfillmentService}; every setter returns {@code this}. */
+  public static final class Builder {
+    private DataSource dataSource;
+    private Outbox outbox;
+    private String schema = "public";
+    private String warehouseUrl;
+    private String warehouseId = "main";
+    private String aggregateType = "fulfillment";
+    private String orderAggregateType = "order";
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /** Where {@code fulfillment_orders} lives; the runner's data source. Required. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    /** Publishes the follow-up events in the runner's transaction. Required. */
+    public Builder outbox(Outbox outbox) {
+      this.outbox = outbox;
+      return this;
+    }
+
+    /** Schema of {@code fulfillment_orders}. Default {@code public}. */
+    public Builder schema(String schema) {
+      this.schema = schema;
+      return this;
+    }
+
+    /** Base URL of the warehouse's shipment API. Required. */
+    public Builder warehouseUrl(String warehouseUrl) {
+      this.warehouseUrl = warehouseUrl;
+      return this;
+    }
+
+    /** {@code warehouseId} of the {@code FulfillmentRequested} events. Default {@code main}. */
+    public Builder warehouseId(String warehouseId) {
+      this.warehouseId = warehouseId;
+      return this;
+    }
+
+    /** Aggregate type of FulfillmentRequested and RefundRequested. Default {@code fulfillment}. */
+    public Builder aggregateType(String aggregateType) {
+      this.aggregateType = aggregateType;
+      return this;
+    }
+
+    /** Aggregate type of OrderCancelled. Default {@code order}. */
+    public Builder orderAggregateType(String orderAggregateType) {
+      this.orderAggregateType = orderAggregateType;
+      return this;
+    }
+
+    /** TCP connect timeout towards the warehouse. Default 5 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** Timeout of one warehouse request; a timeout is retried with the same key. Default 10 s. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * Validates and builds the service.
+     *
+     * @throws NullPointerException naming a missing property
+     * @throws IllegalArgumentException naming an invalid property
+     */
+    public FulfillmentService build() {
+      return new FulfillmentService(this);
+    }
+  }
+}

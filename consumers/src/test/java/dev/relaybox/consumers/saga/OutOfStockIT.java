@@ -1,0 +1,73 @@
+package dev.relaybox.consumers.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.peers.MailServer;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The compensation: the warehouse refuses an order for lack of stock (409), fulfillment requests a
+ * refund, payments refunds once, fulfillment cancels the order, email tells the customer once.
+ */
+@ExtendWith(DevStackExtension.class)
+class OutOfStockIT {
+
+  @Test
+  void outOfStockOrderIsRefundedCancelledAndTheCustomerToldOnce(DevStack stack) throws Exception {
+    try (Pipeline pipeline = Pipeline.create(stack, b -> {})) {
+      String missing = "GONE-" + pipeline.id;
+      stack.peers().fulfillment().markOutOfStock(missing);
+      pipeline.startServices();
+      UUID refused = pipeline.placeOrder("alice", missing, 4_200);
+      UUID shipped = pipeline.placeOrder("bob", "SKU-" + pipeline.id, 1_000);
+
+      await()
+          .atMost(Pipeline.deadline())
+          .until(
+              () ->
+                  pipeline.emails(refused).stream().anyMatch(m -> m.subject().contains("cancelled"))
+                      && pipeline.emails(shipped).size() == 1);
+
+      assertThat(pipeline.charges(refused)).hasSize(1).allMatch(c -> c.captured());
+      assertThat(pipeline.refunds(refused)).isEqualTo(1);
+      assertThat(stack.peers().paymentGateway().refunds())
+          .filteredOn(r -> r.chargeId().equals(pipeline.charges(refused).get(0).id()))
+          .singleElement()
+          .satisfies(r -> assertThat(r.amountMinor()).isEqualTo(4_200));
+      assertThat(
+              pipeline.count(
+                  "SELECT count(*) FROM "
+                      + pipeline.schema
+                      + ".fulfillment_orders WHERE status = 'CANCELLED' AND order_id = '"
+                      + refused
+                      + "'"))
+          .isEqualTo(1);
+      assertThat(pipeline.emails(refused))
+          .filteredOn(m -> m.subject().contains("cancelled"))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.to()).containsExactly(pipeline.email("alice").toLowerCase());
+                assertThat(m.from()).contains(MailServer.DEFAULT_SENDER);
+              });
+      // The confirmation went out when the payment was captured, before the refusal.
+      assertThat(pipeline.emails(refused)).hasSize(2);
+      assertThat(pipeline.charges(shipped)).hasSize(1);
+      assertThat(pipeline.refunds(shipped)).isZero();
+      assertThat(pipeline.shipments(shipped)).isEqualTo(1);
+      assertThat(
+              pipeline.count(
+                  "SELECT count(*) FROM "
+                      + pipeline.schema
+                      + ".payments WHERE kind = 'REFUND' AND order_id = '"
+                      + refused
+                      + "'"))
+          .isEqualTo(1);
+    }
+  }
+}
