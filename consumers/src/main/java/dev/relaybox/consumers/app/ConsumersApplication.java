@@ -148,9 +148,7 @@ public final class ConsumersApplication {
                   .schema(schema)
                   .table(c.get(ConsumersConfig.OUTBOX_TABLE))
                   .schemaRegistryUrl(c.get(ConsumersConfig.SCHEMA_REGISTRY_URL))
-                  .topicPattern(
-                      c.get(ConsumersConfig.TOPIC_PATTERN)
-                          .replace("${aggregatetype}", "${routedByValue}"))
+                  .topicPattern(c.get(ConsumersConfig.TOPIC_PATTERN))
                   .warmUp(
                       PaymentCaptured.getClassSchema(),
                       PaymentDeclined.getClassSchema(),
