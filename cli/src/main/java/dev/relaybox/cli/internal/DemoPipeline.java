@@ -87,7 +87,7 @@ public final class DemoPipeline implements AutoCloseable {
   private final MeterRegistry relayMeters = new SimpleMeterRegistry();
   private final Relay relay;
   private final Path relayOffsets;
-  private final ConsumersApplication.Running services;
+  private ConsumersApplication.Running services;
   private final Map<UUID, Kind> placed = new ConcurrentHashMap<>();
 
   /** Starts the relay and the services on {@code stack} and waits until both are streaming. */
@@ -218,6 +218,21 @@ public final class DemoPipeline implements AutoCloseable {
     return id;
   }
 
+  /** Stops the consumer services (their groups become empty, e.g. for a replay). */
+  public synchronized void stopServices() {
+    if (services != null) {
+      services.close();
+      services = null;
+    }
+  }
+
+  /** Starts the consumer services again after {@link #stopServices()}. */
+  public synchronized void startServices() {
+    if (services == null) {
+      services = ConsumersApplication.start(servicesConfig(stack));
+    }
+  }
+
   /** Makes the payment gateway answer 500 for {@code duration}; it recovers by itself. */
   public void paymentOutage(Duration duration) {
     stack.peers().paymentGateway().setFault(Fault.crash().lastingFor(duration));
@@ -235,9 +250,14 @@ public final class DemoPipeline implements AutoCloseable {
             .filter(FulfillmentServer.Shipment::requested)
             .count(),
         gateway.refunds().size(),
-        (long) count(services.meterRegistry(), ConsumerMetrics.RETRIED),
-        (long) count(services.meterRegistry(), ConsumerMetrics.DEAD_LETTERED)
+        (long) count(consumerMeters(), ConsumerMetrics.RETRIED),
+        (long) count(consumerMeters(), ConsumerMetrics.DEAD_LETTERED)
             + (long) count(relayMeters, "relaybox.relay.events.dead.lettered"));
+  }
+
+  private synchronized MeterRegistry consumerMeters() {
+    // counters restart with the services; while they are stopped there is nothing to count
+    return services != null ? services.meterRegistry() : new SimpleMeterRegistry();
   }
 
   private static double count(MeterRegistry registry, String name) {
@@ -336,7 +356,7 @@ public final class DemoPipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    services.close();
+    stopServices();
     relay.close();
     outbox.close();
     dataSource.close();
