@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.IsolatedDevStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +52,47 @@ class RelayOutageIT {
         assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       }
       assertAllArrive(stack, f, written.get());
+    }
+  }
+
+  @Test
+  void sendsFailingAfterTheDeliveryTimeoutRestartTheEngineWithoutLoss(DevStack stack)
+      throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (RelayFixture f = RelayFixture.create(stack);
+        Relay relay =
+            Relay.create(
+                f.config()
+                    .set(RelayConfig.PRODUCER_PREFIX + "delivery.timeout.ms", "3000")
+                    .set(RelayConfig.PRODUCER_PREFIX + "request.timeout.ms", "1000")
+                    .set(RelayConfig.PRODUCER_PREFIX + "max.block.ms", "3000")
+                    .build(),
+                registry)) {
+      f.createTopics("pay");
+      relay.start();
+      await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
+      AtomicLong written = new AtomicLong();
+      ScheduledExecutorService writer = steadyWriter(f, written);
+      try {
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("pay"))) {
+          await().atMost(Duration.ofSeconds(60)).until(() -> reader.poll() >= 500);
+        }
+        stack.kafka().stop();
+        // Sends now fail after 3 s: the batch is not committed and the engine is restarted.
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> registry.get("relaybox.relay.engine.restarts").counter().count() >= 1);
+        assertThat(relay.isHealthy()).isTrue();
+        stack.kafka().start();
+        long target = written.get() + 1000;
+        await().atMost(Duration.ofSeconds(60)).until(() -> written.get() >= target);
+      } finally {
+        writer.shutdown();
+        assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertAllArrive(stack, f, written.get());
+      await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
     }
   }
 

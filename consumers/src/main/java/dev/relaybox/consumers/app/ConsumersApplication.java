@@ -7,6 +7,7 @@ import dev.relaybox.consumers.HealthServer;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.consumers.email.EmailService;
 import dev.relaybox.consumers.fulfillment.FulfillmentService;
+import dev.relaybox.consumers.payments.PaymentsHandler;
 import dev.relaybox.consumers.payments.PaymentsService;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.schemas.events.FulfillmentRequested;
@@ -138,9 +139,9 @@ public final class ConsumersApplication {
       poolConfig.setMaximumPoolSize(c.getInt(ConsumersConfig.PG_POOL_SIZE));
       HikariDataSource dataSource = track(new HikariDataSource(poolConfig));
       String schema = c.get(ConsumersConfig.DB_SCHEMA);
-      String order = c.get(ConsumersConfig.AGGREGATE_ORDER);
-      String payment = c.get(ConsumersConfig.AGGREGATE_PAYMENT);
-      String fulfillment = c.get(ConsumersConfig.AGGREGATE_FULFILLMENT);
+      String order = FulfillmentService.ORDER_AGGREGATE_TYPE;
+      String payment = PaymentsHandler.AGGREGATE_TYPE;
+      String fulfillment = FulfillmentService.AGGREGATE_TYPE;
 
       Outbox outbox =
           track(
@@ -179,7 +180,6 @@ public final class ConsumersApplication {
                     .outbox(outbox)
                     .schema(schema)
                     .gatewayUrl(c.get(ConsumersConfig.PAYMENTS_GATEWAY_URL))
-                    .aggregateType(payment)
                     .connectTimeout(connectTimeout)
                     .requestTimeout(requestTimeout)
                     .build();
@@ -231,8 +231,6 @@ public final class ConsumersApplication {
                     .schema(schema)
                     .warehouseUrl(c.get(ConsumersConfig.FULFILLMENT_WAREHOUSE_URL))
                     .warehouseId(c.get(ConsumersConfig.FULFILLMENT_WAREHOUSE_ID))
-                    .aggregateType(fulfillment)
-                    .orderAggregateType(order)
                     .connectTimeout(connectTimeout)
                     .requestTimeout(requestTimeout)
                     .build();

@@ -48,10 +48,6 @@ public final class ConsumersConfig {
   /** The relay's topic pattern; {@code ${aggregatetype}} stands for the aggregate type. */
   public static final String TOPIC_PATTERN = "topic.pattern";
 
-  public static final String AGGREGATE_ORDER = "aggregate.order";
-  public static final String AGGREGATE_PAYMENT = "aggregate.payment";
-  public static final String AGGREGATE_FULFILLMENT = "aggregate.fulfillment";
-
   public static final String PAYMENTS_GROUP = "payments.group";
   public static final String EMAIL_GROUP = "email.group";
   public static final String FULFILLMENT_GROUP = "fulfillment.group";
@@ -216,9 +212,6 @@ public final class ConsumersConfig {
     d.put(OUTBOX_TABLE, "outbox");
     d.put(PROCESSED_KEYS_TABLE, "processed_keys");
     d.put(TOPIC_PATTERN, "outbox.event.${aggregatetype}");
-    d.put(AGGREGATE_ORDER, "order");
-    d.put(AGGREGATE_PAYMENT, "payment");
-    d.put(AGGREGATE_FULFILLMENT, "fulfillment");
     d.put(PAYMENTS_GROUP, "payments");
     d.put(EMAIL_GROUP, "email");
     d.put(FULFILLMENT_GROUP, "fulfillment");
@@ -238,7 +231,7 @@ public final class ConsumersConfig {
     d.put(MAIL_SENT_FOLDER, "Sent");
     d.put(MAIL_MESSAGE_ID_DOMAIN, "relaybox");
     d.put(MAIL_TIMEOUT_MS, "10000");
-    d.put(CONSUMER_MAX_ATTEMPTS, "5");
+    d.put(CONSUMER_MAX_ATTEMPTS, "10");
     d.put(CONSUMER_INITIAL_BACKOFF_MS, "200");
     d.put(CONSUMER_MAX_BACKOFF_MS, "30000");
     d.put(CONSUMER_POLL_TIMEOUT_MS, "500");
@@ -317,6 +310,8 @@ public final class ConsumersConfig {
           }) {
         integer(key, 1);
       }
+      // Flyway holds two connections while migrating: a pool of one would deadlock at start.
+      integer(PG_POOL_SIZE, 2);
       integer(HTTP_PORT, -1);
       for (String key :
           new String[] {

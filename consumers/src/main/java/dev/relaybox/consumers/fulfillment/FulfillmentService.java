@@ -27,9 +27,9 @@ import javax.sql.DataSource;
  *
  * <p>A {@code PaymentCaptured} whose {@code OrderPlaced} has not been consumed yet (the order topic
  * lags) is retried ({@link dev.relaybox.consumers.RetryableEventException}). {@code
- * FulfillmentRequested} and {@code RefundRequested} go out with aggregate type {@link
- * Builder#aggregateType} (default {@code fulfillment}), {@code OrderCancelled} with {@link
- * Builder#orderAggregateType} (default {@code order}); the aggregate id is always the order id.
+ * FulfillmentRequested} and {@code RefundRequested} go out with aggregate type {@value
+ * #AGGREGATE_TYPE}, {@code OrderCancelled} with {@value #ORDER_AGGREGATE_TYPE}; the aggregate id is
+ * always the order id, and each follow-up event id is derived from the consumed event's id.
  */
 public final class FulfillmentService {
 
@@ -38,6 +38,15 @@ public final class FulfillmentService {
 
   /** Classpath location of the {@code fulfillment_orders} table migrations. */
   public static final String MIGRATIONS_LOCATION = "classpath:db/fulfillment";
+
+  /**
+   * Aggregate type of FulfillmentRequested and RefundRequested: topic {@code
+   * outbox.event.fulfillment}.
+   */
+  public static final String AGGREGATE_TYPE = "fulfillment";
+
+  /** Aggregate type of OrderCancelled, the order service's: topic {@code outbox.event.order}. */
+  public static final String ORDER_AGGREGATE_TYPE = "order";
 
   /** {@code reason} of the refunds and cancellations this service starts. */
   public static final String OUT_OF_STOCK = "OUT_OF_STOCK";
@@ -52,8 +61,6 @@ public final class FulfillmentService {
     Objects.requireNonNull(b.outbox, "outbox must not be null");
     Checks.requireText("warehouseUrl", b.warehouseUrl);
     Checks.requireText("warehouseId", b.warehouseId);
-    Checks.requireText("aggregateType", b.aggregateType);
-    Checks.requireText("orderAggregateType", b.orderAggregateType);
     Checks.requirePositive("connectTimeout", b.connectTimeout);
     Checks.requirePositive("requestTimeout", b.requestTimeout);
     WarehouseClient warehouse =
@@ -65,8 +72,8 @@ public final class FulfillmentService {
             b.outbox,
             schema,
             b.warehouseId,
-            b.aggregateType,
-            b.orderAggregateType);
+            AGGREGATE_TYPE,
+            ORDER_AGGREGATE_TYPE);
   }
 
   /** A builder with the defaults listed on its setters. */
@@ -94,8 +101,6 @@ public final class FulfillmentService {
     private String schema = "public";
     private String warehouseUrl;
     private String warehouseId = "main";
-    private String aggregateType = "fulfillment";
-    private String orderAggregateType = "order";
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
 
@@ -128,18 +133,6 @@ public final class FulfillmentService {
     /** {@code warehouseId} of the {@code FulfillmentRequested} events. Default {@code main}. */
     public Builder warehouseId(String warehouseId) {
       this.warehouseId = warehouseId;
-      return this;
-    }
-
-    /** Aggregate type of FulfillmentRequested and RefundRequested. Default {@code fulfillment}. */
-    public Builder aggregateType(String aggregateType) {
-      this.aggregateType = aggregateType;
-      return this;
-    }
-
-    /** Aggregate type of OrderCancelled. Default {@code order}. */
-    public Builder orderAggregateType(String orderAggregateType) {
-      this.orderAggregateType = orderAggregateType;
       return this;
     }
 

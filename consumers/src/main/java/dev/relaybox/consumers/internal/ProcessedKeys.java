@@ -26,12 +26,14 @@ final class ProcessedKeys {
     this.settings = settings;
     String table = settings.qualifiedTable();
     // One statement claims the keys of a whole batch; RETURNING tells which rows are new. A key
-    // present twice in the array is returned once: its first occurrence in the batch wins.
+    // present twice in the array is returned once: its first occurrence in the batch wins. Keys
+    // are inserted in index order so that two members claiming overlapping batches during a
+    // rebalance wait on each other instead of deadlocking.
     this.insertAll =
         "INSERT INTO "
             + table
-            + " (consumer_group, event_id) SELECT ?, unnest(?::uuid[])"
-            + " ON CONFLICT DO NOTHING RETURNING event_id";
+            + " (consumer_group, event_id) SELECT ?, id FROM unnest(?::uuid[]) AS ids(id)"
+            + " ORDER BY id ON CONFLICT DO NOTHING RETURNING event_id";
     this.insertOne =
         "INSERT INTO " + table + " (consumer_group, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
     this.selectExisting =

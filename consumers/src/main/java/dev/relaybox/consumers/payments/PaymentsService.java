@@ -4,8 +4,8 @@ import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.consumers.app.internal.Checks;
 import dev.relaybox.consumers.app.internal.JsonHttp;
 import dev.relaybox.consumers.app.internal.Migrations;
+import dev.relaybox.consumers.payments.internal.ChargesAndRefunds;
 import dev.relaybox.consumers.payments.internal.GatewayClient;
-import dev.relaybox.consumers.payments.internal.PaymentsHandler;
 import dev.relaybox.outbox.Outbox;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,18 +15,18 @@ import javax.sql.DataSource;
  * The payments service: charges each order at the payment gateway and refunds on request.
  *
  * <ul>
- *   <li>{@code OrderPlaced} → {@code POST /v1/charges} with {@code Idempotency-Key} = the event id;
- *       records a {@code payments} row and publishes {@code PaymentCaptured} (201/200) or {@code
- *       PaymentDeclined} (402, a business result, not an error);
+ *   <li>{@code OrderPlaced} → {@link PaymentsHandler}: {@code POST /v1/charges} with {@code
+ *       Idempotency-Key} = the event id; records a {@code payments} row and publishes {@code
+ *       PaymentCaptured} (201/200) or {@code PaymentDeclined} (402, a business result);
  *   <li>{@code RefundRequested} → {@code POST /v1/refunds} with {@code Idempotency-Key} = the event
- *       id; records a row and publishes {@code RefundIssued};
+ *       id; records a {@code refunds} row and publishes {@code RefundIssued};
  *   <li>every other event type on its topics is ignored (its key is still recorded).
  * </ul>
  *
- * <p>Follow-up events go through the outbox with aggregate type {@link Builder#aggregateType}
- * (default {@code payment}) and the order id as aggregate id. Gateway answers 408, 429 and 5xx,
- * connection failures and timeouts are transient (retried with the same key, so the gateway never
- * charges twice); other 4xx are permanent (dead-lettered). Run it with a {@link
+ * <p>Follow-up events go through the outbox with aggregate type {@value
+ * PaymentsHandler#AGGREGATE_TYPE} and the order id as aggregate id. Gateway answers 408, 429 and
+ * 5xx, connection failures and timeouts are transient (retried with the same key, so the gateway
+ * never charges twice); other 4xx are permanent (dead-lettered). Run it with a {@link
  * dev.relaybox.consumers.ConsumerRunner} subscribed to the order and fulfillment topics.
  */
 public final class PaymentsService {
@@ -34,24 +34,25 @@ public final class PaymentsService {
   /** Default consumer group. */
   public static final String DEFAULT_GROUP = "payments";
 
-  /** Classpath location of the {@code payments} table migrations. */
-  public static final String MIGRATIONS_LOCATION = "classpath:db/payments";
+  /** Classpath location of the {@code refunds} table migrations. */
+  public static final String REFUNDS_MIGRATIONS_LOCATION = "classpath:db/refunds";
 
   private final DataSource dataSource;
   private final String schema;
-  private final PaymentsHandler handler;
+  private final PaymentsHandler charges;
+  private final ChargesAndRefunds handler;
 
   private PaymentsService(Builder b) {
     this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource must not be null");
     this.schema = Checks.requireIdentifier("schema", b.schema);
     Objects.requireNonNull(b.outbox, "outbox must not be null");
     Checks.requireText("gatewayUrl", b.gatewayUrl);
-    Checks.requireText("aggregateType", b.aggregateType);
     Checks.requirePositive("connectTimeout", b.connectTimeout);
     Checks.requirePositive("requestTimeout", b.requestTimeout);
+    this.charges = PaymentsHandler.create(b.gatewayUrl, b.outbox, schema, b.requestTimeout);
     GatewayClient gateway =
         new GatewayClient(new JsonHttp(b.gatewayUrl, b.connectTimeout, b.requestTimeout));
-    this.handler = new PaymentsHandler(gateway, b.outbox, schema, b.aggregateType);
+    this.handler = new ChargesAndRefunds(charges, gateway, b.outbox, schema);
   }
 
   /** A builder with the defaults listed on its setters. */
@@ -60,10 +61,12 @@ public final class PaymentsService {
   }
 
   /**
-   * Creates or upgrades the {@code payments} table (history table {@code payments_schema_history}).
+   * Creates or upgrades the {@code payments} table ({@link PaymentsHandler#migrate}) and the {@code
+   * refunds} table (history table {@code refunds_schema_history}).
    */
   public void migrate() {
-    Migrations.migrate(dataSource, MIGRATIONS_LOCATION, schema, "payments_schema_history");
+    charges.migrate(dataSource);
+    Migrations.migrate(dataSource, REFUNDS_MIGRATIONS_LOCATION, schema, "refunds_schema_history");
   }
 
   /** The handler to give the {@link dev.relaybox.consumers.ConsumerRunner}. */
@@ -77,7 +80,6 @@ public final class PaymentsService {
     private Outbox outbox;
     private String schema = "public";
     private String gatewayUrl;
-    private String aggregateType = "payment";
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
 
@@ -107,19 +109,16 @@ public final class PaymentsService {
       return this;
     }
 
-    /** Aggregate type of the events this service publishes. Default {@code payment}. */
-    public Builder aggregateType(String aggregateType) {
-      this.aggregateType = aggregateType;
-      return this;
-    }
-
-    /** TCP connect timeout towards the gateway. Default 5 s. */
+    /** TCP connect timeout of refund calls. Default 5 s. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
       return this;
     }
 
-    /** Timeout of one gateway request; a timeout is retried with the same key. Default 10 s. */
+    /**
+     * Timeout of one gateway request (the charge's connect timeout too); a timeout is retried with
+     * the same key. Default 10 s.
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
       return this;

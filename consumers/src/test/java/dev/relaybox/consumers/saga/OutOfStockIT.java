@@ -64,7 +64,7 @@ class OutOfStockIT {
               pipeline.count(
                   "SELECT count(*) FROM "
                       + pipeline.schema
-                      + ".payments WHERE kind = 'REFUND' AND order_id = '"
+                      + ".refunds WHERE order_id = '"
                       + refused
                       + "'"))
           .isEqualTo(1);

@@ -67,7 +67,7 @@ public final class Pipeline implements AutoCloseable {
         Outbox.builder()
             .schema(schema)
             .schemaRegistryUrl(stack.schemaRegistry().url())
-            .topicPattern(id + ".${routedByValue}")
+            .topicPattern(id + ".${aggregatetype}")
             .warmUp(OrderPlaced.getClassSchema())
             .build();
     this.orders = new OrderService(dataSource, outbox, schema);

@@ -9,13 +9,17 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.HeaderTerm;
+import jakarta.mail.search.SearchException;
 import java.util.Properties;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
 
 /**
  * Sends a message at most once per Message-ID: before sending, asks the provider over IMAP whether
  * its Sent folder already holds that Message-ID (the answer survives a crash between SMTP accept
- * and our database commit). Keeps one IMAP connection open between calls. Not thread-safe: used by
- * the runner's poll thread only.
+ * and our database commit). Keeps one IMAP connection (with the Sent folder selected) and one SMTP
+ * connection open between calls, reconnecting after any failure. Not thread-safe: used by the
+ * runner's poll thread only.
  */
 public final class Mailer implements AutoCloseable {
 
@@ -41,6 +45,8 @@ public final class Mailer implements AutoCloseable {
   private final Settings settings;
   private final Session session;
   private Store store;
+  private IMAPFolder sent;
+  private Transport transport;
 
   public Mailer(Settings settings) {
     this.settings = settings;
@@ -82,31 +88,70 @@ public final class Mailer implements AutoCloseable {
     message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to, true));
     message.setSubject(subject, "UTF-8");
     message.setText(body, "UTF-8");
-    if (settings.smtpAuth()) {
-      Transport.send(message, settings.user(), settings.password());
-    } else {
-      Transport.send(message);
+    message.saveChanges();
+    try {
+      transport().sendMessage(message, message.getAllRecipients());
+    } catch (MessagingException | RuntimeException e) {
+      closeTransport();
+      throw e;
     }
     return Outcome.SENT;
   }
 
+  private Transport transport() throws MessagingException {
+    if (transport == null || !transport.isConnected()) {
+      closeTransport();
+      Transport fresh = session.getTransport("smtp");
+      if (settings.smtpAuth()) {
+        fresh.connect(
+            settings.smtpHost(), settings.smtpPort(), settings.user(), settings.password());
+      } else {
+        fresh.connect();
+      }
+      transport = fresh;
+    }
+    return transport;
+  }
+
   private boolean alreadySent(String messageId) throws MessagingException {
     try {
-      Folder folder = store().getFolder(settings.sentFolder());
-      if (!folder.exists()) {
+      IMAPFolder folder = sentFolder();
+      if (folder == null) {
         return false;
       }
-      folder.open(Folder.READ_ONLY);
-      try {
-        return folder.search(new HeaderTerm("Message-ID", messageId)).length > 0;
-      } finally {
-        folder.close(false);
-      }
+      HeaderTerm term = new HeaderTerm("Message-ID", messageId);
+      // The raw SEARCH answer: Folder.search drops matches whose sequence numbers the client has
+      // not been told about yet (no EXISTS seen), which on a folder kept open would be exactly
+      // the message we just sent.
+      int[] matches =
+          (int[])
+              folder.doCommand(
+                  protocol -> {
+                    try {
+                      return protocol.search(term);
+                    } catch (SearchException e) {
+                      throw new ProtocolException(e.getMessage(), e);
+                    }
+                  });
+      return matches != null && matches.length > 0;
     } catch (MessagingException | RuntimeException e) {
       // Reconnect on the next call rather than reuse a connection in an unknown state.
       close();
       throw e;
     }
+  }
+
+  /** The Sent folder, kept open between calls; null while it does not exist. */
+  private IMAPFolder sentFolder() throws MessagingException {
+    if (sent == null || !sent.isOpen()) {
+      IMAPFolder folder = (IMAPFolder) store().getFolder(settings.sentFolder());
+      if (!folder.exists()) {
+        return null;
+      }
+      folder.open(Folder.READ_ONLY);
+      sent = folder;
+    }
+    return sent;
   }
 
   private Store store() throws MessagingException {
@@ -118,9 +163,11 @@ public final class Mailer implements AutoCloseable {
     return store;
   }
 
-  /** Closes the IMAP connection; the next call opens a new one. */
+  /** Closes the IMAP and SMTP connections; the next call opens new ones. */
   @Override
   public void close() {
+    closeTransport();
+    sent = null;
     if (store != null) {
       try {
         store.close();
@@ -128,6 +175,17 @@ public final class Mailer implements AutoCloseable {
         // Already broken: nothing to release.
       }
       store = null;
+    }
+  }
+
+  private void closeTransport() {
+    if (transport != null) {
+      try {
+        transport.close();
+      } catch (MessagingException e) {
+        // Already broken: nothing to release.
+      }
+      transport = null;
     }
   }
 }

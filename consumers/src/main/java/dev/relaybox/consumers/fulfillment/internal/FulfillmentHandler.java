@@ -172,7 +172,7 @@ public final class FulfillmentHandler implements TwoPhaseEventHandler<WarehouseC
               aggregateType,
               orderId,
               RefundRequested.newBuilder()
-                  .setEventId(UUID.randomUUID())
+                  .setEventId(followUpId(event))
                   .setOccurredAt(now())
                   .setOrderId(orderId)
                   .setPaymentId(payment.getPaymentId())
@@ -192,7 +192,7 @@ public final class FulfillmentHandler implements TwoPhaseEventHandler<WarehouseC
               aggregateType,
               orderId,
               FulfillmentRequested.newBuilder()
-                  .setEventId(UUID.randomUUID())
+                  .setEventId(followUpId(event))
                   .setOccurredAt(now())
                   .setOrderId(orderId)
                   .setWarehouseId(warehouseId)
@@ -230,13 +230,19 @@ public final class FulfillmentHandler implements TwoPhaseEventHandler<WarehouseC
             orderAggregateType,
             orderId,
             OrderCancelled.newBuilder()
-                .setEventId(UUID.randomUUID())
+                .setEventId(followUpId(event))
                 .setOccurredAt(now())
                 .setOrderId(orderId)
                 .setCustomerEmail(customerEmail)
                 .setReason(OUT_OF_STOCK)
                 .build()));
     log.info("order cancelled after refund eventId={} orderId={}", event.eventId(), orderId);
+  }
+
+  /** Derived from the consumed event's id: the same input always yields the same follow-up id. */
+  private static UUID followUpId(ConsumedEvent event) {
+    return UUID.nameUUIDFromBytes(
+        ("fulfillment:" + event.eventId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static Instant now() {
