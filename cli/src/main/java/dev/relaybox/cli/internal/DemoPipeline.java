@@ -12,6 +12,7 @@ import dev.relaybox.devstack.peers.MailServer;
 import dev.relaybox.devstack.peers.PaymentGatewayServer;
 import dev.relaybox.examples.OrderLineItem;
 import dev.relaybox.examples.OrderService;
+import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
@@ -85,13 +86,23 @@ public final class DemoPipeline implements AutoCloseable {
   private final Outbox outbox;
   private final OrderService orders;
   private final MeterRegistry relayMeters = new SimpleMeterRegistry();
-  private final Relay relay;
+  private final RelayConfig relayConfig;
+  private Relay relay;
   private final Path relayOffsets;
   private ConsumersApplication.Running services;
   private final Map<UUID, Kind> placed = new ConcurrentHashMap<>();
 
   /** Starts the relay and the services on {@code stack} and waits until both are streaming. */
   public DemoPipeline(DevStack stack, Duration readyTimeout) throws Exception {
+    this(stack, readyTimeout, CleanupMode.DELETE_AFTER_INSERT);
+  }
+
+  /**
+   * As {@link #DemoPipeline(DevStack, Duration)}, with the order service's outbox in {@code
+   * cleanup} mode ({@link CleanupMode#RETAIN} keeps the rows for {@code relaybox outbox
+   * republish}).
+   */
+  public DemoPipeline(DevStack stack, Duration readyTimeout, CleanupMode cleanup) throws Exception {
     this.stack = stack;
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(stack.postgres().jdbcUrl());
@@ -110,6 +121,7 @@ public final class DemoPipeline implements AutoCloseable {
         Outbox.builder()
             .schemaRegistryUrl(stack.schemaRegistry().url())
             .warmUp(OrderPlaced.getClassSchema())
+            .cleanupMode(cleanup)
             .build();
     outbox.migrate(stack.postgres().dataSource());
     this.orders = new OrderService(dataSource, outbox);
@@ -118,21 +130,20 @@ public final class DemoPipeline implements AutoCloseable {
 
     this.relayOffsets = Files.createTempFile("relaybox-demo-offsets", ".dat");
     Files.delete(relayOffsets);
-    this.relay =
-        Relay.create(
-            RelayConfig.builder()
-                .name("relaybox-demo")
-                .postgres(
-                    stack.postgres().host(),
-                    stack.postgres().port(),
-                    stack.postgres().database(),
-                    stack.postgres().username(),
-                    stack.postgres().password())
-                .kafkaBootstrapServers(stack.kafka().bootstrapServers())
-                .offsetsFile(relayOffsets)
-                .set(RelayConfig.POLL_INTERVAL_MS, "20")
-                .build(),
-            relayMeters);
+    this.relayConfig =
+        RelayConfig.builder()
+            .name("relaybox-demo")
+            .postgres(
+                stack.postgres().host(),
+                stack.postgres().port(),
+                stack.postgres().database(),
+                stack.postgres().username(),
+                stack.postgres().password())
+            .kafkaBootstrapServers(stack.kafka().bootstrapServers())
+            .offsetsFile(relayOffsets)
+            .set(RelayConfig.POLL_INTERVAL_MS, "20")
+            .build();
+    this.relay = Relay.create(relayConfig, relayMeters);
     ConsumersApplication.Running started = null;
     try {
       relay.start();
@@ -216,6 +227,22 @@ public final class DemoPipeline implements AutoCloseable {
             List.of(new OrderLineItem(sku, 1 + index % 3, UNIT_PRICE_MINOR)));
     placed.put(id, kind);
     return id;
+  }
+
+  /** Stops the relay; the slot keeps the WAL of everything committed meanwhile. */
+  public synchronized void stopRelay() {
+    relay.close();
+  }
+
+  /** Starts a new relay from the stored offsets after {@link #stopRelay()}. */
+  public synchronized void startRelay() {
+    relay = Relay.create(relayConfig, relayMeters);
+    relay.start();
+  }
+
+  /** The relay's replication slot. */
+  public String slotName() {
+    return relayConfig.slotName();
   }
 
   /** Stops the consumer services (their groups become empty, e.g. for a replay). */
