@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Transactional outbox pipeline: Postgres WAL -> Debezium -> Kafka -> effects.",
     subcommands = {
+      DemoCommand.class,
       DevStackCommand.class,
+      RelayCommand.class,
+      ConsumersCommand.class,
       StatusCommand.class,
       ReplayCommand.class,
       DlqCommand.class,

@@ -62,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = "--slot",
-      defaultValue = "relaybox",
+      defaultValue = "relaybox_outbox",
       description = "The relay's replication slot (default: ${DEFAULT-VALUE}).")
   String slot;
 

@@ -103,7 +103,7 @@ class DlqRecordTest {
 
   @Test
   void timeoutsAcceptShortAndIsoDurations() {
-    DlqOptions.DurationConverter converter = new DlqOptions.DurationConverter();
+    DurationConverter converter = new DurationConverter();
     assertThat(converter.convert("10s")).isEqualTo(Duration.ofSeconds(10));
     assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));

@@ -1,6 +1,5 @@
 package dev.relaybox.cli.internal;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +28,6 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * their processed-keys table.
  */
 public final class OffsetReset {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Admin admin;
 
@@ -151,13 +149,15 @@ public final class OffsetReset {
           new TopicPartition(plan.topic(), p.partition()),
           new OffsetAndMetadata(p.newOffset(), "relaybox replay"));
     }
-    get(admin.alterConsumerGroupOffsets(plan.group(), offsets).all());
+    KafkaFutures.get(admin.alterConsumerGroupOffsets(plan.group(), offsets).all());
   }
 
   private void requireInactive(String group) {
     ConsumerGroupDescription description;
     try {
-      description = get(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+      description =
+          KafkaFutures.get(
+              admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return; // never used: nothing to protect
@@ -187,7 +187,10 @@ public final class OffsetReset {
   private List<TopicPartition> partitions(String topic) {
     var descriptions = admin.describeTopics(Set.of(topic)).topicNameValues().get(topic);
     try {
-      return descriptions.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().stream()
+      return descriptions
+          .get(KafkaFutures.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .partitions()
+          .stream()
           .map(p -> new TopicPartition(topic, p.partition()))
           .collect(Collectors.toList());
     } catch (ExecutionException e) {
@@ -201,7 +204,8 @@ public final class OffsetReset {
   private Map<TopicPartition, Long> listOffsets(List<TopicPartition> partitions, OffsetSpec spec) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, spec));
-    Map<TopicPartition, ListOffsetsResultInfo> result = get(admin.listOffsets(request).all());
+    Map<TopicPartition, ListOffsetsResultInfo> result =
+        KafkaFutures.get(admin.listOffsets(request).all());
     Map<TopicPartition, Long> offsets =
         new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
     result.forEach((tp, info) -> offsets.put(tp, info.offset()));
@@ -210,25 +214,12 @@ public final class OffsetReset {
 
   private Map<TopicPartition, OffsetAndMetadata> committed(String group) {
     Map<TopicPartition, OffsetAndMetadata> offsets =
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        KafkaFutures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
     offsets.forEach(
         (tp, om) -> {
           if (om != null) present.put(tp, om);
         });
     return present;
-  }
-
-  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
-    try {
-      return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within " + TIMEOUT, e);
-    }
   }
 }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,9 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -25,12 +21,10 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /** Collects what {@code relaybox status} shows: slot lag, topic sizes, group lag, dead letters. */
 public final class StatusReport {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** The relay's replication slot, as Postgres sees it. */
   public record Slot(
@@ -60,7 +54,7 @@ public final class StatusReport {
       throws SQLException {
     Optional<Slot> slot =
         dataSource == null ? Optional.empty() : Optional.of(slot(dataSource, slotName));
-    Set<String> names = get(admin.listTopics().names());
+    Set<String> names = KafkaFutures.get(admin.listTopics().names());
     List<String> topics =
         names.stream().filter(n -> topicPattern.matcher(n).matches()).sorted().toList();
     List<String> dlqs =
@@ -114,17 +108,17 @@ public final class StatusReport {
   private static List<GroupLag> groupLags(
       Admin admin, List<String> topics, Map<TopicPartition, Long> end) {
     Collection<GroupListing> listings =
-        get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all());
+        KafkaFutures.get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all());
     List<String> groupIds = listings.stream().map(GroupListing::groupId).sorted().toList();
     if (groupIds.isEmpty()) {
       return List.of();
     }
     Map<String, ConsumerGroupDescription> descriptions =
-        get(admin.describeConsumerGroups(groupIds).all());
+        KafkaFutures.get(admin.describeConsumerGroups(groupIds).all());
     List<GroupLag> result = new ArrayList<>();
     for (String group : groupIds) {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+          KafkaFutures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
       Map<String, Long> lagByTopic = new TreeMap<>();
       committed.forEach(
           (tp, om) -> {
@@ -148,13 +142,14 @@ public final class StatusReport {
       return Map.of();
     }
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    get(admin.describeTopics(topics).allTopicNames())
+    KafkaFutures.get(admin.describeTopics(topics).allTopicNames())
         .forEach(
             (name, d) ->
                 d.partitions()
                     .forEach(p -> request.put(new TopicPartition(name, p.partition()), spec)));
     Map<TopicPartition, Long> offsets = new HashMap<>();
-    get(admin.listOffsets(request).all()).forEach((tp, info) -> offsets.put(tp, info.offset()));
+    KafkaFutures.get(admin.listOffsets(request).all())
+        .forEach((tp, info) -> offsets.put(tp, info.offset()));
     return offsets;
   }
 
@@ -162,18 +157,5 @@ public final class StatusReport {
     return java.util.stream.Stream.concat(a.stream(), b.stream())
         .distinct()
         .collect(Collectors.toList());
-  }
-
-  private static <T> T get(KafkaFuture<T> future) {
-    try {
-      return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within " + TIMEOUT, e);
-    }
   }
 }

@@ -1,0 +1,36 @@
+package dev.relaybox.cli;
+
+import dev.relaybox.relay.RelayApplication;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the CDC relay service until SIGTERM. */
+@Command(
+    name = "relay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the CDC relay: tail the outbox table through Postgres logical replication (embedded"
+          + " Debezium, pgoutput) and publish every committed event to Kafka.",
+      "Configuration keys and defaults: cdc-relay/README.md. Environment variables override the"
+          + " file: RELAYBOX_<KEY> with dots as underscores, e.g. RELAYBOX_PG_PASSWORD."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  relaybox relay --config relay.properties",
+      "  RELAYBOX_PG_PASSWORD=secret relaybox relay --config relay.properties",
+      "",
+      "Serves /health, /ready and /metrics on http.port. Stops gracefully on SIGTERM.",
+      "Exit codes: 0 stopped, 1 failed (the log says why and what to do), 2 bad configuration."
+    })
+final class RelayCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "The relay properties file.")
+  Path config;
+
+  @Override
+  public Integer call() {
+    return RelayApplication.run(new String[] {"--config", config.toString()});
+  }
+}
