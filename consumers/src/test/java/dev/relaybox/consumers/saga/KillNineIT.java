@@ -34,7 +34,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KillNineIT {
 
   private static final int ROUNDS = 5;
-  private static final int ORDERS_PER_ROUND = 60;
+
+  /**
+   * 60 in {@code mvn verify}; the issue's full run (5 × 1,000 = 5,000 orders) is a soak: {@code
+   * ./mvnw -B verify -pl consumers -am -Dit.test=dev.relaybox.consumers.saga.KillNineIT -Dtest=none
+   * -Drelaybox.soak.ordersPerRound=1000}.
+   */
+  private static final int ORDERS_PER_ROUND =
+      Integer.getInteger("relaybox.soak.ordersPerRound", 60);
 
   @Test
   void killNineFiveTimesWhileOrdersFlowLosesAndDuplicatesNothing(DevStack stack) throws Exception {
@@ -85,7 +92,7 @@ class KillNineIT {
         }
         int n = orders.size();
         await()
-            .atMost(Duration.ofMinutes(3))
+            .atMost(Duration.ofMinutes(3).plusSeconds(ROUNDS * ORDERS_PER_ROUND / 5))
             .until(
                 () ->
                     pipeline.count(
