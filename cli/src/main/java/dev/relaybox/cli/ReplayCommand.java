@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
       "  relaybox replay --group email --topic outbox.event.payment"
           + " --from-timestamp 2026-11-22T10:00:00Z",
       "  relaybox replay --group fulfillment --topic outbox.event.payment --from-offset 0:120,2:97",
+      "  relaybox replay --group email --topic outbox.event.order --from-timestamp 1700000000000"
+          + " --to-timestamp 1700003600000 --dry-run",
       "",
       "Exit codes: 0 done (or planned, with --dry-run), 1 refused (live members) or bad offsets,"
           + " 2 usage error, 3 Kafka unreachable."
@@ -61,6 +63,14 @@ final class ReplayCommand implements Callable<Integer> {
 
   @ArgGroup(multiplicity = "1")
   From from;
+
+  @Option(
+      names = "--to-timestamp",
+      paramLabel = "TS",
+      description =
+          "End of the window to report (ISO-8601 instant or epoch millis). The group still reads"
+              + " on to the log end, skipping event ids it has processed.")
+  String toTimestamp;
 
   @Option(names = "--dry-run", description = "Show what would be re-read; change nothing.")
   boolean dryRun;
@@ -99,12 +109,13 @@ final class ReplayCommand implements Callable<Integer> {
       OffsetReset reset = new OffsetReset(admin);
       Plan plan;
       try {
-        plan = reset.plan(group, topic, start);
+        plan =
+            reset.plan(group, topic, start, toTimestamp == null ? null : parseInstant(toTimestamp));
       } catch (OffsetReset.ActiveGroupException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("relaybox replay: " + e.getMessage());
         return RelayboxCli.EXIT_FAILED;
       }
-      print(out, plan);
+      print(out, plan, toTimestamp != null);
       if (dryRun) {
         out.println("Dry run: nothing changed.");
         return 0;
@@ -158,20 +169,27 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, Plan plan) {
+  private static void print(PrintWriter out, Plan plan, boolean window) {
     out.printf("Replay of topic '%s' for group '%s':%n", plan.topic(), plan.group());
     out.printf(
-        "%-10s %12s %12s %12s %12s%n",
-        "partition", "committed", "new offset", "log end", "to read");
+        "%-10s %12s %12s %12s %12s %12s%n",
+        "partition", "committed", "new offset", "log end", "to read", "in window");
     for (PartitionPlan p : plan.partitions()) {
       out.printf(
-          "%-10d %12s %12d %12d %12d%n",
+          "%-10d %12s %12d %12d %12d %12s%n",
           p.partition(),
           p.committed() == null ? "-" : p.committed().toString(),
           p.newOffset(),
           p.logEnd(),
-          p.toRead());
+          p.toRead(),
+          window ? Long.toString(p.inWindow()) : "-");
     }
     out.printf("%d record(s) will be read again.%n", plan.totalToRead());
+    if (window) {
+      out.printf(
+          "%d of them are in the window; a consumer group has one position per partition, so it"
+              + " reads on to the log end, and already-processed event ids are skipped.%n",
+          plan.totalInWindow());
+    }
   }
 }

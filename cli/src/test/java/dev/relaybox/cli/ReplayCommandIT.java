@@ -89,6 +89,23 @@ class ReplayCommandIT {
   }
 
   @Test
+  void aWindowEndCountsTheRecordsBeforeItAndSaysTheGroupReadsOn() {
+    // from T0 + 2 min to T0 + 5 min: records 2, 3, 4
+    Result result =
+        run(
+            "--from-timestamp",
+            Long.toString(T0 + 2 * 60_000L),
+            "--to-timestamp",
+            Long.toString(T0 + 5 * 60_000L),
+            "--dry-run");
+    assertThat(result.exit).as(result.err).isZero();
+    assertThat(result.out)
+        .contains("8 record(s) will be read again.")
+        .contains("3 of them are in the window")
+        .contains("reads on to the log end");
+  }
+
+  @Test
   void fromOffsetMovesOnlyTheNamedPartitions() {
     Result result = run("--from-offset", "1:2");
     assertThat(result.exit).as(result.err).isZero();

@@ -47,12 +47,20 @@ public final class OffsetReset {
     record FromOffsets(Map<Integer, Long> offsets) implements Start {}
   }
 
-  /** One partition of the plan. */
+  /**
+   * One partition of the plan. {@code windowEnd} is the first offset at or after the window's end
+   * ({@code logEnd} without one).
+   */
   public record PartitionPlan(
-      int partition, Long committed, long newOffset, long logStart, long logEnd) {
+      int partition, Long committed, long newOffset, long logStart, long logEnd, long windowEnd) {
     /** Records the group will read again (or newly) from {@link #newOffset} to the end. */
     public long toRead() {
       return Math.max(0, logEnd - newOffset);
+    }
+
+    /** Records from {@link #newOffset} up to the window's end. */
+    public long inWindow() {
+      return Math.max(0, Math.min(windowEnd, logEnd) - newOffset);
     }
   }
 
@@ -60,6 +68,10 @@ public final class OffsetReset {
   public record Plan(String group, String topic, List<PartitionPlan> partitions) {
     public long totalToRead() {
       return partitions.stream().mapToLong(PartitionPlan::toRead).sum();
+    }
+
+    public long totalInWindow() {
+      return partitions.stream().mapToLong(PartitionPlan::inWindow).sum();
     }
   }
 
@@ -79,10 +91,23 @@ public final class OffsetReset {
    * @throws IllegalArgumentException if the topic does not exist or an offset is out of range
    */
   public Plan plan(String group, String topic, Start start) {
+    return plan(group, topic, start, null);
+  }
+
+  /**
+   * As {@link #plan(String, String, Start)}, also counting the records before {@code windowEnd} (a
+   * group position has no end: the group reads on to the log end whatever the window).
+   */
+  public Plan plan(String group, String topic, Start start, Instant windowEnd) {
     requireInactive(group);
     List<TopicPartition> partitions = partitions(topic);
     Map<TopicPartition, Long> logStart = listOffsets(partitions, OffsetSpec.earliest());
     Map<TopicPartition, Long> logEnd = listOffsets(partitions, OffsetSpec.latest());
+    Map<TopicPartition, Long> windowEnds = new HashMap<>(logEnd);
+    if (windowEnd != null) {
+      listOffsets(partitions, OffsetSpec.forTimestamp(windowEnd.toEpochMilli()))
+          .forEach((tp, offset) -> windowEnds.put(tp, offset < 0 ? logEnd.get(tp) : offset));
+    }
     Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
     Map<TopicPartition, Long> target = new HashMap<>();
     if (start instanceof Start.Earliest) {
@@ -131,7 +156,12 @@ public final class OffsetReset {
           target.getOrDefault(tp, committedOffset == null ? logStart.get(tp) : committedOffset);
       plans.add(
           new PartitionPlan(
-              tp.partition(), committedOffset, newOffset, logStart.get(tp), logEnd.get(tp)));
+              tp.partition(),
+              committedOffset,
+              newOffset,
+              logStart.get(tp),
+              logEnd.get(tp),
+              windowEnds.get(tp)));
     }
     return new Plan(group, topic, plans);
   }
