@@ -95,21 +95,9 @@ final class RelayFixture implements AutoCloseable {
 
   void createTopics(String... aggregateTypes) {
     for (String t : aggregateTypes) {
-      createTopic(topic(t), 3);
+      stack.kafka().createTopic(topic(t), 3);
     }
-    createTopic(dlqTopic, 1);
-  }
-
-  /** Retries: right after a broker start, creation can fail with a transient metadata error. */
-  private void createTopic(String topic, int partitions) {
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              stack.kafka().createTopic(topic, partitions);
-              return true;
-            });
+    stack.kafka().createTopic(dlqTopic, 1);
   }
 
   /** A relay configuration for this fixture (Kafka offsets in {@code <name>.offsets}). */

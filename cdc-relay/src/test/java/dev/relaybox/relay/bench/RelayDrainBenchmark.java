@@ -61,7 +61,7 @@ public final class RelayDrainBenchmark {
           .build()
           .migrate(pg.dataSource());
       for (String type : TYPES) {
-        createTopic(stack.kafka(), "outbox.event." + type);
+        stack.kafka().createTopic("outbox.event." + type, 3);
       }
       int httpPort = freePort();
       Path config = writeConfig(dir, stack, httpPort);
@@ -123,21 +123,6 @@ public final class RelayDrainBenchmark {
             walsenderCpu * 1000 / events);
         relay.destroy();
         relay.waitFor(60, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  /** Retries: right after the broker starts, creation can fail with a transient error. */
-  private static void createTopic(DevStack.Kafka kafka, String topic) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        kafka.createTopic(topic, 3);
-        return;
-      } catch (RuntimeException e) {
-        if (attempt == 20) {
-          throw e;
-        }
-        Thread.sleep(500);
       }
     }
   }

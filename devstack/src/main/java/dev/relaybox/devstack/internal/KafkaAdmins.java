@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -52,6 +53,26 @@ final class KafkaAdmins {
         last);
   }
 
+  /** Creates the topic; true if it exists now, false after a retriable error. */
+  private static boolean created(Admin admin, String name, int partitions)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        return true;
+      }
+      if (e.getCause() instanceof RetriableException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Whether every partition has a leader; false while the new topic's metadata propagates. */
   private static boolean hasLeaders(Admin admin, String name)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -67,20 +88,19 @@ final class KafkaAdmins {
     }
   }
 
-  /** Creates a topic unless it exists, then waits until every partition has a leader. */
+  /**
+   * Creates a topic unless it exists, then waits until every partition has a leader. Retriable
+   * errors (a broker that has just started and has no controller yet) are retried for 30 s.
+   */
   static void createTopic(String bootstrapServers, String name, int partitions) {
     try (Admin admin = admin(bootstrapServers)) {
-      try {
-        admin
-            .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
-            .all()
-            .get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!created(admin, name, partitions)) {
+        if (System.nanoTime() > deadline) {
+          throw new DevStackException("devstack: topic " + name + " not created after 30 s");
+        }
+        Thread.sleep(100);
+      }
       while (!hasLeaders(admin, name)) {
         if (System.nanoTime() > deadline) {
           throw new DevStackException("devstack: topic " + name + " has no leader after 30 s");
