@@ -86,67 +86,50 @@ final class OutboxRouter {
     addHeader(kafkaHeaders, HEADER_EVENT_TYPE, eventType);
     addHeader(kafkaHeaders, HEADER_AGGREGATE_TYPE, aggType);
 
-    if (isBlank(aggType)) {
+    TopicPattern.Resolution resolution = isBlank(aggType) ? null : topics.resolve(aggType);
+    String topic = resolution == null ? null : resolution.topic();
+    Rejection rejection = rejection(resolution, aggId, eventType, headerError);
+    if (rejection != null) {
       return dead(
           eventId,
-          null,
+          topic,
           key,
           value,
           timestamp,
           kafkaHeaders,
-          Reason.MISSING_AGGREGATE_TYPE,
-          "aggregatetype is null or blank: no topic to route to");
-    }
-    TopicPattern.Resolution resolution = topics.resolve(aggType);
-    if (resolution.invalidReason() != null) {
-      return dead(
-          eventId,
-          resolution.topic(),
-          key,
-          value,
-          timestamp,
-          kafkaHeaders,
-          Reason.ILLEGAL_TOPIC,
-          resolution.invalidReason());
-    }
-    if (isBlank(aggId)) {
-      return dead(
-          eventId,
-          resolution.topic(),
-          key,
-          value,
-          timestamp,
-          kafkaHeaders,
-          Reason.MISSING_AGGREGATE_ID,
-          "aggregateid is null or blank: no record key");
-    }
-    if (isBlank(eventType)) {
-      return dead(
-          eventId,
-          resolution.topic(),
-          key,
-          value,
-          timestamp,
-          kafkaHeaders,
-          Reason.MISSING_TYPE,
-          "type is null or blank: no eventType header");
-    }
-    if (headerError != null) {
-      return dead(
-          eventId,
-          resolution.topic(),
-          key,
-          value,
-          timestamp,
-          kafkaHeaders,
-          Reason.BAD_HEADERS,
-          headerError);
+          rejection.reason(),
+          rejection.detail());
     }
     return new Routed(
         eventId,
-        resolution.topic(),
-        new ProducerRecord<>(resolution.topic(), null, timestamp, key, value, kafkaHeaders),
+        topic,
+        new ProducerRecord<>(topic, null, timestamp, key, value, kafkaHeaders),
         null);
+  }
+
+  private record Rejection(Reason reason, String detail) {}
+
+  /** Why a row cannot be routed, checked in this order; null if it can. */
+  private static Rejection rejection(
+      TopicPattern.Resolution resolution, String aggId, String eventType, String headerError) {
+    if (resolution == null) {
+      return new Rejection(
+          Reason.MISSING_AGGREGATE_TYPE, "aggregatetype is null or blank: no topic to route to");
+    }
+    if (resolution.invalidReason() != null) {
+      return new Rejection(Reason.ILLEGAL_TOPIC, resolution.invalidReason());
+    }
+    if (isBlank(aggId)) {
+      return new Rejection(
+          Reason.MISSING_AGGREGATE_ID, "aggregateid is null or blank: no record key");
+    }
+    if (isBlank(eventType)) {
+      return new Rejection(Reason.MISSING_TYPE, "type is null or blank: no eventType header");
+    }
+    if (headerError != null) {
+      return new Rejection(Reason.BAD_HEADERS, headerError);
+    }
+    return null;
   }
 
   /** The dead-letter form of a record the producer refused as too large: same headers, no value. */
