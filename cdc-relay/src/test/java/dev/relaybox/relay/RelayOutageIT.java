@@ -80,8 +80,10 @@ class RelayOutageIT {
         }
         stack.kafka().stop();
         // Sends now fail after 3 s: the batch is not committed and the engine is restarted.
+        // Stopping the failed engine waits up to Debezium's task.management.timeout.ms (40 s) on
+        // the unreachable offset topic; on a loaded CI machine the cycle has taken over 60 s.
         await()
-            .atMost(Duration.ofSeconds(60))
+            .atMost(Duration.ofSeconds(150))
             .until(() -> registry.get("relaybox.relay.engine.restarts").counter().count() >= 1);
         assertThat(relay.isHealthy()).isTrue();
         stack.kafka().start();

@@ -1,5 +1,8 @@
 package dev.relaybox.devstack;
 
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -12,7 +15,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>By default every test class in the JVM shares one stack, started on first use and closed when
  * the test run ends. Test classes that stop, crash or reconfigure components annotate themselves
  * with {@link IsolatedDevStack} and get their own stack, closed after the class. Tests that use the
- * shared stack must leave it running and use their own tables, topics and subjects.
+ * shared stack must leave it running and use their own tables, topics and subjects. After each test
+ * of an isolated class, components the test left stopped (say, because an assertion failed during
+ * an outage) are started again, so one failing test cannot fail the ones after it.
  *
  * <pre>{@code
  * @ExtendWith(DevStackExtension.class)
@@ -24,7 +29,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
-public final class DevStackExtension implements ParameterResolver {
+public final class DevStackExtension implements ParameterResolver, AfterEachCallback {
 
   private static final Namespace NAMESPACE = Namespace.create(DevStackExtension.class);
 
@@ -62,6 +67,21 @@ public final class DevStackExtension implements ParameterResolver {
         .stack;
   }
 
+  @Override
+  public void afterEach(ExtensionContext context) {
+    Class<?> testClass = context.getRequiredTestClass();
+    if (findIsolated(testClass) == null) {
+      return;
+    }
+    StackResource resource =
+        classContext(context, testClass)
+            .getStore(NAMESPACE)
+            .get(testClass.getName(), StackResource.class);
+    if (resource != null) {
+      resource.restartStopped();
+    }
+  }
+
   private static IsolatedDevStack findIsolated(Class<?> testClass) {
     for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
       IsolatedDevStack annotation = c.getAnnotation(IsolatedDevStack.class);
@@ -88,6 +108,23 @@ public final class DevStackExtension implements ParameterResolver {
 
     StackResource(DevStack stack) {
       this.stack = stack;
+    }
+
+    /** Starts every component of this stack that is stopped. */
+    void restartStopped() {
+      List<Supplier<DevStack.Restartable>> parts =
+          List.of(stack::postgres, stack::kafka, stack::schemaRegistry);
+      for (Supplier<DevStack.Restartable> part : parts) {
+        DevStack.Restartable component;
+        try {
+          component = part.get();
+        } catch (IllegalStateException absent) {
+          continue; // this stack was built without the component
+        }
+        if (!component.isRunning()) {
+          component.start();
+        }
+      }
     }
 
     @Override
