@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.LogicalSlot;
 import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,8 +19,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -39,13 +37,12 @@ class OutboxRepublishCommandIT {
           .fields()
           .requiredString("text")
           .endRecord();
-  private static final Pattern INSERTED_ID = Pattern.compile("INSERT: id\\[uuid\\]:'([0-9a-f-]+)'");
 
   private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final String schema = "republish_cli_" + id;
-  private final String slot = "republish_cli_" + id;
   private DevStack stack;
   private DataSource dataSource;
+  private LogicalSlot slot;
   private final List<UUID> ids = new ArrayList<>();
   private final List<Instant> createdAt = new ArrayList<>();
   private List<String> rowsBefore;
@@ -83,12 +80,12 @@ class OutboxRepublishCommandIT {
       }
     }
     rowsBefore = rows();
-    execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+    slot = LogicalSlot.create(dataSource, "republish_cli_" + id);
   }
 
   @AfterEach
   void dropSlotAndSchema() throws SQLException {
-    execute("SELECT pg_drop_replication_slot('" + slot + "')");
+    slot.close();
     execute("DROP SCHEMA " + schema + " CASCADE");
   }
 
@@ -228,23 +225,10 @@ class OutboxRepublishCommandIT {
   }
 
   private List<UUID> insertedIds() throws SQLException {
-    List<UUID> inserted = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT data FROM pg_logical_slot_get_changes(?, NULL, NULL)")) {
-      ps.setString(1, slot);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String data = rs.getString(1);
-          if (data.startsWith("table " + schema + ".outbox: INSERT:")) {
-            Matcher m = INSERTED_ID.matcher(data);
-            assertThat(m.find()).as(data).isTrue();
-            inserted.add(UUID.fromString(m.group(1)));
-          }
-        }
-      }
-    }
-    return inserted;
+    return slot.consumeChanges(schema + ".outbox").stream()
+        .filter(change -> change.operation().equals("INSERT"))
+        .map(change -> UUID.fromString(change.column("id")))
+        .toList();
   }
 
   private void execute(String sql) throws SQLException {

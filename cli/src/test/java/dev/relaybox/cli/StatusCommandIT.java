@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.LogicalSlot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
@@ -64,17 +65,16 @@ class StatusCommandIT {
               new TopicPartition(topic, 0), new OffsetAndMetadata(1),
               new TopicPartition(topic, 1), new OffsetAndMetadata(1)));
     }
-    try (Connection c = stack.postgres().dataSource().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
-      s.execute("CREATE TABLE status_" + id + " (v text)");
-      s.execute(
-          "INSERT INTO status_" + id + " SELECT repeat('x', 1000) FROM generate_series(1, 100)");
-    }
-    try {
+    try (LogicalSlot lagging = LogicalSlot.create(stack.postgres().dataSource(), slot)) {
+      try (Connection c = stack.postgres().dataSource().getConnection();
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE status_" + id + " (v text)");
+        s.execute(
+            "INSERT INTO status_" + id + " SELECT repeat('x', 1000) FROM generate_series(1, 100)");
+      }
       String json = run(stack, "--json");
       JsonNode report = new ObjectMapper().readTree(json);
-      assertThat(report.at("/slot/name").asText()).isEqualTo(slot);
+      assertThat(report.at("/slot/name").asText()).isEqualTo(lagging.name());
       assertThat(report.at("/slot/exists").asBoolean()).isTrue();
       assertThat(report.at("/slot/active").asBoolean()).isFalse();
       assertThat(report.at("/slot/lagBytes").asLong()).isGreaterThan(100_000);
@@ -91,11 +91,6 @@ class StatusCommandIT {
           .containsPattern(topic + " +2 +6")
           .containsPattern(group + " +\\S+ +0 +" + topic.replace(".", "\\.") + " +4")
           .containsPattern(dlq.replace(".", "\\.") + " +2 record");
-    } finally {
-      try (Connection c = stack.postgres().dataSource().getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
-      }
     }
   }
 

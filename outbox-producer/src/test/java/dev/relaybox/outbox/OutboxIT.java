@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.LogicalSlot;
+import dev.relaybox.devstack.LogicalSlot.Change;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +31,6 @@ class OutboxIT {
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
   private final String schema = TestEvents.randomName("outbox_it");
-  private final List<String> slots = new ArrayList<>();
   private DataSource dataSource;
   private Outbox retained;
   private Outbox deleting;
@@ -51,10 +52,7 @@ class OutboxIT {
   }
 
   @AfterEach
-  void dropSlotsAndSchema() throws SQLException {
-    for (String slot : slots) {
-      execute("SELECT pg_drop_replication_slot('" + slot + "')");
-    }
+  void dropSchema() throws SQLException {
     execute("DROP SCHEMA " + schema + " CASCADE");
   }
 
@@ -98,44 +96,51 @@ class OutboxIT {
   @Test
   void commitInDefaultModeLeavesTheTableEmptyAndTheWalCarriesOneInsertAndOneDelete()
       throws SQLException {
-    String slot = createSlot();
     OutboxEvent first = event("t-1", "one");
     OutboxEvent second = event("t-2", "two");
-    try (Connection tx = transaction()) {
-      insertThing(tx, "t-1");
-      deleting.publish(tx, first);
-      deleting.publishAll(tx, List.of(second));
-      tx.commit();
+    List<Change> changes;
+    try (LogicalSlot slot = createSlot()) {
+      try (Connection tx = transaction()) {
+        insertThing(tx, "t-1");
+        deleting.publish(tx, first);
+        deleting.publishAll(tx, List.of(second));
+        tx.commit();
+      }
+      changes = slot.consumeChanges(schema + ".deleting");
     }
 
     assertThat(count("deleting")).isZero();
-    List<String> changes = walChanges(slot, "deleting");
     for (OutboxEvent event : List.of(first, second)) {
-      String id = "id[uuid]:'" + event.id() + "'";
-      assertThat(changes).filteredOn(c -> c.contains("INSERT: " + id)).hasSize(1);
-      assertThat(changes).filteredOn(c -> c.contains("DELETE: " + id)).hasSize(1);
+      String id = event.id().toString();
+      for (String operation : List.of("INSERT", "DELETE")) {
+        assertThat(changes)
+            .filteredOn(c -> c.operation().equals(operation) && c.column("id").equals(id))
+            .hasSize(1);
+      }
     }
     assertThat(changes).hasSize(4);
-    assertThat(changes.get(0))
-        .contains("aggregatetype[character varying]:'thing'")
-        .contains("aggregateid[character varying]:'t-1'")
-        .contains("type[character varying]:'ThingHappened'");
+    Change firstInsert = changes.get(0);
+    assertThat(firstInsert.column("aggregatetype")).isEqualTo("thing");
+    assertThat(firstInsert.column("aggregateid")).isEqualTo("t-1");
+    assertThat(firstInsert.column("type")).isEqualTo("ThingHappened");
   }
 
   @Test
   void rollbackLeavesNothingInTheTableOrTheWal() throws SQLException {
-    String slot = createSlot();
-    try (Connection tx = transaction()) {
-      insertThing(tx, "t-1");
-      retained.publish(tx, event("t-1", "one"));
-      deleting.publish(tx, event("t-1", "one"));
-      tx.rollback();
+    List<Change> changes;
+    try (LogicalSlot slot = createSlot()) {
+      try (Connection tx = transaction()) {
+        insertThing(tx, "t-1");
+        retained.publish(tx, event("t-1", "one"));
+        deleting.publish(tx, event("t-1", "one"));
+        tx.rollback();
+      }
+      changes = slot.consumeChanges();
     }
 
     assertThat(count("retained")).isZero();
     assertThat(count("things")).isZero();
-    assertThat(walChanges(slot, "retained")).isEmpty();
-    assertThat(walChanges(slot, "deleting")).isEmpty();
+    assertThat(changes).filteredOn(c -> c.table().startsWith(schema + ".")).isEmpty();
   }
 
   @Test
@@ -297,30 +302,8 @@ class OutboxIT {
     }
   }
 
-  private String createSlot() throws SQLException {
-    String slot = TestEvents.randomName("outbox_it_slot");
-    execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
-    slots.add(slot);
-    return slot;
-  }
-
-  /** Consumes the slot's changes and keeps those of one of this test's tables. */
-  private List<String> walChanges(String slot, String table) throws SQLException {
-    String prefix = "table " + schema + "." + table + ": ";
-    List<String> changes = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement get =
-            c.prepareStatement("SELECT data FROM pg_logical_slot_get_changes(?, NULL, NULL)")) {
-      get.setString(1, slot);
-      ResultSet rs = get.executeQuery();
-      while (rs.next()) {
-        String data = rs.getString(1);
-        if (data.startsWith(prefix)) {
-          changes.add(data);
-        }
-      }
-    }
-    return changes;
+  private LogicalSlot createSlot() throws SQLException {
+    return LogicalSlot.create(dataSource, TestEvents.randomName("outbox_it_slot"));
   }
 
   private void execute(String sql) throws SQLException {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.LogicalSlot;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,8 +16,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,12 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DevStackExtension.class)
 class OutboxRepublisherIT {
-  private static final Pattern INSERTED_ID = Pattern.compile("INSERT: id\\[uuid\\]:'([0-9a-f-]+)'");
-
   private final String schema = TestEvents.randomName("republish_it");
-  private final String slot = TestEvents.randomName("republish_it");
   private DataSource dataSource;
-  private boolean slotCreated;
+  private LogicalSlot slot;
 
   /** The six rows written, in (created_at, id) order. */
   private List<String> rowsBefore;
@@ -82,14 +77,13 @@ class OutboxRepublisherIT {
       }
     }
     assertThat(createdAt).doesNotHaveDuplicates();
-    execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
-    slotCreated = true;
+    slot = LogicalSlot.create(dataSource, TestEvents.randomName("republish_it"));
   }
 
   @AfterEach
   void dropSlotAndSchema() throws SQLException {
-    if (slotCreated) {
-      execute("SELECT pg_drop_replication_slot('" + slot + "')");
+    if (slot != null) {
+      slot.close();
     }
     execute("DROP SCHEMA " + schema + " CASCADE");
   }
@@ -182,23 +176,10 @@ class OutboxRepublisherIT {
 
   /** Ids of the outbox INSERTs the slot decoded since it was created (consumes the changes). */
   private List<UUID> insertedIds() throws SQLException {
-    List<UUID> inserted = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT data FROM pg_logical_slot_get_changes(?, NULL, NULL)")) {
-      ps.setString(1, slot);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String data = rs.getString(1);
-          if (data.startsWith("table " + schema + ".outbox: INSERT:")) {
-            Matcher m = INSERTED_ID.matcher(data);
-            assertThat(m.find()).as(data).isTrue();
-            inserted.add(UUID.fromString(m.group(1)));
-          }
-        }
-      }
-    }
-    return inserted;
+    return slot.consumeChanges(schema + ".outbox").stream()
+        .filter(change -> change.operation().equals("INSERT"))
+        .map(change -> UUID.fromString(change.column("id")))
+        .toList();
   }
 
   private void execute(String sql) throws SQLException {
