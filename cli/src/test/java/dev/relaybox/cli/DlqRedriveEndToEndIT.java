@@ -10,13 +10,11 @@ import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.PermanentEventException;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.devstack.Sql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,15 +151,8 @@ class DlqRedriveEndToEndIT {
 
   /** Effect rows' bodies, sorted. */
   private List<String> effects() throws SQLException {
-    List<String> bodies = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        ResultSet rs =
-            c.createStatement().executeQuery("SELECT body FROM " + effects + " ORDER BY body")) {
-      while (rs.next()) {
-        bodies.add(rs.getString(1));
-      }
-    }
-    return bodies;
+    return Sql.query(
+        dataSource, "SELECT body FROM " + effects + " ORDER BY body", rs -> rs.getString(1));
   }
 
   private static double count(MeterRegistry registry, String name) {
@@ -169,9 +160,6 @@ class DlqRedriveEndToEndIT {
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 }

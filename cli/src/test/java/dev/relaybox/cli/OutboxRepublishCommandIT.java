@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.LogicalSlot;
+import dev.relaybox.devstack.Sql;
 import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -40,11 +39,12 @@ class OutboxRepublishCommandIT {
 
   private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final String schema = "republish_cli_" + id;
+  private final String outboxTable = schema + ".outbox";
   private DevStack stack;
   private DataSource dataSource;
   private LogicalSlot slot;
-  private final List<UUID> ids = new ArrayList<>();
-  private final List<Instant> createdAt = new ArrayList<>();
+  private List<UUID> ids;
+  private List<Instant> createdAt;
   private List<String> rowsBefore;
 
   /** Five retained events written in five transactions, then a slot that sees what follows. */
@@ -69,16 +69,13 @@ class OutboxRepublishCommandIT {
         }
       }
     }
-    try (Connection c = dataSource.getConnection();
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT id, created_at FROM " + schema + ".outbox ORDER BY created_at, id")) {
-      while (rs.next()) {
-        ids.add(rs.getObject(1, UUID.class));
-        createdAt.add(rs.getObject(2, OffsetDateTime.class).toInstant());
-      }
-    }
+    String inOrder = " FROM " + outboxTable + " ORDER BY created_at, id";
+    ids = Sql.query(dataSource, "SELECT id" + inOrder, rs -> rs.getObject(1, UUID.class));
+    createdAt =
+        Sql.query(
+            dataSource,
+            "SELECT created_at" + inOrder,
+            rs -> rs.getObject(1, OffsetDateTime.class).toInstant());
     rowsBefore = rows();
     slot = LogicalSlot.create(dataSource, "republish_cli_" + id);
   }
@@ -86,7 +83,7 @@ class OutboxRepublishCommandIT {
   @AfterEach
   void dropSlotAndSchema() throws SQLException {
     slot.close();
-    execute("DROP SCHEMA " + schema + " CASCADE");
+    Sql.execute(dataSource, "DROP SCHEMA " + schema + " CASCADE");
   }
 
   @Test
@@ -101,9 +98,9 @@ class OutboxRepublishCommandIT {
             "1");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains("2 retained event(s) in " + schema + ".outbox")
+        .contains("2 retained event(s) in " + outboxTable)
         .contains("Re-inserted 2 event(s)");
-    assertThat(insertedIds()).containsExactly(ids.get(1), ids.get(2));
+    assertThat(slot.consumeInsertedIds(outboxTable)).containsExactly(ids.get(1), ids.get(2));
     assertThat(rows()).isEqualTo(rowsBefore);
   }
 
@@ -114,7 +111,7 @@ class OutboxRepublishCommandIT {
             "--from", createdAt.get(0).toString(), "--to", "2999-01-01T00:00:00Z", "--dry-run");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("5 retained event(s)").contains("Dry run: nothing changed.");
-    assertThat(insertedIds()).isEmpty();
+    assertThat(slot.consumeInsertedIds(outboxTable)).isEmpty();
     assertThat(rows()).isEqualTo(rowsBefore);
   }
 
@@ -142,7 +139,7 @@ class OutboxRepublishCommandIT {
             "2999-01-01T00:00:00Z");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("table " + schema + ".nope does not exist");
-    assertThat(insertedIds()).isEmpty();
+    assertThat(slot.consumeInsertedIds(outboxTable)).isEmpty();
   }
 
   @Test
@@ -210,31 +207,11 @@ class OutboxRepublishCommandIT {
     return CliRun.of(args.toArray(String[]::new));
   }
 
+  /** Every row as text, in (created_at, id) order. */
   private List<String> rows() throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT o::text FROM " + schema + ".outbox o ORDER BY created_at, id")) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    return rows;
-  }
-
-  private List<UUID> insertedIds() throws SQLException {
-    return slot.consumeChanges(schema + ".outbox").stream()
-        .filter(change -> change.operation().equals("INSERT"))
-        .map(change -> UUID.fromString(change.column("id")))
-        .toList();
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    return Sql.query(
+        dataSource,
+        "SELECT o::text FROM " + outboxTable + " o ORDER BY created_at, id",
+        rs -> rs.getString(1));
   }
 }

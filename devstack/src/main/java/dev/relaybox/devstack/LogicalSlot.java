@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -87,6 +88,19 @@ public final class LogicalSlot implements AutoCloseable {
     List<Change> changes = new ArrayList<>(consumeChanges());
     changes.removeIf(change -> !change.table().equals(qualifiedTable));
     return changes;
+  }
+
+  /**
+   * {@link #consumeChanges(String)}, keeping the {@code id} of each INSERT: for an outbox table
+   * (uuid primary key {@code id}), the events written, in commit order.
+   *
+   * @throws IllegalArgumentException if an INSERT into the table has no {@code id} column
+   */
+  public List<UUID> consumeInsertedIds(String qualifiedTable) throws SQLException {
+    return consumeChanges(qualifiedTable).stream()
+        .filter(change -> change.operation().equals("INSERT"))
+        .map(change -> UUID.fromString(change.column("id")))
+        .toList();
   }
 
   /** Drops the slot, releasing the WAL it kept. */

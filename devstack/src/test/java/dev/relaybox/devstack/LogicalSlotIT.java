@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relaybox.devstack.LogicalSlot.Change;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -80,20 +78,14 @@ class LogicalSlotIT {
   }
 
   private boolean slotExists(String name) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + name + "'")) {
-      rs.next();
-      return rs.getInt(1) == 1;
-    }
+    return Sql.query(
+            dataSource,
+            "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + name + "'",
+            rs -> rs.getInt(1))
+        .equals(List.of(1));
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 }

@@ -10,6 +10,7 @@ import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.LogicalSlot;
 import dev.relaybox.devstack.LogicalSlot.Change;
+import dev.relaybox.devstack.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -307,9 +308,6 @@ class OutboxIT {
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 }

@@ -7,10 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.LogicalSlot;
+import dev.relaybox.devstack.Sql;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -64,18 +63,11 @@ class OutboxRepublisherIT {
       }
     }
     rowsBefore = rows();
-    ids = new ArrayList<>();
-    createdAt = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT id, created_at FROM " + schema + ".outbox ORDER BY created_at, id")) {
-      while (rs.next()) {
-        ids.add(rs.getObject(1, UUID.class));
-        createdAt.add(rs.getObject(2, OffsetDateTime.class));
-      }
-    }
+    String inOrder = " FROM " + schema + ".outbox ORDER BY created_at, id";
+    ids = Sql.query(dataSource, "SELECT id" + inOrder, rs -> rs.getObject(1, UUID.class));
+    createdAt =
+        Sql.query(
+            dataSource, "SELECT created_at" + inOrder, rs -> rs.getObject(1, OffsetDateTime.class));
     assertThat(createdAt).doesNotHaveDuplicates();
     slot = LogicalSlot.create(dataSource, TestEvents.randomName("republish_it"));
   }
@@ -161,31 +153,18 @@ class OutboxRepublisherIT {
 
   /** Every row as text, in (created_at, id) order. */
   private List<String> rows() throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT o::text FROM " + schema + ".outbox o ORDER BY created_at, id")) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    return rows;
+    return Sql.query(
+        dataSource,
+        "SELECT o::text FROM " + schema + ".outbox o ORDER BY created_at, id",
+        rs -> rs.getString(1));
   }
 
   /** Ids of the outbox INSERTs the slot decoded since it was created (consumes the changes). */
   private List<UUID> insertedIds() throws SQLException {
-    return slot.consumeChanges(schema + ".outbox").stream()
-        .filter(change -> change.operation().equals("INSERT"))
-        .map(change -> UUID.fromString(change.column("id")))
-        .toList();
+    return slot.consumeInsertedIds(schema + ".outbox");
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    Sql.execute(dataSource, sql);
   }
 }

@@ -2,13 +2,10 @@ package dev.relaybox.consumers.fulfillment;
 
 import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.consumers.app.internal.Checks;
-import dev.relaybox.consumers.app.internal.JsonHttp;
+import dev.relaybox.consumers.app.internal.HttpServiceBuilder;
 import dev.relaybox.consumers.app.internal.Migrations;
 import dev.relaybox.consumers.fulfillment.internal.FulfillmentHandler;
 import dev.relaybox.consumers.fulfillment.internal.WarehouseClient;
-import dev.relaybox.outbox.Outbox;
-import java.time.Duration;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -55,23 +52,16 @@ public final class FulfillmentService {
   private final String schema;
   private final FulfillmentHandler handler;
 
-  private FulfillmentService(Builder b) {
-    this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource must not be null");
-    this.schema = Checks.requireIdentifier("schema", b.schema);
-    Objects.requireNonNull(b.outbox, "outbox must not be null");
-    Checks.requireText("warehouseUrl", b.warehouseUrl);
-    Checks.requireText("warehouseId", b.warehouseId);
-    Checks.requirePositive("connectTimeout", b.connectTimeout);
-    Checks.requirePositive("requestTimeout", b.requestTimeout);
-    WarehouseClient warehouse =
-        new WarehouseClient(new JsonHttp(b.warehouseUrl, b.connectTimeout, b.requestTimeout));
+  private FulfillmentService(HttpServiceBuilder.Settings settings, String warehouseId) {
+    this.dataSource = settings.dataSource();
+    this.schema = settings.schema();
     this.handler =
         new FulfillmentHandler(
-            warehouse,
+            new WarehouseClient(settings.http()),
             dataSource,
-            b.outbox,
+            settings.outbox(),
             schema,
-            b.warehouseId,
+            warehouseId,
             AGGREGATE_TYPE,
             ORDER_AGGREGATE_TYPE);
   }
@@ -94,35 +84,15 @@ public final class FulfillmentService {
     return handler;
   }
 
-  /** Configuration of a {@link FulfillmentService}; every setter returns {@code this}. */
-  public static final class Builder {
-    private DataSource dataSource;
-    private Outbox outbox;
-    private String schema = "public";
+  /**
+   * Configuration of a {@link FulfillmentService}; every setter returns {@code this}. The service's
+   * table is {@code fulfillment_orders}; the third party is the warehouse.
+   */
+  public static final class Builder extends HttpServiceBuilder<Builder> {
     private String warehouseUrl;
     private String warehouseId = "main";
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration requestTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
-
-    /** Where {@code fulfillment_orders} lives; the runner's data source. Required. */
-    public Builder dataSource(DataSource dataSource) {
-      this.dataSource = dataSource;
-      return this;
-    }
-
-    /** Publishes the follow-up events in the runner's transaction. Required. */
-    public Builder outbox(Outbox outbox) {
-      this.outbox = outbox;
-      return this;
-    }
-
-    /** Schema of {@code fulfillment_orders}. Default {@code public}. */
-    public Builder schema(String schema) {
-      this.schema = schema;
-      return this;
-    }
 
     /** Base URL of the warehouse's shipment API. Required. */
     public Builder warehouseUrl(String warehouseUrl) {
@@ -136,18 +106,6 @@ public final class FulfillmentService {
       return this;
     }
 
-    /** TCP connect timeout towards the warehouse. Default 5 s. */
-    public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = connectTimeout;
-      return this;
-    }
-
-    /** Timeout of one warehouse request; a timeout is retried with the same key. Default 10 s. */
-    public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = requestTimeout;
-      return this;
-    }
-
     /**
      * Validates and builds the service.
      *
@@ -155,7 +113,9 @@ public final class FulfillmentService {
      * @throws IllegalArgumentException naming an invalid property
      */
     public FulfillmentService build() {
-      return new FulfillmentService(this);
+      HttpServiceBuilder.Settings settings = settings("warehouseUrl", warehouseUrl);
+      Checks.requireText("warehouseId", warehouseId);
+      return new FulfillmentService(settings, warehouseId);
     }
   }
 }

@@ -1,14 +1,10 @@
 package dev.relaybox.consumers.payments;
 
 import dev.relaybox.consumers.TwoPhaseEventHandler;
-import dev.relaybox.consumers.app.internal.Checks;
-import dev.relaybox.consumers.app.internal.JsonHttp;
+import dev.relaybox.consumers.app.internal.HttpServiceBuilder;
 import dev.relaybox.consumers.app.internal.Migrations;
 import dev.relaybox.consumers.payments.internal.ChargesAndRefunds;
 import dev.relaybox.consumers.payments.internal.GatewayClient;
-import dev.relaybox.outbox.Outbox;
-import java.time.Duration;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -42,17 +38,15 @@ public final class PaymentsService {
   private final PaymentsHandler charges;
   private final ChargesAndRefunds handler;
 
-  private PaymentsService(Builder b) {
-    this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource must not be null");
-    this.schema = Checks.requireIdentifier("schema", b.schema);
-    Objects.requireNonNull(b.outbox, "outbox must not be null");
-    Checks.requireText("gatewayUrl", b.gatewayUrl);
-    Checks.requirePositive("connectTimeout", b.connectTimeout);
-    Checks.requirePositive("requestTimeout", b.requestTimeout);
-    this.charges = PaymentsHandler.create(b.gatewayUrl, b.outbox, schema, b.requestTimeout);
-    GatewayClient gateway =
-        new GatewayClient(new JsonHttp(b.gatewayUrl, b.connectTimeout, b.requestTimeout));
-    this.handler = new ChargesAndRefunds(charges, gateway, b.outbox, schema);
+  private PaymentsService(HttpServiceBuilder.Settings settings) {
+    this.dataSource = settings.dataSource();
+    this.schema = settings.schema();
+    this.charges =
+        PaymentsHandler.create(
+            settings.url(), settings.outbox(), schema, settings.requestTimeout());
+    this.handler =
+        new ChargesAndRefunds(
+            charges, new GatewayClient(settings.http()), settings.outbox(), schema);
   }
 
   /** A builder with the defaults listed on its setters. */
@@ -74,53 +68,20 @@ public final class PaymentsService {
     return handler;
   }
 
-  /** Configuration of a {@link PaymentsService}; every setter returns {@code this}. */
-  public static final class Builder {
-    private DataSource dataSource;
-    private Outbox outbox;
-    private String schema = "public";
+  /**
+   * Configuration of a {@link PaymentsService}; every setter returns {@code this}. The service's
+   * tables are {@code payments} and {@code refunds}; the third party is the payment gateway. The
+   * connect timeout applies to refund calls; a charge uses the request timeout as its connect
+   * timeout too.
+   */
+  public static final class Builder extends HttpServiceBuilder<Builder> {
     private String gatewayUrl;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration requestTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
-
-    /** Where the {@code payments} table lives; the runner's data source. Required. */
-    public Builder dataSource(DataSource dataSource) {
-      this.dataSource = dataSource;
-      return this;
-    }
-
-    /** Publishes the follow-up events in the runner's transaction. Required. */
-    public Builder outbox(Outbox outbox) {
-      this.outbox = outbox;
-      return this;
-    }
-
-    /** Schema of the {@code payments} table. Default {@code public}. */
-    public Builder schema(String schema) {
-      this.schema = schema;
-      return this;
-    }
 
     /** Base URL of the payment gateway, e.g. {@code http://127.0.0.1:8080}. Required. */
     public Builder gatewayUrl(String gatewayUrl) {
       this.gatewayUrl = gatewayUrl;
-      return this;
-    }
-
-    /** TCP connect timeout of refund calls. Default 5 s. */
-    public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = connectTimeout;
-      return this;
-    }
-
-    /**
-     * Timeout of one gateway request (the charge's connect timeout too); a timeout is retried with
-     * the same key. Default 10 s.
-     */
-    public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = requestTimeout;
       return this;
     }
 
@@ -131,7 +92,7 @@ public final class PaymentsService {
      * @throws IllegalArgumentException naming an invalid property
      */
     public PaymentsService build() {
-      return new PaymentsService(this);
+      return new PaymentsService(settings("gatewayUrl", gatewayUrl));
     }
   }
 }
