@@ -3,13 +3,10 @@ package dev.relaybox.consumers;
 import static dev.relaybox.consumers.TestSupport.count;
 import static dev.relaybox.consumers.TestSupport.event;
 import static dev.relaybox.consumers.TestSupport.queryLong;
-import static dev.relaybox.consumers.TestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.devstack.DevStack;
-import dev.relaybox.devstack.DevStackExtension;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -32,32 +29,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DevStackExtension.class)
-class ExactlyOnceIT {
+class ExactlyOnceIT extends EffectsTopicTestBase {
 
-  private HikariDataSource ds;
-  private String group;
-  private String topic;
-  private String effects;
-
-  @BeforeEach
-  void setUp(DevStack stack) throws Exception {
-    ds = TestSupport.pool(stack, 4);
-    group = unique("eo");
-    topic = "it." + group;
-    effects = group + "_effects";
-    stack.kafka().createTopic(topic, 3);
-    TestSupport.createEffectsTable(ds, effects);
-  }
-
-  @AfterEach
-  void tearDown() {
-    ds.close();
+  ExactlyOnceIT() {
+    super("eo", 3, 4);
   }
 
   @Test
@@ -188,16 +165,9 @@ class ExactlyOnceIT {
           }
         };
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (ConsumerRunner runner =
-        TestSupport.runner(stack, ds, group, topic)
-            .handler(handler)
-            .meterRegistry(registry)
-            .build()
-            .start()) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> count(registry, ConsumerMetrics.PROCESSED) == n);
-    }
+    TestSupport.runUntil(
+        TestSupport.runner(stack, ds, group, topic).handler(handler).meterRegistry(registry),
+        () -> count(registry, ConsumerMetrics.PROCESSED) == n);
     // A second group member generation replays everything: no event is called again.
     try (Admin admin =
         Admin.create(
@@ -214,16 +184,9 @@ class ExactlyOnceIT {
           .get();
     }
     PrometheusMeterRegistry second = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (ConsumerRunner runner =
-        TestSupport.runner(stack, ds, group, topic)
-            .handler(handler)
-            .meterRegistry(second)
-            .build()
-            .start()) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> count(second, ConsumerMetrics.DUPLICATES) == n);
-    }
+    TestSupport.runUntil(
+        TestSupport.runner(stack, ds, group, topic).handler(handler).meterRegistry(second),
+        () -> count(second, ConsumerMetrics.DUPLICATES) == n);
     assertThat(calls).hasSize(n);
     assertThat(calls.values()).allMatch(c -> c.get() == 1);
     assertThat(autoCommitDuringCall).containsExactly(true);

@@ -113,22 +113,15 @@ class KillNineIT {
 
   private static Process startChild(
       DevStack stack, String topic, String group, String effects, Path log) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ChildConsumerMain.class.getName(),
-            stack.kafka().bootstrapServers(),
-            stack.postgres().jdbcUrl(),
-            stack.postgres().username(),
-            topic,
-            group,
-            effects);
-    pb.environment().putAll(TestSupport.env(stack));
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return pb.start();
+    return TestSupport.startChild(
+        stack,
+        ChildConsumerMain.class,
+        log,
+        stack.kafka().bootstrapServers(),
+        stack.postgres().jdbcUrl(),
+        stack.postgres().username(),
+        topic,
+        group,
+        effects);
   }
 }

@@ -5,7 +5,6 @@ import static dev.relaybox.consumers.TestSupport.event;
 import static dev.relaybox.consumers.TestSupport.queryLong;
 import static dev.relaybox.consumers.TestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.devstack.DevStack;
@@ -17,7 +16,6 @@ import dev.relaybox.schemas.events.PaymentCaptured;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,19 +91,11 @@ class OutboxFollowUpIT {
             }
           };
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      try (ConsumerRunner runner =
-          TestSupport.runner(stack, ds, group, topic)
-              .handler(handler)
-              .meterRegistry(registry)
-              .build()
-              .start()) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () ->
-                    count(registry, ConsumerMetrics.PROCESSED) == n - 1
-                        && count(registry, ConsumerMetrics.DEAD_LETTERED) == 1);
-      }
+      TestSupport.runUntil(
+          TestSupport.runner(stack, ds, group, topic).handler(handler).meterRegistry(registry),
+          () ->
+              count(registry, ConsumerMetrics.PROCESSED) == n - 1
+                  && count(registry, ConsumerMetrics.DEAD_LETTERED) == 1);
       String table = "public." + group + "_outbox";
       assertThat(queryLong(ds, "SELECT count(*) FROM " + table)).isEqualTo(n - 1);
       assertThat(queryLong(ds, "SELECT count(DISTINCT aggregateid) FROM " + table))

@@ -3,13 +3,10 @@ package dev.relaybox.consumers;
 import static dev.relaybox.consumers.TestSupport.count;
 import static dev.relaybox.consumers.TestSupport.event;
 import static dev.relaybox.consumers.TestSupport.header;
-import static dev.relaybox.consumers.TestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.devstack.DevStack;
-import dev.relaybox.devstack.DevStackExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -22,33 +19,18 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DevStackExtension.class)
-class RetryAndDeadLetterIT {
+class RetryAndDeadLetterIT extends EffectsTopicTestBase {
 
-  private HikariDataSource ds;
-  private String group;
-  private String topic;
-  private String effects;
-
-  @BeforeEach
-  void setUp(DevStack stack) throws Exception {
-    ds = TestSupport.pool(stack, 4);
-    group = unique("dlq");
-    topic = "it." + group;
-    effects = group + "_effects";
-    stack.kafka().createTopic(topic, 1);
-    stack.kafka().createTopic(group + ".dlq", 1);
-    TestSupport.createEffectsTable(ds, effects);
+  RetryAndDeadLetterIT() {
+    super("dlq", 1, 4);
   }
 
-  @AfterEach
-  void tearDown() {
-    ds.close();
+  @BeforeEach
+  void createDeadLetterTopic(DevStack stack) {
+    stack.kafka().createTopic(group + ".dlq", 1);
   }
 
   @Test

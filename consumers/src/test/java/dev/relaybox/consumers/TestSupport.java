@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.devstack.DevStack;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,9 +15,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,6 +54,9 @@ public final class TestSupport {
           return new String(data, StandardCharsets.UTF_8);
         }
       };
+
+  /** The environment variable that carries the database password to a child JVM. */
+  public static final String DB_PASSWORD_ENV = "RELAYBOX_TEST_DB_PASSWORD";
 
   private TestSupport() {}
 
@@ -187,11 +193,73 @@ public final class TestSupport {
         .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
   }
 
+  /**
+   * Builds and starts a runner, waits up to 60 s until {@code done}, then closes the runner (it
+   * finishes its batch and commits its offsets).
+   */
+  public static void runUntil(ConsumerRunner.Builder runner, Callable<Boolean> done) {
+    try (ConsumerRunner started = runner.build().start()) {
+      await().atMost(Duration.ofSeconds(60)).until(done);
+    }
+  }
+
   public static double count(io.micrometer.core.instrument.MeterRegistry registry, String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
-  static Map<String, String> env(DevStack stack) {
-    return Map.of("RELAYBOX_TEST_DB_PASSWORD", stack.postgres().password());
+  /**
+   * Starts {@code main} in a JVM of its own (384 MB heap, this JVM's classpath), appending its
+   * output to {@code log}. The stack's database password goes in the environment variable {@value
+   * #DB_PASSWORD_ENV}, never on the command line.
+   */
+  public static Process startChild(DevStack stack, Class<?> main, Path log, String... args)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put(DB_PASSWORD_ENV, stack.postgres().password());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+
+  /** In a {@link #startChild child}: a pool of two, with the password from its environment. */
+  public static HikariDataSource childPool(String jdbcUrl, String username) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(username);
+    config.setPassword(System.getenv(DB_PASSWORD_ENV));
+    config.setMaximumPoolSize(2);
+    return new HikariDataSource(config);
+  }
+
+  /**
+   * In a {@link #startChild child}: starts the runner and blocks until the JVM is told to stop
+   * (SIGTERM); the shutdown hook closes the runner, then {@code alsoClose} in order. A SIGKILL
+   * closes nothing, which is what the kill tests want.
+   */
+  public static void runUntilStopped(ConsumerRunner runner, Runnable... alsoClose)
+      throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  runner.close();
+                  for (Runnable close : alsoClose) {
+                    close.run();
+                  }
+                  stopped.countDown();
+                }));
+    runner.start();
+    System.out.println("child started");
+    stopped.await();
   }
 }

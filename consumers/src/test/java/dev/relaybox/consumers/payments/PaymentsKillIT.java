@@ -100,25 +100,18 @@ class PaymentsKillIT {
       String outboxTable,
       Path log)
       throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            PaymentsChildMain.class.getName(),
-            stack.kafka().bootstrapServers(),
-            stack.postgres().jdbcUrl(),
-            stack.postgres().username(),
-            stack.schemaRegistry().url(),
-            gateway.url(),
-            topic,
-            group,
-            group,
-            outboxTable);
-    pb.environment().put("RELAYBOX_TEST_DB_PASSWORD", stack.postgres().password());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return pb.start();
+    return TestSupport.startChild(
+        stack,
+        PaymentsChildMain.class,
+        log,
+        stack.kafka().bootstrapServers(),
+        stack.postgres().jdbcUrl(),
+        stack.postgres().username(),
+        stack.schemaRegistry().url(),
+        gateway.url(),
+        topic,
+        group,
+        group,
+        outboxTable);
   }
 }

@@ -1,5 +1,10 @@
 package dev.relaybox.schemas.registry;
 
+import static dev.relaybox.schemas.Parcels.v1;
+import static dev.relaybox.schemas.Parcels.v2WithDefault;
+import static dev.relaybox.schemas.Parcels.v2WithoutDefault;
+import static dev.relaybox.schemas.Parcels.weightAsString;
+import static dev.relaybox.schemas.RegistryClients.fastRetrying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,10 +12,7 @@ import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.IsolatedDevStack;
 import dev.relaybox.schemas.CountingProxy;
-import java.time.Duration;
 import java.util.UUID;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,61 +31,12 @@ class SchemaRegistryClientIT {
     registry = stack.schemaRegistry();
   }
 
-  private static SchemaRegistryClient client(String url) {
-    return SchemaRegistryClient.builder()
-        .urls(url)
-        .maxRetries(2)
-        .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
-        .build();
-  }
-
-  static Schema v1() {
-    return SchemaBuilder.record("Parcel")
-        .namespace("it.events")
-        .fields()
-        .requiredString("id")
-        .requiredLong("weightGrams")
-        .endRecord();
-  }
-
-  static Schema v2WithDefault() {
-    return SchemaBuilder.record("Parcel")
-        .namespace("it.events")
-        .fields()
-        .requiredString("id")
-        .requiredLong("weightGrams")
-        .name("carrier")
-        .type()
-        .stringType()
-        .stringDefault("DHL")
-        .endRecord();
-  }
-
-  static Schema v2WithoutDefault() {
-    return SchemaBuilder.record("Parcel")
-        .namespace("it.events")
-        .fields()
-        .requiredString("id")
-        .requiredLong("weightGrams")
-        .requiredString("carrier")
-        .endRecord();
-  }
-
-  static Schema weightAsString() {
-    return SchemaBuilder.record("Parcel")
-        .namespace("it.events")
-        .fields()
-        .requiredString("id")
-        .requiredString("weightGrams")
-        .endRecord();
-  }
-
   @Test
   void registersIdempotentlyAndReadsBackEveryWay() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
 
     int id = client.register(subject, v1());
-    SchemaRegistryClient fresh = client(registry.url());
+    SchemaRegistryClient fresh = fastRetrying(registry.url());
 
     assertThat(fresh.register(subject, v1())).isEqualTo(id);
     assertThat(fresh.schemaById(id)).isEqualTo(v1());
@@ -97,7 +50,7 @@ class SchemaRegistryClientIT {
 
   @Test
   void evolvesCompatiblyAndRejectsAnIncompatibleSchemaWith409() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     client.register(subject, v1());
 
     assertThat(client.checkCompatibility(subject, v2WithDefault()).compatible()).isTrue();
@@ -122,7 +75,7 @@ class SchemaRegistryClientIT {
 
   @Test
   void reportsMissingThingsWithTheRegistryErrorCodes() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
 
     assertThatThrownBy(() -> client.schemaById(987_654))
         .isInstanceOfSatisfying(
@@ -144,7 +97,7 @@ class SchemaRegistryClientIT {
 
   @Test
   void readsAndWritesCompatibilityLevels() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     client.register(subject, v1());
 
     assertThat(client.compatibility(subject)).isEmpty();
@@ -159,14 +112,14 @@ class SchemaRegistryClientIT {
   @Test
   void cacheHitsMakeNoHttpCall() {
     try (CountingProxy proxy = new CountingProxy(registry.url())) {
-      SchemaRegistryClient client = client(proxy.url());
+      SchemaRegistryClient client = fastRetrying(proxy.url());
 
       int id = client.register(subject, v1());
       client.register(subject, v1());
       client.schemaById(id); // filled by register
       assertThat(proxy.requests()).containsExactly("POST /subjects/" + subject + "/versions");
 
-      SchemaRegistryClient reader = client(proxy.url());
+      SchemaRegistryClient reader = fastRetrying(proxy.url());
       reader.schemaById(id);
       reader.schemaById(id);
       reader.lookup(subject, v1(), false);
@@ -178,7 +131,7 @@ class SchemaRegistryClientIT {
 
   @Test
   void failsOverFromADeadUrlToTheRegistry() {
-    SchemaRegistryClient client = client("http://127.0.0.1:1," + registry.url());
+    SchemaRegistryClient client = fastRetrying("http://127.0.0.1:1," + registry.url());
 
     assertThat(client.register(subject, v1())).isPositive();
   }

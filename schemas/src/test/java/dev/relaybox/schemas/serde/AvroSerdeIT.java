@@ -1,5 +1,9 @@
 package dev.relaybox.schemas.serde;
 
+import static dev.relaybox.schemas.Parcels.v1;
+import static dev.relaybox.schemas.Parcels.v2WithDefault;
+import static dev.relaybox.schemas.Parcels.weightAsString;
+import static dev.relaybox.schemas.RegistryClients.fastRetrying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +19,6 @@ import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -41,17 +44,9 @@ class AvroSerdeIT {
     registry = stack.schemaRegistry();
   }
 
-  private static SchemaRegistryClient client(String url) {
-    return SchemaRegistryClient.builder()
-        .urls(url)
-        .maxRetries(2)
-        .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
-        .build();
-  }
-
   @Test
   void roundTripsEveryContractLikeTheOutboxWritesThem() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     // The outbox's configuration (docs/architecture.md): RecordNameStrategy for values.
     AvroSerializer outbox =
         new AvroSerializer(
@@ -67,7 +62,8 @@ class AvroSerdeIT {
             SerdeConfig.SPECIFIC_AVRO_READER,
             "true"),
         false);
-    AvroDeserializer generic = new AvroDeserializer(client(registry.url()), SerdeConfig.defaults());
+    AvroDeserializer generic =
+        new AvroDeserializer(fastRetrying(registry.url()), SerdeConfig.defaults());
 
     for (SpecificRecord event : SampleEvents.all()) {
       byte[] bytes = outbox.serialize(topic, event);
@@ -88,28 +84,8 @@ class AvroSerdeIT {
       serializer.serialize(topic, SampleEvents.orderPlaced());
     }
 
-    assertThat(client(registry.url()).versions(topic + "-value")).containsExactly(1);
+    assertThat(fastRetrying(registry.url()).versions(topic + "-value")).containsExactly(1);
   }
-
-  private static final Schema PARCEL_V1 =
-      SchemaBuilder.record("Parcel")
-          .namespace("it.events")
-          .fields()
-          .requiredString("id")
-          .requiredLong("weightGrams")
-          .endRecord();
-
-  private static final Schema PARCEL_V2 =
-      SchemaBuilder.record("Parcel")
-          .namespace("it.events")
-          .fields()
-          .requiredString("id")
-          .requiredLong("weightGrams")
-          .name("carrier")
-          .type()
-          .stringType()
-          .stringDefault("DHL")
-          .endRecord();
 
   private static GenericRecord parcel(Schema schema) {
     GenericRecord record = new GenericData.Record(schema);
@@ -123,21 +99,21 @@ class AvroSerdeIT {
 
   @Test
   void evolvesBothWaysWithTwoRegisteredVersions() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     AvroSerializer serializer = new AvroSerializer(client, SerdeConfig.defaults());
-    byte[] writtenV1 = serializer.serialize(topic, parcel(PARCEL_V1));
-    byte[] writtenV2 = serializer.serialize(topic, parcel(PARCEL_V2));
+    byte[] writtenV1 = serializer.serialize(topic, parcel(v1()));
+    byte[] writtenV2 = serializer.serialize(topic, parcel(v2WithDefault()));
     assertThat(client.versions(topic + "-value")).containsExactly(1, 2);
 
     AvroDeserializer newReader =
-        new AvroDeserializer(client, SerdeConfig.builder().readerSchema(PARCEL_V2).build());
+        new AvroDeserializer(client, SerdeConfig.builder().readerSchema(v2WithDefault()).build());
     GenericRecord oldData = (GenericRecord) newReader.deserialize(topic, writtenV1);
     assertThat(oldData.get("carrier")).hasToString("DHL"); // the default fills the gap
 
     AvroDeserializer oldReader =
-        new AvroDeserializer(client, SerdeConfig.builder().readerSchema(PARCEL_V1).build());
+        new AvroDeserializer(client, SerdeConfig.builder().readerSchema(v1()).build());
     GenericRecord newData = (GenericRecord) oldReader.deserialize(topic, writtenV2);
-    assertThat(newData.getSchema()).isEqualTo(PARCEL_V1);
+    assertThat(newData.getSchema()).isEqualTo(v1());
     assertThat(newData.get("weightGrams")).isEqualTo(1200L);
 
     AvroDeserializer writerSchemaReader = new AvroDeserializer(client, SerdeConfig.defaults());
@@ -173,7 +149,7 @@ class AvroSerdeIT {
     written.put("customerEmail", "ada@example.com");
     written.put("reason", "OUT_OF_STOCK");
     written.put("refundId", "refund-9");
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     byte[] bytes = new AvroSerializer(client, SerdeConfig.defaults()).serialize(topic, written);
 
     Object read =
@@ -197,7 +173,7 @@ class AvroSerdeIT {
     written.put("customerEmail", "ada@example.com");
     written.put("amountMinor", 999L);
     written.put("currency", "EUR");
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     AvroSerializer serializer =
         new AvroSerializer(
             client,
@@ -220,17 +196,10 @@ class AvroSerdeIT {
 
   @Test
   void incompatibleSchemaIsRejectedWith409() {
-    SchemaRegistryClient client = client(registry.url());
+    SchemaRegistryClient client = fastRetrying(registry.url());
     AvroSerializer serializer = new AvroSerializer(client, SerdeConfig.defaults());
-    serializer.serialize(topic, parcel(PARCEL_V1));
-    Schema weightAsString =
-        SchemaBuilder.record("Parcel")
-            .namespace("it.events")
-            .fields()
-            .requiredString("id")
-            .requiredString("weightGrams")
-            .endRecord();
-    GenericRecord bad = new GenericData.Record(weightAsString);
+    serializer.serialize(topic, parcel(v1()));
+    GenericRecord bad = new GenericData.Record(weightAsString());
     bad.put("id", "parcel-2");
     bad.put("weightGrams", "heavy");
 
@@ -252,7 +221,7 @@ class AvroSerdeIT {
 
     assertThatThrownBy(
             () ->
-                new AvroDeserializer(client(registry.url()), SerdeConfig.defaults())
+                new AvroDeserializer(fastRetrying(registry.url()), SerdeConfig.defaults())
                     .deserialize(topic, 3, 42L, bytes))
         .isInstanceOfSatisfying(
             EventDecodingException.class,
@@ -268,11 +237,12 @@ class AvroSerdeIT {
   @Test
   void cacheHitsAvoidSecondHttpCalls() {
     try (CountingProxy proxy = new CountingProxy(registry.url())) {
-      AvroSerializer serializer = new AvroSerializer(client(proxy.url()), SerdeConfig.defaults());
+      AvroSerializer serializer =
+          new AvroSerializer(fastRetrying(proxy.url()), SerdeConfig.defaults());
       byte[] first = serializer.serialize(topic, SampleEvents.orderPlaced());
       serializer.serialize(topic, SampleEvents.orderPlaced());
       AvroDeserializer deserializer =
-          new AvroDeserializer(client(proxy.url()), SerdeConfig.defaults());
+          new AvroDeserializer(fastRetrying(proxy.url()), SerdeConfig.defaults());
       deserializer.deserialize(topic, first);
       deserializer.deserialize(topic, first);
 
