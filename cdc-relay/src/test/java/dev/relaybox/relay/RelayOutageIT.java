@@ -25,33 +25,22 @@ class RelayOutageIT {
   void kafkaStoppedForThirtySecondsMidStream(DevStack stack) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack);
         Relay relay = Relay.create(f.config().build())) {
-      f.createTopics("pay");
-      relay.start();
-      await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
-      AtomicLong written = new AtomicLong();
-      ScheduledExecutorService writer = steadyWriter(f, written);
-      try {
-        try (TopicReader reader =
-            new TopicReader(stack.kafka().bootstrapServers(), f.topic("pay"))) {
-          await().atMost(Duration.ofSeconds(60)).until(() -> reader.poll() >= 1000);
-        }
-        stack.kafka().stop();
-        long writtenAtStop = written.get();
-        // The broker stays down for 30 s while events keep being committed; the relay must
-        // neither fail nor give up.
-        await()
-            .during(Duration.ofSeconds(30))
-            .atMost(Duration.ofSeconds(40))
-            .until(relay::isHealthy);
-        assertThat(written.get()).isGreaterThan(writtenAtStop);
-        stack.kafka().start();
-        long target = written.get() + 1000;
-        await().atMost(Duration.ofSeconds(30)).until(() -> written.get() >= target);
-      } finally {
-        writer.shutdown();
-        assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      }
-      assertAllArrive(stack, f, written.get());
+      stopKafkaUnderSteadyWrites(
+          stack,
+          f,
+          relay,
+          1000,
+          Duration.ofSeconds(30),
+          written -> {
+            long writtenAtStop = written.get();
+            // The broker stays down for 30 s while events keep being committed; the relay must
+            // neither fail nor give up.
+            await()
+                .during(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(40))
+                .until(relay::isHealthy);
+            assertThat(written.get()).isGreaterThan(writtenAtStop);
+          });
     }
   }
 
@@ -68,32 +57,22 @@ class RelayOutageIT {
                     .set(RelayConfig.PRODUCER_PREFIX + "max.block.ms", "3000")
                     .build(),
                 registry)) {
-      f.createTopics("pay");
-      relay.start();
-      await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
-      AtomicLong written = new AtomicLong();
-      ScheduledExecutorService writer = steadyWriter(f, written);
-      try {
-        try (TopicReader reader =
-            new TopicReader(stack.kafka().bootstrapServers(), f.topic("pay"))) {
-          await().atMost(Duration.ofSeconds(60)).until(() -> reader.poll() >= 500);
-        }
-        stack.kafka().stop();
-        // Sends now fail after 3 s: the batch is not committed and the engine is restarted.
-        // Stopping the failed engine waits up to Debezium's task.management.timeout.ms (40 s) on
-        // the unreachable offset topic; on a loaded CI machine the cycle has taken over 60 s.
-        await()
-            .atMost(Duration.ofSeconds(150))
-            .until(() -> registry.get("relaybox.relay.engine.restarts").counter().count() >= 1);
-        assertThat(relay.isHealthy()).isTrue();
-        stack.kafka().start();
-        long target = written.get() + 1000;
-        await().atMost(Duration.ofSeconds(60)).until(() -> written.get() >= target);
-      } finally {
-        writer.shutdown();
-        assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      }
-      assertAllArrive(stack, f, written.get());
+      stopKafkaUnderSteadyWrites(
+          stack,
+          f,
+          relay,
+          500,
+          Duration.ofSeconds(60),
+          written -> {
+            // Sends now fail after 3 s: the batch is not committed and the engine is restarted.
+            // Stopping the failed engine waits up to Debezium's task.management.timeout.ms (40 s)
+            // on the unreachable offset topic; on a loaded CI machine the cycle has taken over
+            // 60 s.
+            await()
+                .atMost(Duration.ofSeconds(150))
+                .until(() -> registry.get("relaybox.relay.engine.restarts").counter().count() >= 1);
+            assertThat(relay.isHealthy()).isTrue();
+          });
       await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
     }
   }
@@ -102,9 +81,7 @@ class RelayOutageIT {
   void postgresCrashedAndRestartedMidStream(DevStack stack) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack);
         Relay relay = Relay.create(f.config().build())) {
-      f.createTopics("pay");
-      relay.start();
-      await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
+      start(f, relay);
       long written = 0;
       for (int i = 0; i < 20; i++) {
         f.commit(RelayFixture.events("pay", 30, written, 200));
@@ -126,6 +103,50 @@ class RelayOutageIT {
       assertThat(relay.isHealthy()).isTrue();
       await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
     }
+  }
+
+  /**
+   * Starts the relay and a {@link #steadyWriter}; once {@code seenBeforeStop} events arrived, stops
+   * the broker and runs {@code duringOutage}; then starts the broker, waits until 1000 more events
+   * are committed within {@code catchUp}, stops writing and checks that every event arrived.
+   */
+  private static void stopKafkaUnderSteadyWrites(
+      DevStack stack,
+      RelayFixture f,
+      Relay relay,
+      int seenBeforeStop,
+      Duration catchUp,
+      Outage duringOutage)
+      throws Exception {
+    start(f, relay);
+    AtomicLong written = new AtomicLong();
+    ScheduledExecutorService writer = steadyWriter(f, written);
+    try {
+      try (TopicReader reader = new TopicReader(stack.kafka().bootstrapServers(), f.topic("pay"))) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> reader.poll() >= seenBeforeStop);
+      }
+      stack.kafka().stop();
+      duringOutage.check(written);
+      stack.kafka().start();
+      long target = written.get() + 1000;
+      await().atMost(catchUp).until(() -> written.get() >= target);
+    } finally {
+      writer.shutdown();
+      assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertAllArrive(stack, f, written.get());
+  }
+
+  /** What a test checks while the broker is down; {@code written} keeps counting. */
+  @FunctionalInterface
+  private interface Outage {
+    void check(AtomicLong written) throws Exception;
+  }
+
+  private static void start(RelayFixture f, Relay relay) {
+    f.createTopics("pay");
+    relay.start();
+    await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
   }
 
   /** Commits {@value #PER_TX} events every 50 ms (400 events/s) while Postgres is up. */

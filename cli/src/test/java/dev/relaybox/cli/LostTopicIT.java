@@ -8,8 +8,6 @@ import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.IsolatedDevStack;
 import dev.relaybox.outbox.CleanupMode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
  * Recovery runbook, scenario 2: a topic is lost before the consumers read it. Republishing the
@@ -60,24 +57,15 @@ class LostTopicIT {
       // the ten orders placed while the services were down are gone with the topic
       assertThat(pipeline.verify().lost()).isEqualTo(10);
 
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine cli = RelayboxCli.commandLine();
-      cli.setOut(new PrintWriter(out, true));
-      cli.setErr(new PrintWriter(err, true));
-      int exit =
-          cli.execute(
-              "outbox",
-              "republish",
-              "--jdbc-url",
-              stack.postgres().jdbcUrl(),
-              "--pg-user",
-              stack.postgres().username(),
+      CliRun republish =
+          CliRun.withPostgres(
+              stack,
+              "outbox republish",
               "--from",
               start.toString(),
               "--to",
               Instant.now().plusSeconds(1).toString());
-      assertThat(exit).as(err.toString()).isZero();
+      assertThat(republish.exit()).as(republish.err()).isZero();
 
       await().atMost(Duration.ofSeconds(120)).until(pipeline::settled);
       DemoPipeline.Verification verification = pipeline.verify();

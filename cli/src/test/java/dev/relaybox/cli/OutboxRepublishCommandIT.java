@@ -122,21 +122,8 @@ class OutboxRepublishCommandIT {
     assertThat(empty.err()).contains("nothing to republish").contains("RETAIN");
 
     CliRun missing =
-        CliRun.of(
-            "outbox",
-            "republish",
-            "--jdbc-url",
-            stack.postgres().jdbcUrl(),
-            "--pg-user",
-            stack.postgres().username(),
-            "--schema",
-            schema,
-            "--table",
-            "nope",
-            "--from",
-            "2026-01-01T00:00:00Z",
-            "--to",
-            "2999-01-01T00:00:00Z");
+        republish(
+            "--table", "nope", "--from", "2026-01-01T00:00:00Z", "--to", "2999-01-01T00:00:00Z");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("table " + schema + ".nope does not exist");
     assertThat(slot.consumeInsertedIds(outboxTable)).isEmpty();
@@ -191,20 +178,10 @@ class OutboxRepublishCommandIT {
         .doesNotContain("hunter2");
   }
 
-  private CliRun republish(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "outbox",
-                "republish",
-                "--jdbc-url",
-                stack.postgres().jdbcUrl(),
-                "--pg-user",
-                stack.postgres().username(),
-                "--schema",
-                schema));
-    args.addAll(List.of(extra));
-    return CliRun.of(args.toArray(String[]::new));
+  private CliRun republish(String... options) {
+    List<String> all = new ArrayList<>(List.of("--schema", schema));
+    all.addAll(List.of(options));
+    return CliRun.withPostgres(stack, "outbox republish", all.toArray(String[]::new));
   }
 
   /** Every row as text, in (created_at, id) order. */

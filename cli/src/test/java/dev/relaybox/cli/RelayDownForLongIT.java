@@ -9,12 +9,9 @@ import dev.relaybox.cli.internal.DemoPipeline;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.IsolatedDevStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
  * Recovery runbook, scenario 4: the relay is down while orders keep coming. {@code relaybox status}
@@ -61,24 +58,16 @@ class RelayDownForLongIT {
   }
 
   private static JsonNode status(DevStack stack, DemoPipeline pipeline) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = RelayboxCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit =
-        cli.execute(
+    CliRun run =
+        CliRun.withPostgres(
+            stack,
             "status",
             "--bootstrap-servers",
             stack.kafka().bootstrapServers(),
-            "--jdbc-url",
-            stack.postgres().jdbcUrl(),
-            "--pg-user",
-            stack.postgres().username(),
             "--slot",
             pipeline.slotName(),
             "--json");
-    assertThat(exit).as(err.toString()).isZero();
-    return new ObjectMapper().readTree(out.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    return new ObjectMapper().readTree(run.out());
   }
 }

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.LogicalSlot;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +24,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 @ExtendWith(DevStackExtension.class)
 class StatusCommandIT {
@@ -96,46 +94,32 @@ class StatusCommandIT {
 
   @Test
   void anUnreachableDatabaseIsReportedAsUnavailable(DevStack stack) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = RelayboxCli.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    int exit =
-        cli.execute(
+    CliRun run =
+        CliRun.of(
             "status",
             "--bootstrap-servers",
             stack.kafka().bootstrapServers(),
             "--jdbc-url",
             "jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2");
-    assertThat(exit).isEqualTo(RelayboxCli.EXIT_UNAVAILABLE);
-    assertThat(err.toString()).contains("cannot read the pipeline's state");
+    assertThat(run.exit()).isEqualTo(RelayboxCli.EXIT_UNAVAILABLE);
+    assertThat(run.err()).contains("cannot read the pipeline's state");
   }
 
   private String run(DevStack stack, String... extra) {
-    List<String> args =
-        new java.util.ArrayList<>(
+    List<String> options =
+        new ArrayList<>(
             List.of(
-                "status",
                 "--bootstrap-servers",
                 stack.kafka().bootstrapServers(),
-                "--jdbc-url",
-                stack.postgres().jdbcUrl(),
-                "--pg-user",
-                stack.postgres().username(),
                 "--slot",
                 slot,
                 "--topics",
                 topic.replace(".", "\\."),
                 "--dead-letter-topics",
                 dlq.replace(".", "\\.")));
-    args.addAll(List.of(extra));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = RelayboxCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args.toArray(String[]::new));
-    assertThat(exit).as(err.toString()).isZero();
-    return out.toString();
+    options.addAll(List.of(extra));
+    CliRun run = CliRun.withPostgres(stack, "status", options.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isZero();
+    return run.out();
   }
 }
