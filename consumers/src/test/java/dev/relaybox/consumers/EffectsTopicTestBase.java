@@ -17,17 +17,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DevStackExtension.class)
 abstract class EffectsTopicTestBase {
-  private final String prefix;
+  protected final String group;
+  protected final String topic;
+  protected final String effects;
   private final int partitions;
   private final int poolSize;
-
   protected HikariDataSource ds;
-  protected String group;
-  protected String topic;
-  protected String effects;
 
+  /** JUnit makes an instance per test, so every test gets names of its own. */
   EffectsTopicTestBase(String prefix, int partitions, int poolSize) {
-    this.prefix = prefix;
+    group = unique(prefix);
+    topic = "it." + group;
+    effects = group + "_effects";
     this.partitions = partitions;
     this.poolSize = poolSize;
   }
@@ -35,9 +36,6 @@ abstract class EffectsTopicTestBase {
   @BeforeEach
   final void createTopicAndEffectsTable(DevStack stack) throws SQLException {
     ds = TestSupport.pool(stack, poolSize);
-    group = unique(prefix);
-    topic = "it." + group;
-    effects = group + "_effects";
     stack.kafka().createTopic(topic, partitions);
     TestSupport.createEffectsTable(ds, effects);
   }

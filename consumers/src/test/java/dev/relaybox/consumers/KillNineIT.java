@@ -113,15 +113,6 @@ class KillNineIT {
 
   private static Process startChild(
       DevStack stack, String topic, String group, String effects, Path log) throws Exception {
-    return TestSupport.startChild(
-        stack,
-        ChildConsumerMain.class,
-        log,
-        stack.kafka().bootstrapServers(),
-        stack.postgres().jdbcUrl(),
-        stack.postgres().username(),
-        topic,
-        group,
-        effects);
+    return TestSupport.startChild(stack, ChildConsumerMain.class, log, topic, group, effects);
   }
 }

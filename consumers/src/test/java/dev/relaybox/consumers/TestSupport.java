@@ -209,7 +209,8 @@ public final class TestSupport {
 
   /**
    * Starts {@code main} in a JVM of its own (384 MB heap, this JVM's classpath), appending its
-   * output to {@code log}. The stack's database password goes in the environment variable {@value
+   * output to {@code log}. Its arguments are the stack's bootstrap servers, JDBC URL and database
+   * user, then {@code args}; the database password goes in the environment variable {@value
    * #DB_PASSWORD_ENV}, never on the command line.
    */
   public static Process startChild(DevStack stack, Class<?> main, Path log, String... args)
@@ -221,7 +222,10 @@ public final class TestSupport {
                 "-Xmx384m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                main.getName()));
+                main.getName(),
+                stack.kafka().bootstrapServers(),
+                stack.postgres().jdbcUrl(),
+                stack.postgres().username()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put(DB_PASSWORD_ENV, stack.postgres().password());
