@@ -1,5 +1,6 @@
 package dev.relaybox.relay;
 
+import dev.relaybox.config.ServiceConfig;
 import dev.relaybox.config.ServiceProperties;
 import dev.relaybox.relay.internal.TopicPattern;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * <p>Properties starting with {@value #PRODUCER_PREFIX} are passed (prefix removed) to the Kafka
  * producer, and those starting with {@value #DEBEZIUM_PREFIX} to the Debezium engine, where they
  * override the relay's choices. Thread-safe. {@link #toString()} never shows the password. The
- * plumbing (environment overrides, unknown keys, masking) is {@link ServiceProperties}.
+ * plumbing (environment overrides, unknown keys, masking) is {@link ServiceConfig}.
  */
-public final class RelayConfig {
+public final class RelayConfig extends ServiceConfig {
 
   /** Relay name: Debezium engine name, {@code topic.prefix} and offset namespace. */
   public static final String NAME = "relay.name";
@@ -87,12 +87,6 @@ public final class RelayConfig {
   private static final Map<String, String> DEFAULTS = defaults();
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
 
-  private final ServiceProperties values;
-
-  private RelayConfig(ServiceProperties values) {
-    this.values = values;
-  }
-
   /** A builder holding every default. */
   public static Builder builder() {
     return new Builder();
@@ -103,18 +97,7 @@ public final class RelayConfig {
    * Builder#build()} to validate.
    */
   public static Builder fromProperties(Properties properties) {
-    Builder builder = new Builder();
-    builder.values.setAll(properties);
-    return builder;
-  }
-
-  /**
-   * The environment variable that overrides {@code key}: {@value #ENV_PREFIX} + the key in upper
-   * case with {@code .} and {@code -} replaced by {@code _}, e.g. {@code pg.password} → {@code
-   * RELAYBOX_PG_PASSWORD}. Only documented keys are looked up in the environment.
-   */
-  public static String environmentName(String key) {
-    return ServiceProperties.environmentName(key);
+    return new Builder().setAll(properties);
   }
 
   /** The documented keys with their default values ({@code ""} where the key is required). */
@@ -122,9 +105,8 @@ public final class RelayConfig {
     return DEFAULTS;
   }
 
-  /** The raw value of {@code key} after defaults, or {@code null}. */
-  public String get(String key) {
-    return values.get(key);
+  private RelayConfig(ServiceProperties values) {
+    super(values);
   }
 
   public String name() {
@@ -239,17 +221,6 @@ public final class RelayConfig {
     return values.getInt(HTTP_PORT);
   }
 
-  /** Every property with {@code prefix}, prefix removed. */
-  public Map<String, String> withPrefix(String prefix) {
-    return values.withPrefix(prefix);
-  }
-
-  /** Every property (password masked). */
-  @Override
-  public String toString() {
-    return "RelayConfig" + values;
-  }
-
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(NAME, "relaybox-relay");
@@ -289,31 +260,19 @@ public final class RelayConfig {
   }
 
   /** Collects properties; {@link #build()} validates them. Not thread-safe. */
-  public static final class Builder {
-    private final ServiceProperties.Builder values =
-        ServiceProperties.builder(DEFAULTS)
-            .passThroughPrefixes(PRODUCER_PREFIX, DEBEZIUM_PREFIX)
-            .documentedIn("cdc-relay/README.md")
-            .unknownKeyMessage((key, help) -> message(key, "unknown property; " + help));
+  public static final class Builder extends ServiceConfig.Builder<Builder> {
 
-    private Builder() {}
-
-    /**
-     * Sets any property (documented key, {@code kafka.producer.*} or {@code debezium.*}); key and
-     * value are trimmed.
-     */
-    public Builder set(String key, String value) {
-      values.set(key, value);
-      return this;
+    /** The wording of every relay configuration error. */
+    private static String message(String key, String problem) {
+      return "Relay property '" + key + "' " + problem;
     }
 
-    /**
-     * Overrides documented keys from environment variables named by {@link
-     * RelayConfig#environmentName(String)}; {@code env} is usually {@code System::getenv}.
-     */
-    public Builder overrideFromEnvironment(Function<String, String> env) {
-      values.overrideFromEnvironment(env);
-      return this;
+    private Builder() {
+      super(
+          ServiceProperties.builder(DEFAULTS)
+              .passThroughPrefixes(PRODUCER_PREFIX, DEBEZIUM_PREFIX)
+              .documentedIn("cdc-relay/README.md")
+              .unknownKeyMessage((key, help) -> message(key, "unknown property; " + help)));
     }
 
     /** Postgres address and credentials. Defaults: {@code localhost:5432}, no password. */
@@ -474,10 +433,6 @@ public final class RelayConfig {
 
     private static IllegalArgumentException bad(String key, String problem) {
       return new IllegalArgumentException(message(key, problem));
-    }
-
-    private static String message(String key, String problem) {
-      return "Relay property '" + key + "' " + problem;
     }
   }
 }

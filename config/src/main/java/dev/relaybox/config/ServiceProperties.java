@@ -98,12 +98,7 @@ public final class ServiceProperties {
    *     missing or not an int
    */
   public int getInt(String key) {
-    String value = required(key);
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw badValue(key, value, "an integer");
-    }
+    return parse(key, "an integer", Integer::parseInt);
   }
 
   /**
@@ -113,12 +108,7 @@ public final class ServiceProperties {
    *     missing or not a long
    */
   public long getLong(String key) {
-    String value = required(key);
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw badValue(key, value, "an integer");
-    }
+    return parse(key, "an integer", Long::parseLong);
   }
 
   /**
@@ -127,11 +117,7 @@ public final class ServiceProperties {
    * @throws IllegalArgumentException naming the key and the value (unless secret) otherwise
    */
   public boolean getBoolean(String key) {
-    String value = required(key);
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    throw badValue(key, value, "true or false");
+    return parse(key, "true or false", ServiceProperties::strictBoolean);
   }
 
   /** Every property starting with {@code prefix}, prefix removed, sorted by key. */
@@ -154,18 +140,25 @@ public final class ServiceProperties {
     return shown.toString();
   }
 
-  private String required(String key) {
+  private <T> T parse(String key, String expected, Function<String, T> parser) {
     String value = values.get(key);
     if (value == null) {
       throw new IllegalArgumentException("property '" + key + "' is not set");
     }
-    return value;
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) { // NumberFormatException included
+      String shown = isSecret(key) ? "a secret value" : "'" + value + "'";
+      throw new IllegalArgumentException(
+          "property '" + key + "' must be " + expected + ", was " + shown);
+    }
   }
 
-  private static IllegalArgumentException badValue(String key, String value, String expected) {
-    String shown = isSecret(key) ? "a secret value" : "'" + value + "'";
-    return new IllegalArgumentException(
-        "property '" + key + "' must be " + expected + ", was " + shown);
+  private static boolean strictBoolean(String value) {
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(value);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.relaybox.consumers.app;
 
+import dev.relaybox.config.ServiceConfig;
 import dev.relaybox.config.ServiceProperties;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Immutable configuration of the {@link ConsumersApplication}: where Kafka, Postgres, the registry
@@ -17,9 +17,9 @@ import java.util.function.Function;
  * keys below, each documented with its default in {@code consumers/README.md}); properties starting
  * with {@value #KAFKA_CONSUMER_PREFIX} go, prefix removed, to every service's Kafka consumer.
  * Environment variables override documented keys ({@link #environmentName}). {@link #toString()}
- * masks passwords. Thread-safe. The plumbing is {@link ServiceProperties}.
+ * masks passwords. Thread-safe. The plumbing is {@link ServiceConfig}.
  */
-public final class ConsumersConfig {
+public final class ConsumersConfig extends ServiceConfig {
 
   /** Comma-separated services to run: {@code payments}, {@code email}, {@code fulfillment}. */
   public static final String SERVICES = "services";
@@ -87,10 +87,8 @@ public final class ConsumersConfig {
 
   private static final Map<String, String> DEFAULTS = defaults();
 
-  private final ServiceProperties values;
-
   private ConsumersConfig(ServiceProperties values) {
-    this.values = values;
+    super(values);
   }
 
   /** A builder holding every default. */
@@ -100,9 +98,7 @@ public final class ConsumersConfig {
 
   /** A builder with the defaults, then every entry of {@code properties}. */
   public static Builder fromProperties(Properties properties) {
-    Builder builder = builder();
-    builder.values.setAll(properties);
-    return builder;
+    return builder().setAll(properties);
   }
 
   /**
@@ -111,43 +107,12 @@ public final class ConsumersConfig {
    * @throws IOException if the file cannot be read
    */
   public static Builder fromFile(Path file) throws IOException {
-    Builder builder = builder();
-    builder.values.load(file);
-    return builder;
-  }
-
-  /**
-   * The environment variable overriding {@code key}: {@value #ENV_PREFIX} + the key in upper case
-   * with {@code .} and {@code -} as {@code _}, e.g. {@code pg.password} → {@code
-   * RELAYBOX_PG_PASSWORD}.
-   */
-  public static String environmentName(String key) {
-    return ServiceProperties.environmentName(key);
+    return builder().load(file);
   }
 
   /** The documented keys with their defaults ({@code ""} where a key is required). */
   public static Map<String, String> documentedDefaults() {
     return DEFAULTS;
-  }
-
-  /** The value of {@code key} after defaults, or null. */
-  public String get(String key) {
-    return values.get(key);
-  }
-
-  /** An integer property (validated at build); see {@link ServiceProperties#getInt}. */
-  public int getInt(String key) {
-    return values.getInt(key);
-  }
-
-  /** A long property (validated at build); see {@link ServiceProperties#getLong}. */
-  public long getLong(String key) {
-    return values.getLong(key);
-  }
-
-  /** A boolean property (validated at build); see {@link ServiceProperties#getBoolean}. */
-  public boolean getBoolean(String key) {
-    return values.getBoolean(key);
   }
 
   /** The services to run, in the order given. */
@@ -169,16 +134,6 @@ public final class ConsumersConfig {
   /** The topic of an aggregate type under {@link #TOPIC_PATTERN}. */
   public String topicFor(String aggregateType) {
     return get(TOPIC_PATTERN).replace("${aggregatetype}", aggregateType);
-  }
-
-  /** Every property starting with {@code prefix}, prefix removed. */
-  public Map<String, String> withPrefix(String prefix) {
-    return values.withPrefix(prefix);
-  }
-
-  @Override
-  public String toString() {
-    return "ConsumersConfig" + values;
   }
 
   private static Map<String, String> defaults() {
@@ -226,24 +181,13 @@ public final class ConsumersConfig {
   }
 
   /** Collects properties; {@link #build()} validates them. Not thread-safe. */
-  public static final class Builder {
-    private final ServiceProperties.Builder values =
-        ServiceProperties.builder(DEFAULTS)
-            .passThroughPrefixes(KAFKA_CONSUMER_PREFIX)
-            .documentedIn("consumers/README.md");
+  public static final class Builder extends ServiceConfig.Builder<Builder> {
 
-    private Builder() {}
-
-    /** Sets a documented key or a {@value #KAFKA_CONSUMER_PREFIX} property (trimmed). */
-    public Builder set(String key, String value) {
-      values.set(key, value);
-      return this;
-    }
-
-    /** Overrides documented keys from the environment, usually {@code System::getenv}. */
-    public Builder overrideFromEnvironment(Function<String, String> env) {
-      values.overrideFromEnvironment(env);
-      return this;
+    private Builder() {
+      super(
+          ServiceProperties.builder(DEFAULTS)
+              .passThroughPrefixes(KAFKA_CONSUMER_PREFIX)
+              .documentedIn("consumers/README.md"));
     }
 
     /**
