@@ -158,7 +158,7 @@ public final class ServiceProperties {
     if (value.equals("true") || value.equals("false")) {
       return Boolean.parseBoolean(value);
     }
-    throw new IllegalArgumentException(value);
+    throw new IllegalArgumentException("not a boolean"); // no value: it may be a secret
   }
 
   /**
