@@ -22,8 +22,8 @@ import java.util.function.Function;
  * overrides, with every key either documented (it has a default) or under a pass-through prefix
  * such as {@code kafka.producer.}. Immutable and thread-safe; {@link #toString()} masks secrets.
  *
- * <p>A service keeps its own typed config class (key constants, defaults, value validation) and
- * delegates the plumbing here:
+ * <p>A service's typed config class (key constants, defaults, value validation) extends {@link
+ * ServiceConfig}, which holds one of these; used on its own:
  *
  * <pre>{@code
  * ServiceProperties props = ServiceProperties.builder(DEFAULTS)
