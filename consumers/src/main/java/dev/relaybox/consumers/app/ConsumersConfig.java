@@ -5,12 +5,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -44,6 +46,9 @@ public final class ConsumersConfig {
 
   public static final String OUTBOX_TABLE = "outbox.table";
   public static final String PROCESSED_KEYS_TABLE = "processed.keys.table";
+
+  /** Milliseconds each group keeps its processed keys; empty (the default) keeps them forever. */
+  public static final String PROCESSED_KEYS_RETENTION_MS = "processed.keys.retention.ms";
 
   /** The relay's topic pattern; {@code ${aggregatetype}} stands for the aggregate type. */
   public static final String TOPIC_PATTERN = "topic.pattern";
@@ -157,6 +162,30 @@ public final class ConsumersConfig {
     return Boolean.parseBoolean(values.get(key));
   }
 
+  /**
+   * {@value #PROCESSED_KEYS_RETENTION_MS} as a duration; empty when unset (keys kept forever). The
+   * runner enforces the floor, {@link
+   * dev.relaybox.consumers.ConsumerRunner#MIN_PROCESSED_KEYS_RETENTION}.
+   *
+   * @throws IllegalArgumentException if the value is not a whole number of milliseconds
+   */
+  public Optional<Duration> processedKeysRetention() {
+    String value = values.get(PROCESSED_KEYS_RETENTION_MS);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Duration.ofMillis(Long.parseLong(value)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          PROCESSED_KEYS_RETENTION_MS
+              + " must be a number of milliseconds (e.g. 1209600000 for 14 days) or empty to keep"
+              + " processed keys forever, was '"
+              + value
+              + "'");
+    }
+  }
+
   /** The services to run, in the order given. */
   public Set<String> services() {
     Set<String> services = new LinkedHashSet<>();
@@ -211,6 +240,7 @@ public final class ConsumersConfig {
     d.put(DB_SCHEMA, "public");
     d.put(OUTBOX_TABLE, "outbox");
     d.put(PROCESSED_KEYS_TABLE, "processed_keys");
+    d.put(PROCESSED_KEYS_RETENTION_MS, "");
     d.put(TOPIC_PATTERN, "outbox.event.${aggregatetype}");
     d.put(PAYMENTS_GROUP, "payments");
     d.put(EMAIL_GROUP, "email");

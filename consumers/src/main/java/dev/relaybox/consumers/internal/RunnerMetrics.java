@@ -14,6 +14,8 @@ final class RunnerMetrics {
   private final String group;
   private final Timer batchLatency;
   private final Counter batchFailures;
+  private final Counter processedKeysDeleted;
+  private final Counter sweepFailures;
   private final AtomicLong lag = new AtomicLong();
 
   RunnerMetrics(MeterRegistry registry, String group) {
@@ -27,6 +29,16 @@ final class RunnerMetrics {
     this.batchFailures =
         Counter.builder(ConsumerMetrics.BATCH_FAILURES)
             .description("Batches rewound because the database or the dead-letter topic failed")
+            .tag("group", group)
+            .register(registry);
+    this.processedKeysDeleted =
+        Counter.builder(ConsumerMetrics.PROCESSED_KEYS_DELETED)
+            .description("Processed keys deleted by the retention sweeper")
+            .tag("group", group)
+            .register(registry);
+    this.sweepFailures =
+        Counter.builder(ConsumerMetrics.PROCESSED_KEYS_SWEEP_FAILURES)
+            .description("Retention sweeps that failed and wait for the next interval")
             .tag("group", group)
             .register(registry);
     Gauge.builder(ConsumerMetrics.LAG, lag, AtomicLong::get)
@@ -63,6 +75,14 @@ final class RunnerMetrics {
 
   void batchFailed() {
     batchFailures.increment();
+  }
+
+  void processedKeysDeleted(long n) {
+    processedKeysDeleted.increment(n);
+  }
+
+  void sweepFailed() {
+    sweepFailures.increment();
   }
 
   void lag(long value) {
