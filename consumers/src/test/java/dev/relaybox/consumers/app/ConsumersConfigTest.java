@@ -73,4 +73,26 @@ class ConsumersConfigTest {
                 .services())
         .containsExactly("email");
   }
+
+  @Test
+  void processedKeysRetentionIsEmptyByDefaultAndParsedAsMilliseconds() {
+    assertThat(minimal().build().processedKeysRetention()).isEmpty();
+    assertThat(
+            minimal()
+                .set(ConsumersConfig.PROCESSED_KEYS_RETENTION_MS, "1209600000")
+                .build()
+                .processedKeysRetention())
+        .contains(java.time.Duration.ofDays(14));
+    ConsumersConfig fromEnv =
+        minimal()
+            .overrideFromEnvironment(Map.of("RELAYBOX_PROCESSED_KEYS_RETENTION_MS", "7200000")::get)
+            .build();
+    assertThat(fromEnv.processedKeysRetention()).contains(java.time.Duration.ofHours(2));
+    ConsumersConfig typo =
+        minimal().set(ConsumersConfig.PROCESSED_KEYS_RETENTION_MS, "14d").build();
+    assertThatThrownBy(typo::processedKeysRetention)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processed.keys.retention.ms must be a number of milliseconds")
+        .hasMessageContaining("'14d'");
+  }
 }
