@@ -96,7 +96,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     this.sweeper =
         settings.processedKeysRetention() == null
             ? null
-            : new ProcessedKeysSweeper(settings, metrics);
+            : new ProcessedKeysSweeper(settings, keys, metrics);
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.maxPollIntervalNanos =
         Duration.ofMillis(

@@ -27,20 +27,17 @@ final class RunnerMetrics {
             .tag("group", group)
             .register(registry);
     this.batchFailures =
-        Counter.builder(ConsumerMetrics.BATCH_FAILURES)
-            .description("Batches rewound because the database or the dead-letter topic failed")
-            .tag("group", group)
-            .register(registry);
+        groupCounter(
+            ConsumerMetrics.BATCH_FAILURES,
+            "Batches rewound because the database or the dead-letter topic failed");
     this.processedKeysDeleted =
-        Counter.builder(ConsumerMetrics.PROCESSED_KEYS_DELETED)
-            .description("Processed keys deleted by the retention sweeper")
-            .tag("group", group)
-            .register(registry);
+        groupCounter(
+            ConsumerMetrics.PROCESSED_KEYS_DELETED,
+            "Processed keys deleted by the retention sweeper");
     this.sweepFailures =
-        Counter.builder(ConsumerMetrics.PROCESSED_KEYS_SWEEP_FAILURES)
-            .description("Retention sweeps that failed and wait for the next interval")
-            .tag("group", group)
-            .register(registry);
+        groupCounter(
+            ConsumerMetrics.PROCESSED_KEYS_SWEEP_FAILURES,
+            "Retention sweeps that failed and wait for the next interval");
     Gauge.builder(ConsumerMetrics.LAG, lag, AtomicLong::get)
         .description("Records behind the log end over the assigned partitions")
         .tag("group", group)
@@ -87,6 +84,10 @@ final class RunnerMetrics {
 
   void lag(long value) {
     lag.set(value);
+  }
+
+  private Counter groupCounter(String name, String description) {
+    return Counter.builder(name).description(description).tag("group", group).register(registry);
   }
 
   private Counter counter(String name, String topic) {
