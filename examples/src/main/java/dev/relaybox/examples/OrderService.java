@@ -142,7 +142,7 @@ public final class OrderService {
     }
     OrderPlaced event =
         OrderPlaced.newBuilder()
-            .setEventId(UUID.randomUUID())
+            .setEventId(OutboxEvent.newEventId())
             .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
             .setOrderId(orderId.toString())
             .setCustomerId(customerId)

@@ -1,5 +1,7 @@
 package dev.relaybox.outbox;
 
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +43,8 @@ public final class OutboxEvent {
   /** W3C Trace Context: at most 32 list members, 512 characters is the propagation minimum. */
   private static final int MAX_TRACESTATE_LENGTH = 512;
 
+  private static final TimeBasedEpochGenerator EVENT_IDS = Generators.timeBasedEpochGenerator();
+
   private final UUID id;
   private final String aggregateType;
   private final String aggregateId;
@@ -55,6 +59,18 @@ public final class OutboxEvent {
     this.type = type;
     this.payload = builder.payload;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+  }
+
+  /**
+   * A new time-ordered event id (UUID version 7, RFC 9562): ids created later sort later. Consumers
+   * insert every event id into their processed-keys primary key; time-ordered ids append to the
+   * right edge of that index instead of touching random pages, which gave more effects/s than
+   * random UUIDs in the consumer benchmark (docs/benchmarks.md). Thread-safe. Use it for the
+   * payload's {@value #EVENT_ID_FIELD}; it is also the default id of events whose payload has no
+   * such field.
+   */
+  public static UUID newEventId() {
+    return EVENT_IDS.generate();
   }
 
   /** A new builder; {@link Builder#build()} validates every property. */
@@ -160,7 +176,8 @@ public final class OutboxEvent {
 
     /**
      * The event id. Default: the payload's {@value #EVENT_ID_FIELD} field when the schema has one
-     * (it must hold a UUID), otherwise a random UUID. If both are given they must be equal.
+     * (it must hold a UUID), otherwise {@link OutboxEvent#newEventId()}. If both are given they
+     * must be equal.
      */
     public Builder eventId(UUID eventId) {
       this.eventId = eventId;
@@ -229,7 +246,7 @@ public final class OutboxEvent {
       Schema.Field field = schema.getField(EVENT_ID_FIELD);
       Object value = field == null ? null : payload.get(field.pos());
       if (value == null) {
-        return eventId != null ? eventId : UUID.randomUUID();
+        return eventId != null ? eventId : newEventId();
       }
       UUID fromPayload;
       try {

@@ -3,6 +3,8 @@ package dev.relaybox.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -44,10 +46,22 @@ class OutboxEventTest {
   }
 
   @Test
-  void defaultsIdToARandomUuidWithoutAnEventIdField() {
+  void defaultsIdToATimeOrderedUuidWithoutAnEventIdField() {
     OutboxEvent a = OutboxEvent.of("order", "o-1", withoutId());
     OutboxEvent b = OutboxEvent.of("order", "o-1", withoutId());
     assertThat(a.id()).isNotNull().isNotEqualTo(b.id());
+    assertThat(a.id().version()).isEqualTo(7);
+    assertThat(b.id()).isGreaterThan(a.id());
+  }
+
+  @Test
+  void newEventIdsAreUniqueAndSortInCreationOrder() {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      ids.add(OutboxEvent.newEventId());
+    }
+    assertThat(ids).doesNotHaveDuplicates().isSorted();
+    assertThat(ids).allSatisfy(id -> assertThat(id.version()).isEqualTo(7));
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.relaybox.consumers.ConsumerMetrics;
 import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.TestSupport;
 import dev.relaybox.devstack.DevStack;
+import dev.relaybox.outbox.OutboxEvent;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class ConsumerBench {
             producer.send(
                 TestSupport.event(
                     topic,
-                    timeOrdered ? uuidV7(i) : UUID.randomUUID(),
+                    timeOrdered ? OutboxEvent.newEventId() : UUID.randomUUID(),
                     "order-" + (i % 10_000),
                     "payload-" + i)));
       }
@@ -86,16 +87,6 @@ public final class ConsumerBench {
     }
     System.out.printf(
         Locale.ROOT, "prefilled %,d events in %.1f s%n", events, (System.nanoTime() - start) / 1e9);
-  }
-
-  /** RFC 9562 version 7 layout: 48-bit milliseconds, then a sequence and random bits. */
-  private static UUID uuidV7(int sequence) {
-    long msb = (System.currentTimeMillis() << 16) | 0x7000L | (sequence >>> 20 & 0x0fff);
-    long lsb =
-        0x8000_0000_0000_0000L
-            | ((long) (sequence & 0xfffff) << 42)
-            | (java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0x3ff_ffff_ffffL);
-    return new UUID(msb, lsb);
   }
 
   private static Result run(
