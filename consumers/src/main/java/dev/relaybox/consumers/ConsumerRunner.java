@@ -45,8 +45,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * the database, the dead-letter topic or the schema registry is unreachable the whole batch is
  * rewound and retried with backoff, without limit.
  *
- * <p><b>Threads.</b> {@link #start()} starts one poll thread that calls the handler; the other
- * methods are thread-safe.
+ * <p><b>Threads.</b> {@link #start()} starts one poll thread that calls the handler, and with a
+ * {@link Builder#processedKeysRetention(Duration) retention} one sweeper thread that borrows a
+ * pooled connection per batch of deletes; the other methods are thread-safe.
  */
 public interface ConsumerRunner extends AutoCloseable {
 

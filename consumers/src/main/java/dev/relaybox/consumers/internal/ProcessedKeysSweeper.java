@@ -64,29 +64,31 @@ final class ProcessedKeysSweeper implements AutoCloseable {
     }
   }
 
-  /** Deletes every key of the group older than the retention, batch by batch; returns how many. */
-  private long sweepOnce() throws SQLException {
+  /** Deletes every key of the group older than the retention, batch by batch. */
+  private void sweepOnce() throws SQLException {
     long start = System.nanoTime();
     long deleted = 0;
     OffsetDateTime olderThan;
+    // Fixed for the whole sweep, so that every batch agrees on what is expired.
     try (Connection c = settings.dataSource().getConnection()) {
-      c.setAutoCommit(true);
-      // Fixed for the whole sweep, so that every batch agrees on what is expired.
       olderThan = keys.cutoff(c, settings.processedKeysRetention());
-      int batch;
-      do {
-        batch = keys.deleteExpired(c, olderThan);
-        deleted += batch;
-        metrics.processedKeysDeleted(batch);
-      } while (batch == ProcessedKeys.SWEEP_BATCH_SIZE && !closing);
     }
+    int batch;
+    do {
+      // A connection per batch: a long first sweep must not keep one of the pool's for minutes.
+      try (Connection c = settings.dataSource().getConnection()) {
+        c.setAutoCommit(true);
+        batch = keys.deleteExpired(c, olderThan);
+      }
+      deleted += batch;
+      metrics.processedKeysDeleted(batch);
+    } while (batch == ProcessedKeys.SWEEP_BATCH_SIZE && !closing);
     log.info(
         "processed keys swept group={} deleted={} olderThan={} tookMs={}",
         settings.groupId(),
         deleted,
         olderThan.toInstant(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    return deleted;
   }
 
   /** Cancels the next sweeps and waits for a running one to finish its current batch. */
