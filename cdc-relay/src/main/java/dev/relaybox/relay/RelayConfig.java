@@ -1,15 +1,13 @@
 package dev.relaybox.relay;
 
+import dev.relaybox.config.ServiceConfig;
+import dev.relaybox.config.ServiceProperties;
 import dev.relaybox.relay.internal.TopicPattern;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -21,9 +19,10 @@ import java.util.regex.Pattern;
  *
  * <p>Properties starting with {@value #PRODUCER_PREFIX} are passed (prefix removed) to the Kafka
  * producer, and those starting with {@value #DEBEZIUM_PREFIX} to the Debezium engine, where they
- * override the relay's choices. Thread-safe. {@link #toString()} never shows the password.
+ * override the relay's choices. Thread-safe. {@link #toString()} never shows the password. The
+ * plumbing (environment overrides, unknown keys, masking) is {@link ServiceConfig}.
  */
-public final class RelayConfig {
+public final class RelayConfig extends ServiceConfig {
 
   /** Relay name: Debezium engine name, {@code topic.prefix} and offset namespace. */
   public static final String NAME = "relay.name";
@@ -83,16 +82,10 @@ public final class RelayConfig {
   public static final String DEBEZIUM_PREFIX = "debezium.";
 
   /** Prefix of environment variables overriding properties, see {@link #environmentName}. */
-  public static final String ENV_PREFIX = "RELAYBOX_";
+  public static final String ENV_PREFIX = ServiceProperties.ENV_PREFIX;
 
   private static final Map<String, String> DEFAULTS = defaults();
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
-
-  private final Map<String, String> values;
-
-  private RelayConfig(Map<String, String> values) {
-    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
-  }
 
   /** A builder holding every default. */
   public static Builder builder() {
@@ -104,18 +97,7 @@ public final class RelayConfig {
    * Builder#build()} to validate.
    */
   public static Builder fromProperties(Properties properties) {
-    Builder builder = new Builder();
-    properties.stringPropertyNames().forEach(k -> builder.set(k, properties.getProperty(k)));
-    return builder;
-  }
-
-  /**
-   * The environment variable that overrides {@code key}: {@value #ENV_PREFIX} + the key in upper
-   * case with {@code .} and {@code -} replaced by {@code _}, e.g. {@code pg.password} → {@code
-   * RELAYBOX_PG_PASSWORD}. Only documented keys are looked up in the environment.
-   */
-  public static String environmentName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return new Builder().setAll(properties);
   }
 
   /** The documented keys with their default values ({@code ""} where the key is required). */
@@ -123,9 +105,8 @@ public final class RelayConfig {
     return DEFAULTS;
   }
 
-  /** The raw value of {@code key} after defaults, or {@code null}. */
-  public String get(String key) {
-    return values.get(key);
+  private RelayConfig(ServiceProperties values) {
+    super(values);
   }
 
   public String name() {
@@ -137,7 +118,7 @@ public final class RelayConfig {
   }
 
   public int pgPort() {
-    return Integer.parseInt(values.get(PG_PORT));
+    return values.getInt(PG_PORT);
   }
 
   public String pgDatabase() {
@@ -186,7 +167,7 @@ public final class RelayConfig {
   }
 
   public boolean allowMissingSlot() {
-    return Boolean.parseBoolean(values.get(ALLOW_MISSING_SLOT));
+    return values.getBoolean(ALLOW_MISSING_SLOT);
   }
 
   public String kafkaBootstrapServers() {
@@ -217,19 +198,19 @@ public final class RelayConfig {
   }
 
   public long offsetsFlushIntervalMs() {
-    return Long.parseLong(values.get(OFFSETS_FLUSH_INTERVAL_MS));
+    return values.getLong(OFFSETS_FLUSH_INTERVAL_MS);
   }
 
   public long restartBackoffInitialMs() {
-    return Long.parseLong(values.get(RESTART_BACKOFF_INITIAL_MS));
+    return values.getLong(RESTART_BACKOFF_INITIAL_MS);
   }
 
   public long restartBackoffMaxMs() {
-    return Long.parseLong(values.get(RESTART_BACKOFF_MAX_MS));
+    return values.getLong(RESTART_BACKOFF_MAX_MS);
   }
 
   public long slotLagPollIntervalMs() {
-    return Long.parseLong(values.get(SLOT_LAG_POLL_INTERVAL_MS));
+    return values.getLong(SLOT_LAG_POLL_INTERVAL_MS);
   }
 
   public String httpHost() {
@@ -237,27 +218,7 @@ public final class RelayConfig {
   }
 
   public int httpPort() {
-    return Integer.parseInt(values.get(HTTP_PORT));
-  }
-
-  /** Every property with {@code prefix}, prefix removed. */
-  public Map<String, String> withPrefix(String prefix) {
-    Map<String, String> result = new LinkedHashMap<>();
-    values.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            result.put(k.substring(prefix.length()), v);
-          }
-        });
-    return result;
-  }
-
-  /** Every property (password masked). */
-  @Override
-  public String toString() {
-    Map<String, String> shown = new TreeMap<>(values);
-    shown.replaceAll((k, v) -> k.toLowerCase(Locale.ROOT).contains("password") ? "****" : v);
-    return "RelayConfig" + shown;
+    return values.getInt(HTTP_PORT);
   }
 
   private static Map<String, String> defaults() {
@@ -299,31 +260,19 @@ public final class RelayConfig {
   }
 
   /** Collects properties; {@link #build()} validates them. Not thread-safe. */
-  public static final class Builder {
-    private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+  public static final class Builder extends ServiceConfig.Builder<Builder> {
 
-    private Builder() {}
-
-    /** Sets any property (documented key, {@code kafka.producer.*} or {@code debezium.*}). */
-    public Builder set(String key, String value) {
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(value, () -> "value of " + key);
-      values.put(key.trim(), value);
-      return this;
+    /** The wording of every relay configuration error. */
+    private static String message(String key, String problem) {
+      return "Relay property '" + key + "' " + problem;
     }
 
-    /**
-     * Overrides documented keys from environment variables named by {@link
-     * RelayConfig#environmentName(String)}; {@code env} is usually {@code System::getenv}.
-     */
-    public Builder overrideFromEnvironment(Function<String, String> env) {
-      for (String key : DEFAULTS.keySet()) {
-        String value = env.apply(environmentName(key));
-        if (value != null) {
-          set(key, value);
-        }
-      }
-      return this;
+    private Builder() {
+      super(
+          ServiceProperties.builder(DEFAULTS)
+              .passThroughPrefixes(PRODUCER_PREFIX, DEBEZIUM_PREFIX)
+              .documentedIn("cdc-relay/README.md")
+              .unknownKeyMessage((key, help) -> message(key, "unknown property; " + help)));
     }
 
     /** Postgres address and credentials. Defaults: {@code localhost:5432}, no password. */
@@ -433,22 +382,7 @@ public final class RelayConfig {
             PRODUCER_PREFIX + "enable.idempotence",
             "must stay true: retries must not reorder or duplicate records");
       }
-      for (String key : values.keySet()) {
-        if (!DEFAULTS.containsKey(key)
-            && !key.startsWith(PRODUCER_PREFIX)
-            && !key.startsWith(DEBEZIUM_PREFIX)) {
-          throw bad(
-              key,
-              "unknown property; documented keys: "
-                  + DEFAULTS.keySet()
-                  + " plus "
-                  + PRODUCER_PREFIX
-                  + "* and "
-                  + DEBEZIUM_PREFIX
-                  + "*");
-        }
-      }
-      return new RelayConfig(values);
+      return new RelayConfig(values.build());
     }
 
     private void require(String key) {
@@ -497,8 +431,8 @@ public final class RelayConfig {
       throw bad(key, "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
     }
 
-    private static IllegalArgumentException bad(String key, String message) {
-      return new IllegalArgumentException("Relay property '" + key + "' " + message);
+    private static IllegalArgumentException bad(String key, String problem) {
+      return new IllegalArgumentException(message(key, problem));
     }
   }
 }

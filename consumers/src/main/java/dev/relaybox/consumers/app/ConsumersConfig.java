@@ -1,22 +1,17 @@
 package dev.relaybox.consumers.app;
 
+import dev.relaybox.config.ServiceConfig;
+import dev.relaybox.config.ServiceProperties;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Immutable configuration of the {@link ConsumersApplication}: where Kafka, Postgres, the registry
@@ -24,9 +19,9 @@ import java.util.function.Function;
  * keys below, each documented with its default in {@code consumers/README.md}); properties starting
  * with {@value #KAFKA_CONSUMER_PREFIX} go, prefix removed, to every service's Kafka consumer.
  * Environment variables override documented keys ({@link #environmentName}). {@link #toString()}
- * masks passwords. Thread-safe.
+ * masks passwords. Thread-safe. The plumbing is {@link ServiceConfig}.
  */
-public final class ConsumersConfig {
+public final class ConsumersConfig extends ServiceConfig {
 
   /** Comma-separated services to run: {@code payments}, {@code email}, {@code fulfillment}. */
   public static final String SERVICES = "services";
@@ -90,17 +85,15 @@ public final class ConsumersConfig {
   public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
 
   /** Prefix of environment variables overriding properties. */
-  public static final String ENV_PREFIX = "RELAYBOX_";
+  public static final String ENV_PREFIX = ServiceProperties.ENV_PREFIX;
 
   /** The services this host knows. */
   public static final Set<String> KNOWN_SERVICES = Set.of("payments", "email", "fulfillment");
 
   private static final Map<String, String> DEFAULTS = defaults();
 
-  private final Map<String, String> values;
-
-  private ConsumersConfig(Map<String, String> values) {
-    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  private ConsumersConfig(ServiceProperties values) {
+    super(values);
   }
 
   /** A builder holding every default. */
@@ -110,9 +103,7 @@ public final class ConsumersConfig {
 
   /** A builder with the defaults, then every entry of {@code properties}. */
   public static Builder fromProperties(Properties properties) {
-    Builder builder = builder();
-    properties.stringPropertyNames().forEach(k -> builder.set(k, properties.getProperty(k)));
-    return builder;
+    return builder().setAll(properties);
   }
 
   /**
@@ -121,20 +112,7 @@ public final class ConsumersConfig {
    * @throws IOException if the file cannot be read
    */
   public static Builder fromFile(Path file) throws IOException {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    }
-    return fromProperties(properties);
-  }
-
-  /**
-   * The environment variable overriding {@code key}: {@value #ENV_PREFIX} + the key in upper case
-   * with {@code .} and {@code -} as {@code _}, e.g. {@code pg.password} → {@code
-   * RELAYBOX_PG_PASSWORD}.
-   */
-  public static String environmentName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return builder().load(file);
   }
 
   /** The documented keys with their defaults ({@code ""} where a key is required). */
@@ -142,32 +120,12 @@ public final class ConsumersConfig {
     return DEFAULTS;
   }
 
-  /** The value of {@code key} after defaults, or null. */
-  public String get(String key) {
-    return values.get(key);
-  }
-
-  /** An integer property (validated at build). */
-  public int getInt(String key) {
-    return Integer.parseInt(values.get(key));
-  }
-
-  /** A long property (validated at build). */
-  public long getLong(String key) {
-    return Long.parseLong(values.get(key));
-  }
-
-  /** A boolean property (validated at build). */
-  public boolean getBoolean(String key) {
-    return Boolean.parseBoolean(values.get(key));
-  }
-
   /**
    * {@value #PROCESSED_KEYS_RETENTION_MS} as a duration; empty when unset (keys kept forever). The
    * runner enforces the floor, {@link
    * dev.relaybox.consumers.ConsumerRunner#MIN_PROCESSED_KEYS_RETENTION}.
    *
-   * @throws IllegalArgumentException if the value is not a whole number of milliseconds
+   * <p>Validated by {@link Builder#build()}.
    */
   public Optional<Duration> processedKeysRetention() {
     String value = values.get(PROCESSED_KEYS_RETENTION_MS);
@@ -205,25 +163,6 @@ public final class ConsumersConfig {
   /** The topic of an aggregate type under {@link #TOPIC_PATTERN}. */
   public String topicFor(String aggregateType) {
     return get(TOPIC_PATTERN).replace("${aggregatetype}", aggregateType);
-  }
-
-  /** Every property starting with {@code prefix}, prefix removed. */
-  public Map<String, String> withPrefix(String prefix) {
-    Map<String, String> out = new LinkedHashMap<>();
-    values.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            out.put(k.substring(prefix.length()), v);
-          }
-        });
-    return out;
-  }
-
-  @Override
-  public String toString() {
-    Map<String, String> shown = new TreeMap<>(values);
-    shown.replaceAll((k, v) -> k.toLowerCase(Locale.ROOT).contains("password") ? "****" : v);
-    return "ConsumersConfig" + shown;
   }
 
   private static Map<String, String> defaults() {
@@ -272,28 +211,13 @@ public final class ConsumersConfig {
   }
 
   /** Collects properties; {@link #build()} validates them. Not thread-safe. */
-  public static final class Builder {
-    private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+  public static final class Builder extends ServiceConfig.Builder<Builder> {
 
-    private Builder() {}
-
-    /** Sets a documented key or a {@value #KAFKA_CONSUMER_PREFIX} property. */
-    public Builder set(String key, String value) {
-      Objects.requireNonNull(key, "key must not be null");
-      Objects.requireNonNull(value, () -> "value of " + key + " must not be null");
-      values.put(key, value.trim());
-      return this;
-    }
-
-    /** Overrides documented keys from the environment, usually {@code System::getenv}. */
-    public Builder overrideFromEnvironment(Function<String, String> env) {
-      for (String key : DEFAULTS.keySet()) {
-        String value = env.apply(environmentName(key));
-        if (value != null) {
-          set(key, value);
-        }
-      }
-      return this;
+    private Builder() {
+      super(
+          ServiceProperties.builder(DEFAULTS)
+              .passThroughPrefixes(KAFKA_CONSUMER_PREFIX)
+              .documentedIn("consumers/README.md"));
     }
 
     /**
@@ -302,18 +226,7 @@ public final class ConsumersConfig {
      * @throws IllegalArgumentException naming the first unknown, missing or malformed property
      */
     public ConsumersConfig build() {
-      for (String key : values.keySet()) {
-        if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX)) {
-          throw new IllegalArgumentException(
-              "unknown property '"
-                  + key
-                  + "': see consumers/README.md for the keys (Kafka consumer properties take the"
-                  + " prefix "
-                  + KAFKA_CONSUMER_PREFIX
-                  + ")");
-        }
-      }
-      ConsumersConfig config = new ConsumersConfig(values);
+      ConsumersConfig config = new ConsumersConfig(values.build());
       Set<String> services = config.services();
       if (services.isEmpty()) {
         throw new IllegalArgumentException(SERVICES + " must name at least one service");
@@ -364,6 +277,9 @@ public final class ConsumersConfig {
         throw new IllegalArgumentException(
             TOPIC_PATTERN + " must contain ${aggregatetype}, as the relay's does");
       }
+      // Parsed here so that a malformed value is a configuration error; the runner checks the
+      // floor.
+      config.processedKeysRetention();
       return config;
     }
 
