@@ -4,12 +4,8 @@ import dev.relaybox.relay.internal.HttpEndpoints;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,12 +93,10 @@ public final class RelayApplication {
         throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
     }
-    Properties properties = new Properties();
+    RelayConfig.Builder builder = RelayConfig.builder();
     if (file != null) {
-      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        properties.load(in);
-      }
+      builder.load(file);
     }
-    return RelayConfig.fromProperties(properties).overrideFromEnvironment(System::getenv).build();
+    return builder.overrideFromEnvironment(System::getenv).build();
   }
 }

@@ -1,7 +1,13 @@
 package dev.relaybox.cli;
 
 import dev.relaybox.devstack.DevStack;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,7 +29,12 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  relaybox devstack            # smoke test: start, print, stop",
-      "  relaybox devstack --hold     # keep running until Ctrl-C"
+      "  relaybox devstack --hold     # keep running until Ctrl-C",
+      "  relaybox devstack --hold --config-dir dev   # also write dev/relay.properties and",
+      "                                              # dev/consumers.properties, then in two",
+      "                                              # more terminals:",
+      "  relaybox relay --config dev/relay.properties",
+      "  relaybox consumers --config dev/consumers.properties"
     })
 final class DevStackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -31,8 +42,17 @@ final class DevStackCommand implements Callable<Integer> {
   @Option(names = "--hold", description = "Keep the stack running until interrupted (Ctrl-C).")
   boolean hold;
 
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
+      description =
+          "Write relay.properties and consumers.properties pointing at this stack into DIR"
+              + " (created if missing; files hold the dev credentials), for 'relaybox relay' and"
+              + " 'relaybox consumers' in other terminals. Use with --hold.")
+  Path configDir;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting the Relaybox devstack...");
     out.flush();
@@ -58,6 +78,11 @@ final class DevStackCommand implements Callable<Integer> {
         "mail               smtp 127.0.0.1:%d, imap 127.0.0.1:%d%n",
         stack.peers().mail().smtpPort(), stack.peers().mail().imapPort());
     out.printf("ready in           %d ms%n", stack.startupTime().toMillis());
+    if (configDir != null) {
+      writeProperties(configDir.resolve("relay.properties"), stack.relayProperties());
+      writeProperties(configDir.resolve("consumers.properties"), stack.consumersProperties());
+      out.printf("service configs    %s/{relay,consumers}.properties%n", configDir);
+    }
     out.flush();
     if (hold) {
       out.println("Holding; press Ctrl-C to stop.");
@@ -69,5 +94,15 @@ final class DevStackCommand implements Callable<Integer> {
     stack.close();
     out.println("Stopped.");
     return 0;
+  }
+
+  private static void writeProperties(Path file, Map<String, String> values) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Properties properties = new Properties();
+    properties.putAll(values);
+    try (Writer w = Files.newBufferedWriter(file)) {
+      properties.store(
+          w, "Relaybox devstack endpoints, valid while 'relaybox devstack --hold' runs");
+    }
   }
 }

@@ -1,9 +1,12 @@
 package dev.relaybox.devstack;
 
 import dev.relaybox.devstack.internal.DevStackLauncher;
+import dev.relaybox.devstack.peers.MailServer;
 import dev.relaybox.devstack.peers.Peers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -62,6 +65,45 @@ public interface DevStack extends AutoCloseable {
 
   /** Wall-clock time {@link Builder#start()} took until every component answered. */
   Duration startupTime();
+
+  /**
+   * This stack's addresses and credentials under the relay's configuration keys (see
+   * cdc-relay/README.md): {@code pg.host}, {@code pg.port}, {@code pg.database}, {@code pg.user},
+   * {@code pg.password} and {@code kafka.bootstrap.servers}. Contains the password: never log it.
+   */
+  default Map<String, String> relayProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    Postgres pg = postgres();
+    p.put("pg.host", pg.host());
+    p.put("pg.port", Integer.toString(pg.port()));
+    p.put("pg.database", pg.database());
+    p.put("pg.user", pg.username());
+    p.put("pg.password", pg.password());
+    p.put("kafka.bootstrap.servers", kafka().bootstrapServers());
+    return p;
+  }
+
+  /**
+   * This stack's addresses and credentials under the consumer services' configuration keys (see
+   * consumers/README.md): {@link #relayProperties()} plus {@code schema.registry.url}, the payment
+   * gateway's and fulfillment service's URLs and the mail server's SMTP/IMAP account. Needs a stack
+   * with a schema registry and peers. Contains passwords: never log it.
+   */
+  default Map<String, String> consumersProperties() {
+    Map<String, String> p = relayProperties();
+    p.put("schema.registry.url", schemaRegistry().url());
+    p.put("payments.gateway.url", peers().paymentGateway().url());
+    p.put("fulfillment.warehouse.url", peers().fulfillment().url());
+    MailServer mail = peers().mail();
+    p.put("mail.smtp.host", mail.host());
+    p.put("mail.smtp.port", Integer.toString(mail.smtpPort()));
+    p.put("mail.imap.host", mail.host());
+    p.put("mail.imap.port", Integer.toString(mail.imapPort()));
+    p.put("mail.user", mail.senderUser());
+    p.put("mail.password", mail.senderPassword());
+    p.put("mail.sent.folder", MailServer.SENT_FOLDER);
+    return p;
+  }
 
   /** Stops every component; never throws for a component that is already stopped. */
   @Override

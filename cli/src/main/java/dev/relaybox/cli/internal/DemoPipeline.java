@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -176,32 +175,15 @@ public final class DemoPipeline implements AutoCloseable {
   }
 
   private static ConsumersConfig servicesConfig(DevStack stack) {
-    MailServer mail = stack.peers().mail();
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put(ConsumersConfig.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
-    settings.put(ConsumersConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistry().url());
-    settings.put(ConsumersConfig.PG_HOST, stack.postgres().host());
-    settings.put(ConsumersConfig.PG_PORT, Integer.toString(stack.postgres().port()));
-    settings.put(ConsumersConfig.PG_DATABASE, stack.postgres().database());
-    settings.put(ConsumersConfig.PG_USER, stack.postgres().username());
-    settings.put(ConsumersConfig.PG_PASSWORD, stack.postgres().password());
-    settings.put(ConsumersConfig.PAYMENTS_GATEWAY_URL, stack.peers().paymentGateway().url());
-    settings.put(ConsumersConfig.FULFILLMENT_WAREHOUSE_URL, stack.peers().fulfillment().url());
-    settings.put(ConsumersConfig.MAIL_SMTP_HOST, mail.host());
-    settings.put(ConsumersConfig.MAIL_SMTP_PORT, Integer.toString(mail.smtpPort()));
-    settings.put(ConsumersConfig.MAIL_IMAP_HOST, mail.host());
-    settings.put(ConsumersConfig.MAIL_IMAP_PORT, Integer.toString(mail.imapPort()));
-    settings.put(ConsumersConfig.MAIL_USER, mail.senderUser());
-    settings.put(ConsumersConfig.MAIL_PASSWORD, mail.senderPassword());
-    settings.put(ConsumersConfig.MAIL_SENT_FOLDER, MailServer.SENT_FOLDER);
-    settings.put(ConsumersConfig.CONSUMER_INITIAL_BACKOFF_MS, "200");
-    settings.put(ConsumersConfig.CONSUMER_MAX_BACKOFF_MS, "2000");
-    settings.put(ConsumersConfig.CONSUMER_MAX_ATTEMPTS, "30");
-    settings.put(ConsumersConfig.CONSUMER_POLL_TIMEOUT_MS, "200");
-    settings.put(ConsumersConfig.HTTP_PORT, "-1");
     ConsumersConfig.Builder builder = ConsumersConfig.builder();
-    settings.forEach(builder::set);
-    return builder.build();
+    stack.consumersProperties().forEach(builder::set);
+    return builder
+        .set(ConsumersConfig.CONSUMER_INITIAL_BACKOFF_MS, "200")
+        .set(ConsumersConfig.CONSUMER_MAX_BACKOFF_MS, "2000")
+        .set(ConsumersConfig.CONSUMER_MAX_ATTEMPTS, "30")
+        .set(ConsumersConfig.CONSUMER_POLL_TIMEOUT_MS, "200")
+        .set(ConsumersConfig.HTTP_PORT, "-1")
+        .build();
   }
 
   /** Which kind the {@code index}-th order of a run is, given the enabled faults. */

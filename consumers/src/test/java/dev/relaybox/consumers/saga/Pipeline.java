@@ -113,30 +113,13 @@ public final class Pipeline implements AutoCloseable {
 
   /** The service host properties of this pipeline (HTTP endpoints on a free port). */
   public Map<String, String> settings() {
-    MailServer mail = stack.peers().mail();
-    Map<String, String> b = new java.util.LinkedHashMap<>();
-    b.put(ConsumersConfig.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
-    b.put(ConsumersConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistry().url());
-    b.put(ConsumersConfig.PG_HOST, stack.postgres().host());
-    b.put(ConsumersConfig.PG_PORT, Integer.toString(stack.postgres().port()));
-    b.put(ConsumersConfig.PG_DATABASE, stack.postgres().database());
-    b.put(ConsumersConfig.PG_USER, stack.postgres().username());
-    b.put(ConsumersConfig.PG_PASSWORD, stack.postgres().password());
+    Map<String, String> b = new java.util.LinkedHashMap<>(stack.consumersProperties());
     b.put(ConsumersConfig.PG_POOL_SIZE, "6");
     b.put(ConsumersConfig.DB_SCHEMA, schema);
     b.put(ConsumersConfig.TOPIC_PATTERN, id + ".${aggregatetype}");
     b.put(ConsumersConfig.PAYMENTS_GROUP, group("payments"));
     b.put(ConsumersConfig.EMAIL_GROUP, group("email"));
     b.put(ConsumersConfig.FULFILLMENT_GROUP, group("fulfillment"));
-    b.put(ConsumersConfig.PAYMENTS_GATEWAY_URL, stack.peers().paymentGateway().url());
-    b.put(ConsumersConfig.FULFILLMENT_WAREHOUSE_URL, stack.peers().fulfillment().url());
-    b.put(ConsumersConfig.MAIL_SMTP_HOST, mail.host());
-    b.put(ConsumersConfig.MAIL_SMTP_PORT, Integer.toString(mail.smtpPort()));
-    b.put(ConsumersConfig.MAIL_IMAP_HOST, mail.host());
-    b.put(ConsumersConfig.MAIL_IMAP_PORT, Integer.toString(mail.imapPort()));
-    b.put(ConsumersConfig.MAIL_USER, mail.senderUser());
-    b.put(ConsumersConfig.MAIL_PASSWORD, mail.senderPassword());
-    b.put(ConsumersConfig.MAIL_SENT_FOLDER, MailServer.SENT_FOLDER);
     b.put(ConsumersConfig.CONSUMER_INITIAL_BACKOFF_MS, "100");
     b.put(ConsumersConfig.CONSUMER_MAX_BACKOFF_MS, "1000");
     b.put(ConsumersConfig.CONSUMER_POLL_TIMEOUT_MS, "200");
