@@ -1,6 +1,8 @@
 package dev.relaybox.cli;
 
+import dev.relaybox.cli.internal.DemoPipeline;
 import dev.relaybox.devstack.DevStack;
+import dev.relaybox.outbox.CleanupMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -46,9 +48,10 @@ final class DevStackCommand implements Callable<Integer> {
       names = "--config-dir",
       paramLabel = "DIR",
       description =
-          "Write relay.properties and consumers.properties pointing at this stack into DIR"
-              + " (created if missing; files hold the dev credentials), for 'relaybox relay' and"
-              + " 'relaybox consumers' in other terminals. Use with --hold.")
+          "Create the outbox table and the outbox and dead-letter topics, and write"
+              + " relay.properties and consumers.properties pointing at this stack into DIR"
+              + " (created if missing; the files hold the dev credentials), for 'relaybox relay'"
+              + " and 'relaybox consumers' in other terminals. Use with --hold.")
   Path configDir;
 
   @Override
@@ -79,6 +82,7 @@ final class DevStackCommand implements Callable<Integer> {
         stack.peers().mail().smtpPort(), stack.peers().mail().imapPort());
     out.printf("ready in           %d ms%n", stack.startupTime().toMillis());
     if (configDir != null) {
+      DemoPipeline.prepare(stack, CleanupMode.DELETE_AFTER_INSERT);
       writeProperties(configDir.resolve("relay.properties"), stack.relayProperties());
       writeProperties(configDir.resolve("consumers.properties"), stack.consumersProperties());
       out.printf("service configs    %s/{relay,consumers}.properties%n", configDir);

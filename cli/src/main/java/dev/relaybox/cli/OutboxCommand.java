@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "outbox",
     mixinStandardHelpOptions = true,
-    description = "Operate on the outbox table (RETAIN cleanup mode).",
-    subcommands = {OutboxRepublishCommand.class},
+    description = "Create the outbox table, and republish retained events (RETAIN cleanup mode).",
+    subcommands = {OutboxMigrateCommand.class, OutboxRepublishCommand.class},
     footer = {
       "",
       "Examples:",

@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,30 +54,7 @@ final class OutboxRepublishCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--jdbc-url",
-      defaultValue = "${env:RELAYBOX_PG_JDBC_URL}",
-      required = true,
-      description = "Postgres JDBC URL of the outbox database (default: $RELAYBOX_PG_JDBC_URL).")
-  String jdbcUrl;
-
-  @Option(
-      names = "--pg-user",
-      defaultValue = "${env:RELAYBOX_PG_USER:-postgres}",
-      description = "Postgres user (default: $RELAYBOX_PG_USER or postgres).")
-  String pgUser;
-
-  @Option(
-      names = "--schema",
-      defaultValue = "public",
-      description = "Schema of the outbox table (default: ${DEFAULT-VALUE}).")
-  String schema;
-
-  @Option(
-      names = "--table",
-      defaultValue = "outbox",
-      description = "Name of the outbox table (default: ${DEFAULT-VALUE}).")
-  String table;
+  @Mixin OutboxTableOptions db;
 
   @Option(
       names = "--from",
@@ -112,20 +89,13 @@ final class OutboxRepublishCommand implements Callable<Integer> {
           spec.commandLine(),
           "--from (" + fromTs + ") must be before --to (" + toTs + "): the window is [from, to)");
     }
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(jdbcUrl);
-    dataSource.setUser(pgUser);
-    String password = System.getenv("RELAYBOX_PG_PASSWORD");
-    if (password != null) {
-      dataSource.setPassword(password);
-    }
     OutboxRepublisher republisher;
     try {
       republisher =
           OutboxRepublisher.builder()
-              .dataSource(dataSource)
-              .schema(schema)
-              .table(table)
+              .dataSource(db.dataSource())
+              .schema(db.schema)
+              .table(db.table)
               .batchSize(batchSize)
               .build();
     } catch (IllegalArgumentException e) {
@@ -133,7 +103,7 @@ final class OutboxRepublishCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String where = schema + "." + table;
+    String where = db.where();
     try {
       long count = republisher.count(fromTs, toTs);
       out.printf(
@@ -160,9 +130,7 @@ final class OutboxRepublishCommand implements Callable<Integer> {
         err.printf(
             "relaybox outbox republish: cannot connect to Postgres at %s as %s: %s. Check"
                 + " --jdbc-url, --pg-user and $RELAYBOX_PG_PASSWORD.%n",
-            jdbcUrl.replaceFirst("\\?.*", ""),
-            pgUser,
-            e.getMessage()); // no URL parameters: they may hold a password
+            db.printableUrl(), db.pgUser, e.getMessage());
         return RelayboxCli.EXIT_UNAVAILABLE;
       }
       if (state.equals(UNDEFINED_TABLE)) {

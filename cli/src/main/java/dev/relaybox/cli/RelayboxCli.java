@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       DevStackCommand.class,
+      PeersCommand.class,
       RelayCommand.class,
       ConsumersCommand.class,
       StatusCommand.class,

@@ -32,5 +32,18 @@ public final class ConsumerMetrics {
   /** Gauge, tag group: records behind the log end summed over the assigned partitions. */
   public static final String LAG = "relaybox.consumer.lag";
 
+  /**
+   * Counter, tag group: processed keys deleted by the retention sweeper ({@link
+   * ConsumerRunner.Builder#processedKeysRetention}).
+   */
+  public static final String PROCESSED_KEYS_DELETED = "relaybox.consumer.processed.keys.deleted";
+
+  /**
+   * Counter, tag group: retention sweeps that failed (database unreachable...); each is retried at
+   * the next interval. A rising count means the processed-keys table is growing again.
+   */
+  public static final String PROCESSED_KEYS_SWEEP_FAILURES =
+      "relaybox.consumer.processed.keys.sweep.failures";
+
   private ConsumerMetrics() {}
 }

@@ -45,13 +45,21 @@ import org.apache.kafka.common.serialization.Deserializer;
  * the database, the dead-letter topic or the schema registry is unreachable the whole batch is
  * rewound and retried with backoff, without limit.
  *
- * <p><b>Threads.</b> {@link #start()} starts one poll thread that calls the handler; the other
- * methods are thread-safe.
+ * <p><b>Threads.</b> {@link #start()} starts one poll thread that calls the handler, and with a
+ * {@link Builder#processedKeysRetention(Duration) retention} one sweeper thread that borrows a
+ * pooled connection per batch of deletes; the other methods are thread-safe.
  */
 public interface ConsumerRunner extends AutoCloseable {
 
   /** Classpath location of the processed-keys Flyway migrations (placeholders as the outbox's). */
   String MIGRATIONS_LOCATION = "classpath:dev/relaybox/consumers/db/migration";
+
+  /**
+   * The shortest {@link Builder#processedKeysRetention(Duration)} accepted: 1 hour. An event
+   * replayed or redriven after its key was swept is applied again, so a retention shorter than this
+   * is almost certainly a unit mistake.
+   */
+  Duration MIN_PROCESSED_KEYS_RETENTION = Duration.ofHours(1);
 
   /** A builder with the defaults listed on its setters. */
   static Builder builder() {
@@ -103,6 +111,8 @@ public interface ConsumerRunner extends AutoCloseable {
     private String processedKeysTable = "processed_keys";
     private boolean deduplicate = true;
     private boolean migrateOnStart = true;
+    private Duration processedKeysRetention;
+    private Duration processedKeysSweepInterval = Duration.ofMinutes(10);
     private String deadLetterTopic;
     private int maxAttempts = 5;
     private Duration initialBackoff = Duration.ofMillis(200);
@@ -210,6 +220,33 @@ public interface ConsumerRunner extends AutoCloseable {
       return this;
     }
 
+    /**
+     * How long this group's processed keys are kept; older ones are deleted by a background sweeper
+     * (its own thread, one short transaction per batch of 5,000 rows, never inside a handler's
+     * transaction), counted in {@link ConsumerMetrics#PROCESSED_KEYS_DELETED}. Default null: keys
+     * are kept forever and no sweeper runs.
+     *
+     * <p>A key older than the retention no longer protects its event: a Kafka replay or a
+     * dead-letter redrive of that event applies its effect again. Keep it at least the topics'
+     * {@code retention.ms} plus the longest time a record may wait in the dead-letter topic before
+     * being redriven. At least {@link ConsumerRunner#MIN_PROCESSED_KEYS_RETENTION}; requires {@link
+     * #deduplicate(boolean)} on.
+     */
+    public Builder processedKeysRetention(Duration retention) {
+      this.processedKeysRetention = retention;
+      return this;
+    }
+
+    /**
+     * Time between the end of one retention sweep and the start of the next; the first runs at
+     * {@link ConsumerRunner#start()}. Default 10 minutes; positive. Used only with {@link
+     * #processedKeysRetention(Duration)}.
+     */
+    public Builder processedKeysSweepInterval(Duration interval) {
+      this.processedKeysSweepInterval = interval;
+      return this;
+    }
+
     /** Dead-letter topic. Default {@code <groupId>.dlq}. It must exist or be auto-created. */
     public Builder deadLetterTopic(String deadLetterTopic) {
       this.deadLetterTopic = deadLetterTopic;
@@ -302,6 +339,8 @@ public interface ConsumerRunner extends AutoCloseable {
               processedKeysTable,
               deduplicate,
               migrateOnStart,
+              processedKeysRetention,
+              processedKeysSweepInterval,
               deadLetterTopic == null && groupId != null ? groupId + ".dlq" : deadLetterTopic,
               maxAttempts,
               initialBackoff,

@@ -111,4 +111,36 @@ class ConsumerRunnerBuilderTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("max.poll.records");
   }
+
+  @Test
+  void retentionIsOptionalButNeverShorterThanTheFloor() {
+    valid().processedKeysRetention(null).build();
+    valid().processedKeysRetention(ConsumerRunner.MIN_PROCESSED_KEYS_RETENTION).build();
+    valid().processedKeysRetention(Duration.ofDays(14)).build();
+    assertThatThrownBy(() -> valid().processedKeysRetention(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processedKeysRetention must be positive, was PT0S")
+        .hasMessageContaining("leave it unset");
+    assertThatThrownBy(() -> valid().processedKeysRetention(Duration.ofHours(-2)).build())
+        .hasMessageContaining("processedKeysRetention must be positive");
+    assertThatThrownBy(() -> valid().processedKeysRetention(Duration.ofMinutes(59)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processedKeysRetention must be at least PT1H, was PT59M")
+        .hasMessageContaining("redrive of an event older than the retention")
+        .hasMessageContaining("applies its effect again")
+        .hasMessageContaining("retention.ms");
+    assertThatThrownBy(
+            () -> valid().deduplicate(false).processedKeysRetention(Duration.ofDays(1)).build())
+        .hasMessageContaining("deduplicate is false");
+  }
+
+  @Test
+  void sweepIntervalMustBePositive() {
+    assertThatThrownBy(() -> valid().processedKeysSweepInterval(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processedKeysSweepInterval must be positive");
+    assertThatThrownBy(() -> valid().processedKeysSweepInterval(null).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("processedKeysSweepInterval");
+  }
 }

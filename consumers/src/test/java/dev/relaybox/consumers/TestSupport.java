@@ -116,6 +116,12 @@ public final class TestSupport {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // Test input must arrive whatever the load on a 2-core CI machine: one request in flight and
+    // long timeouts. (Under load, a run once failed with OUT_OF_ORDER_SEQUENCE_NUMBER after
+    // request timeouts with five in flight.)
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -91,6 +91,28 @@ public final class DemoPipeline implements AutoCloseable {
   private ConsumersApplication.Running services;
   private final Map<UUID, Kind> placed = new ConcurrentHashMap<>();
 
+  /**
+   * Readies a fresh {@code stack} for the relay and the services with their default settings:
+   * creates the outbox table and the outbox and dead-letter topics. Idempotent. Returns an outbox
+   * for the order domain in {@code cleanup} mode.
+   */
+  public static Outbox prepare(DevStack stack, CleanupMode cleanup) {
+    for (String aggregate : List.of("order", "payment", "fulfillment")) {
+      stack.kafka().createTopic("outbox.event." + aggregate, 3);
+    }
+    for (String group : ConsumersConfig.KNOWN_SERVICES) {
+      stack.kafka().createTopic(group + ".dlq", 1);
+    }
+    Outbox outbox =
+        Outbox.builder()
+            .schemaRegistryUrl(stack.schemaRegistry().url())
+            .warmUp(OrderPlaced.getClassSchema())
+            .cleanupMode(cleanup)
+            .build();
+    outbox.migrate(stack.postgres().dataSource());
+    return outbox;
+  }
+
   /** Starts the relay and the services on {@code stack} and waits until both are streaming. */
   public DemoPipeline(DevStack stack, Duration readyTimeout) throws Exception {
     this(stack, readyTimeout, CleanupMode.DELETE_AFTER_INSERT);
@@ -110,19 +132,7 @@ public final class DemoPipeline implements AutoCloseable {
     pool.setMaximumPoolSize(4);
     pool.setPoolName("demo-orders");
     this.dataSource = new HikariDataSource(pool);
-    for (String aggregate : List.of("order", "payment", "fulfillment")) {
-      stack.kafka().createTopic("outbox.event." + aggregate, 3);
-    }
-    for (String group : ConsumersConfig.KNOWN_SERVICES) {
-      stack.kafka().createTopic(group + ".dlq", 1);
-    }
-    this.outbox =
-        Outbox.builder()
-            .schemaRegistryUrl(stack.schemaRegistry().url())
-            .warmUp(OrderPlaced.getClassSchema())
-            .cleanupMode(cleanup)
-            .build();
-    outbox.migrate(stack.postgres().dataSource());
+    this.outbox = prepare(stack, cleanup);
     this.orders = new OrderService(dataSource, outbox);
     orders.migrate();
     stack.peers().fulfillment().markOutOfStock(RARE_SKU);

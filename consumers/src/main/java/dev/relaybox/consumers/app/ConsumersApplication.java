@@ -293,6 +293,7 @@ public final class ConsumersApplication {
               .pollTimeout(millis(c, ConsumersConfig.CONSUMER_POLL_TIMEOUT_MS))
               .shutdownTimeout(millis(c, ConsumersConfig.CONSUMER_SHUTDOWN_TIMEOUT_MS))
               .meterRegistry(registry);
+      c.processedKeysRetention().ifPresent(builder::processedKeysRetention);
       c.withPrefix(ConsumersConfig.KAFKA_CONSUMER_PREFIX).forEach(builder::consumerProperty);
       return builder;
     }

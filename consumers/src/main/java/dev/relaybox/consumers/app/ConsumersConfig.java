@@ -4,10 +4,12 @@ import dev.relaybox.config.ServiceConfig;
 import dev.relaybox.config.ServiceProperties;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -39,6 +41,9 @@ public final class ConsumersConfig extends ServiceConfig {
 
   public static final String OUTBOX_TABLE = "outbox.table";
   public static final String PROCESSED_KEYS_TABLE = "processed.keys.table";
+
+  /** Milliseconds each group keeps its processed keys; empty (the default) keeps them forever. */
+  public static final String PROCESSED_KEYS_RETENTION_MS = "processed.keys.retention.ms";
 
   /** The relay's topic pattern; {@code ${aggregatetype}} stands for the aggregate type. */
   public static final String TOPIC_PATTERN = "topic.pattern";
@@ -115,6 +120,30 @@ public final class ConsumersConfig extends ServiceConfig {
     return DEFAULTS;
   }
 
+  /**
+   * {@value #PROCESSED_KEYS_RETENTION_MS} as a duration; empty when unset (keys kept forever). The
+   * runner enforces the floor, {@link
+   * dev.relaybox.consumers.ConsumerRunner#MIN_PROCESSED_KEYS_RETENTION}.
+   *
+   * <p>Validated by {@link Builder#build()}.
+   */
+  public Optional<Duration> processedKeysRetention() {
+    String value = values.get(PROCESSED_KEYS_RETENTION_MS);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Duration.ofMillis(Long.parseLong(value)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          PROCESSED_KEYS_RETENTION_MS
+              + " must be a number of milliseconds (e.g. 1209600000 for 14 days) or empty to keep"
+              + " processed keys forever, was '"
+              + value
+              + "'");
+    }
+  }
+
   /** The services to run, in the order given. */
   public Set<String> services() {
     Set<String> services = new LinkedHashSet<>();
@@ -150,6 +179,7 @@ public final class ConsumersConfig extends ServiceConfig {
     d.put(DB_SCHEMA, "public");
     d.put(OUTBOX_TABLE, "outbox");
     d.put(PROCESSED_KEYS_TABLE, "processed_keys");
+    d.put(PROCESSED_KEYS_RETENTION_MS, "");
     d.put(TOPIC_PATTERN, "outbox.event.${aggregatetype}");
     d.put(PAYMENTS_GROUP, "payments");
     d.put(EMAIL_GROUP, "email");
@@ -247,6 +277,9 @@ public final class ConsumersConfig extends ServiceConfig {
         throw new IllegalArgumentException(
             TOPIC_PATTERN + " must contain ${aggregatetype}, as the relay's does");
       }
+      // Parsed here so that a malformed value is a configuration error; the runner checks the
+      // floor.
+      config.processedKeysRetention();
       return config;
     }
 

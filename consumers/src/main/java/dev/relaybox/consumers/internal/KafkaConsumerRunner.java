@@ -61,6 +61,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private final BatchProcessor processor;
   private final Backoff backoff;
   private final ExecutorService callExecutor;
+  private final ProcessedKeysSweeper sweeper;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final long maxPollIntervalNanos;
 
@@ -92,6 +93,10 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
                 })
             : null;
     this.processor = new BatchProcessor(settings, keys, metrics, callExecutor);
+    this.sweeper =
+        settings.processedKeysRetention() == null
+            ? null
+            : new ProcessedKeysSweeper(settings, keys, metrics);
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.maxPollIntervalNanos =
         Duration.ofMillis(
@@ -121,12 +126,17 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
             this::pollLoop, "relaybox-consumer-" + groupId() + "-" + INSTANCES.incrementAndGet());
     state.set(State.RUNNING);
     thread.start();
+    if (sweeper != null) {
+      sweeper.start();
+    }
     log.info(
-        "consumer started group={} topics={} deadLetterTopic={} processedKeys={}",
+        "consumer started group={} topics={} deadLetterTopic={} processedKeys={}"
+            + " processedKeysRetention={}",
         groupId(),
         settings.topics(),
         settings.deadLetterTopic(),
-        settings.deduplicate() ? settings.qualifiedTable() : "off");
+        settings.deduplicate() ? settings.qualifiedTable() : "off",
+        sweeper == null ? "forever" : settings.processedKeysRetention());
     return this;
   }
 
@@ -174,6 +184,10 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       return;
     }
     consumer.wakeup();
+    // Stops while the poll thread finishes its batch; a sweep stops after its current statement.
+    if (sweeper != null) {
+      sweeper.close();
+    }
     try {
       thread.join(settings.shutdownTimeout().toMillis());
     } catch (InterruptedException e) {

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -17,10 +19,14 @@ import org.flywaydb.core.Flyway;
 /** SQL on the processed-keys table (eventuate's SqlTableBasedDuplicateMessageDetector, batched). */
 final class ProcessedKeys {
 
+  /** Keys one retention statement deletes at most: a few tens of milliseconds of row locks. */
+  static final int SWEEP_BATCH_SIZE = 5_000;
+
   private final RunnerSettings settings;
   private final String insertAll;
   private final String insertOne;
   private final String selectExisting;
+  private final String deleteExpired;
 
   ProcessedKeys(RunnerSettings settings) {
     this.settings = settings;
@@ -38,6 +44,17 @@ final class ProcessedKeys {
         "INSERT INTO " + table + " (consumer_group, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
     this.selectExisting =
         "SELECT event_id FROM " + table + " WHERE consumer_group = ? AND event_id = ANY(?::uuid[])";
+    // Retention: the oldest keys of the group through the (consumer_group, processed_at) index.
+    // ctid = ANY(ARRAY(...)) is planned as a TID scan, where "ctid IN (SELECT ...)" may become a
+    // join; SKIP LOCKED lets the members of a group sweep at once without waiting on each other.
+    this.deleteExpired =
+        "DELETE FROM "
+            + table
+            + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM "
+            + table
+            + " WHERE consumer_group = ? AND processed_at < ? ORDER BY processed_at LIMIT "
+            + SWEEP_BATCH_SIZE
+            + " FOR UPDATE SKIP LOCKED))";
   }
 
   void migrate() {
@@ -83,6 +100,29 @@ final class ProcessedKeys {
       ps.setString(1, settings.groupId());
       ps.setArray(2, c.createArrayOf("uuid", eventIds.toArray()));
       return collect(ps);
+    }
+  }
+
+  /** The database's clock minus {@code retention}: {@code processed_at} is the server's now(). */
+  OffsetDateTime cutoff(Connection c, Duration retention) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT now() - ? * interval '1 millisecond'")) {
+      ps.setLong(1, retention.toMillis());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getObject(1, OffsetDateTime.class);
+      }
+    }
+  }
+
+  /**
+   * Deletes up to {@value #SWEEP_BATCH_SIZE} keys of the group processed before {@code cutoff},
+   * oldest first, in {@code c}'s current transaction; returns how many.
+   */
+  int deleteExpired(Connection c, OffsetDateTime cutoff) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(deleteExpired)) {
+      ps.setString(1, settings.groupId());
+      ps.setObject(2, cutoff);
+      return ps.executeUpdate();
     }
   }
 

@@ -14,6 +14,8 @@ final class RunnerMetrics {
   private final String group;
   private final Timer batchLatency;
   private final Counter batchFailures;
+  private final Counter processedKeysDeleted;
+  private final Counter sweepFailures;
   private final AtomicLong lag = new AtomicLong();
 
   RunnerMetrics(MeterRegistry registry, String group) {
@@ -25,10 +27,17 @@ final class RunnerMetrics {
             .tag("group", group)
             .register(registry);
     this.batchFailures =
-        Counter.builder(ConsumerMetrics.BATCH_FAILURES)
-            .description("Batches rewound because the database or the dead-letter topic failed")
-            .tag("group", group)
-            .register(registry);
+        groupCounter(
+            ConsumerMetrics.BATCH_FAILURES,
+            "Batches rewound because the database or the dead-letter topic failed");
+    this.processedKeysDeleted =
+        groupCounter(
+            ConsumerMetrics.PROCESSED_KEYS_DELETED,
+            "Processed keys deleted by the retention sweeper");
+    this.sweepFailures =
+        groupCounter(
+            ConsumerMetrics.PROCESSED_KEYS_SWEEP_FAILURES,
+            "Retention sweeps that failed and wait for the next interval");
     Gauge.builder(ConsumerMetrics.LAG, lag, AtomicLong::get)
         .description("Records behind the log end over the assigned partitions")
         .tag("group", group)
@@ -65,8 +74,20 @@ final class RunnerMetrics {
     batchFailures.increment();
   }
 
+  void processedKeysDeleted(long n) {
+    processedKeysDeleted.increment(n);
+  }
+
+  void sweepFailed() {
+    sweepFailures.increment();
+  }
+
   void lag(long value) {
     lag.set(value);
+  }
+
+  private Counter groupCounter(String name, String description) {
+    return Counter.builder(name).description(description).tag("group", group).register(registry);
   }
 
   private Counter counter(String name, String topic) {

@@ -1,5 +1,6 @@
 package dev.relaybox.consumers.internal;
 
+import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.ErrorClassifier;
 import dev.relaybox.consumers.EventHandler;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
@@ -15,7 +16,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** The validated, immutable configuration of a runner. */
+/**
+ * The validated, immutable configuration of a runner; {@code processedKeysRetention} is null when
+ * keys are kept forever.
+ */
 public record RunnerSettings(
     String bootstrapServers,
     String groupId,
@@ -29,6 +33,8 @@ public record RunnerSettings(
     String processedKeysTable,
     boolean deduplicate,
     boolean migrateOnStart,
+    Duration processedKeysRetention,
+    Duration processedKeysSweepInterval,
     String deadLetterTopic,
     int maxAttempts,
     Duration initialBackoff,
@@ -86,6 +92,8 @@ public record RunnerSettings(
     }
     // The Flyway history table and the index append up to 15 characters; names stop at 63.
     requireIdentifier(processedKeysTable, "processedKeysTable", 48);
+    requireRetention(processedKeysRetention, deduplicate);
+    requirePositive(processedKeysSweepInterval, "processedKeysSweepInterval");
     requireTopic(deadLetterTopic, "deadLetterTopic");
     if (topics.contains(deadLetterTopic)) {
       throw new IllegalArgumentException(
@@ -157,6 +165,33 @@ public record RunnerSettings(
               + " characters, was '"
               + value
               + "'");
+    }
+  }
+
+  private static void requireRetention(Duration retention, boolean deduplicate) {
+    if (retention == null) {
+      return;
+    }
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException(
+          "processedKeysRetention must be positive, was "
+              + retention
+              + "; leave it unset (null) to keep processed keys forever");
+    }
+    if (retention.compareTo(ConsumerRunner.MIN_PROCESSED_KEYS_RETENTION) < 0) {
+      throw new IllegalArgumentException(
+          "processedKeysRetention must be at least "
+              + ConsumerRunner.MIN_PROCESSED_KEYS_RETENTION
+              + ", was "
+              + retention
+              + ": a replay or dead-letter redrive of an event older than the retention finds no"
+              + " processed key and applies its effect again. Keep it at least the topics'"
+              + " retention.ms plus the longest dead-letter redrive window");
+    }
+    if (!deduplicate) {
+      throw new IllegalArgumentException(
+          "processedKeysRetention is set but deduplicate is false: no processed keys are"
+              + " recorded, so there is nothing to sweep; remove one of the two settings");
     }
   }
 

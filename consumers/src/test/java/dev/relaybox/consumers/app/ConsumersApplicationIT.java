@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,8 +50,17 @@ class ConsumersApplicationIT {
   @Test
   void runsOnlyTheConfiguredServices(DevStack stack) throws Exception {
     try (Pipeline pipeline =
-        Pipeline.create(stack, b -> b.put(ConsumersConfig.SERVICES, "payments"))) {
+        Pipeline.create(
+            stack,
+            b -> {
+              b.put(ConsumersConfig.SERVICES, "payments");
+              b.put(ConsumersConfig.PROCESSED_KEYS_RETENTION_MS, "1209600000");
+            })) {
       ConsumersApplication.Running services = pipeline.startServices();
+      // The retention reached the payments runner: its sweeper runs (and no other group's).
+      assertThat(threadNames())
+          .contains("relaybox-sweeper-" + pipeline.group("payments"))
+          .doesNotContain("relaybox-sweeper-" + pipeline.group("email"));
       UUID order = pipeline.placeOrder("frank", "SKU-" + pipeline.id, 700);
       await().atMost(Pipeline.deadline()).until(() -> pipeline.charges(order).size() == 1);
       assertThat(services.meterRegistry().get("relaybox.consumer.batch.latency").timers())
@@ -62,6 +72,10 @@ class ConsumersApplicationIT {
                       + "' AND tablename = 'emails'"))
           .isZero();
     }
+  }
+
+  private static List<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
   }
 
   private HttpResponse<String> get(InetSocketAddress address, String path) throws Exception {

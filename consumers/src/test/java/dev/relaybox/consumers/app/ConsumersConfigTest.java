@@ -3,6 +3,7 @@ package dev.relaybox.consumers.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +73,26 @@ class ConsumersConfigTest {
                 .build()
                 .services())
         .containsExactly("email");
+  }
+
+  @Test
+  void processedKeysRetentionIsEmptyByDefaultAndParsedAsMilliseconds() {
+    assertThat(minimal().build().processedKeysRetention()).isEmpty();
+    assertThat(
+            minimal()
+                .set(ConsumersConfig.PROCESSED_KEYS_RETENTION_MS, "1209600000")
+                .build()
+                .processedKeysRetention())
+        .contains(Duration.ofDays(14));
+    ConsumersConfig fromEnv =
+        minimal()
+            .overrideFromEnvironment(Map.of("RELAYBOX_PROCESSED_KEYS_RETENTION_MS", "7200000")::get)
+            .build();
+    assertThat(fromEnv.processedKeysRetention()).contains(Duration.ofHours(2));
+    assertThatThrownBy(
+            () -> minimal().set(ConsumersConfig.PROCESSED_KEYS_RETENTION_MS, "14d").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processed.keys.retention.ms must be a number of milliseconds")
+        .hasMessageContaining("'14d'");
   }
 }

@@ -77,9 +77,19 @@ public final class FulfillmentServer extends HttpPeer {
    * @throws dev.relaybox.devstack.DevStackException when the port cannot be bound
    */
   public static FulfillmentServer start(int port) {
+    return start(HttpPeer.LOOPBACK, port);
+  }
+
+  /**
+   * Starts the warehouse on {@code host:port}, e.g. {@code 0.0.0.0} to serve other containers.
+   *
+   * @param port the TCP port, {@code 0} for a free one
+   * @throws dev.relaybox.devstack.DevStackException when the address cannot be bound
+   */
+  public static FulfillmentServer start(String host, int port) {
     Warehouse warehouse = new Warehouse();
     return new FulfillmentServer(
-        warehouse, PeerHttpServer.start("fulfillment", port, warehouse.routes()));
+        warehouse, PeerHttpServer.start("fulfillment", host, port, warehouse.routes()));
   }
 
   /** Every shipment executed so far, oldest first (refused ones included); a snapshot. */

@@ -3,7 +3,8 @@ package dev.relaybox.devstack.peers;
 import dev.relaybox.devstack.peers.internal.PeerHttpServer;
 
 /**
- * An HTTP peer on {@code 127.0.0.1} with a switchable {@link Fault}.
+ * An HTTP peer, on {@code 127.0.0.1} unless started on another address, with a switchable {@link
+ * Fault}.
  *
  * <p>Every HTTP peer serves {@code GET /_faults} (the current fault as {@code {"mode", "delayMs",
  * "failRate", "retryAfterSeconds", "remainingMs"}}, {@code remainingMs} null when it does not
@@ -12,13 +13,16 @@ import dev.relaybox.devstack.peers.internal.PeerHttpServer;
  */
 public abstract sealed class HttpPeer implements AutoCloseable
     permits PaymentGatewayServer, FulfillmentServer {
+  /** The address peers bind by default. */
+  static final String LOOPBACK = "127.0.0.1";
+
   private final PeerHttpServer server;
 
   HttpPeer(PeerHttpServer server) {
     this.server = server;
   }
 
-  /** The base URL, {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  /** The base URL, {@code http://<host>:<port>}, without a trailing slash. */
   public String url() {
     return server.url();
   }

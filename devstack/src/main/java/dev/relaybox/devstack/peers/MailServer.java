@@ -37,7 +37,6 @@ public final class MailServer implements AutoCloseable {
   /** The folder of the sender account that receives a copy of every message sent. */
   public static final String SENT_FOLDER = "Sent";
 
-  private static final String HOST = "127.0.0.1";
   private static final long STARTUP_TIMEOUT_MS = 10_000;
 
   /**
@@ -62,6 +61,7 @@ public final class MailServer implements AutoCloseable {
   }
 
   private final GreenMail greenMail;
+  private final String host;
   private final SentCopies sentCopies;
   private final String senderUser;
   private final String senderPassword;
@@ -70,11 +70,13 @@ public final class MailServer implements AutoCloseable {
 
   private MailServer(
       GreenMail greenMail,
+      String host,
       SentCopies sentCopies,
       String senderUser,
       String senderPassword,
       SmtpServer smtp) {
     this.greenMail = greenMail;
+    this.host = host;
     this.sentCopies = sentCopies;
     this.senderUser = senderUser;
     this.senderPassword = senderPassword;
@@ -102,17 +104,32 @@ public final class MailServer implements AutoCloseable {
    */
   public static MailServer start(
       int smtpPort, int imapPort, String senderAddress, String senderPassword) {
+    return start(HttpPeer.LOOPBACK, smtpPort, imapPort, senderAddress, senderPassword);
+  }
+
+  /**
+   * Starts SMTP and IMAP on {@code host}, e.g. {@code 0.0.0.0} to serve other containers.
+   *
+   * @param smtpPort the SMTP port, {@code 0} for a free one
+   * @param imapPort the IMAP port, {@code 0} for a free one
+   * @param senderAddress the sender account's address, also its IMAP login
+   * @param senderPassword its IMAP password
+   * @throws DevStackException when a server does not come up
+   */
+  public static MailServer start(
+      String host, int smtpPort, int imapPort, String senderAddress, String senderPassword) {
+    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(senderAddress, "senderAddress");
     Objects.requireNonNull(senderPassword, "senderPassword");
     // GreenMail runs IMAP; SMTP is run here so that it can be stopped and started on its own.
-    GreenMail greenMail = new GreenMail(new ServerSetup(imapPort, HOST, ServerSetup.PROTOCOL_IMAP));
+    GreenMail greenMail = new GreenMail(new ServerSetup(imapPort, host, ServerSetup.PROTOCOL_IMAP));
     greenMail.start();
     try {
       GreenMailUser sender = greenMail.setUser(senderAddress, senderAddress, senderPassword);
       SentCopies sentCopies = SentCopies.install(greenMail.getManagers(), sender, SENT_FOLDER);
-      SmtpServer smtp = startSmtp(greenMail, smtpPort);
+      SmtpServer smtp = startSmtp(greenMail, host, smtpPort);
       MailServer server =
-          new MailServer(greenMail, sentCopies, senderAddress, senderPassword, smtp);
+          new MailServer(greenMail, host, sentCopies, senderAddress, senderPassword, smtp);
       LOG.info(
           "peer=mail smtpPort={} imapPort={} sender={} started",
           server.smtpPort(),
@@ -125,9 +142,9 @@ public final class MailServer implements AutoCloseable {
     }
   }
 
-  /** {@code 127.0.0.1}. */
+  /** The address SMTP and IMAP are bound to, {@code 127.0.0.1} by default. */
   public String host() {
-    return HOST;
+    return host;
   }
 
   /** The SMTP port; the same after {@link #refuseSmtp()} and {@link #acceptSmtp()}. */
@@ -175,7 +192,7 @@ public final class MailServer implements AutoCloseable {
    */
   public synchronized void acceptSmtp() {
     if (smtp == null) {
-      smtp = startSmtp(greenMail, smtpPort);
+      smtp = startSmtp(greenMail, host, smtpPort);
       LOG.info("peer=mail fault=none smtpPort={}", smtpPort);
     }
   }
@@ -191,16 +208,16 @@ public final class MailServer implements AutoCloseable {
     greenMail.stop();
   }
 
-  private static SmtpServer startSmtp(GreenMail greenMail, int port) {
+  private static SmtpServer startSmtp(GreenMail greenMail, String host, int port) {
     SmtpServer smtp =
         new SmtpServer(
-            new ServerSetup(port, HOST, ServerSetup.PROTOCOL_SMTP), greenMail.getManagers());
+            new ServerSetup(port, host, ServerSetup.PROTOCOL_SMTP), greenMail.getManagers());
     smtp.startService();
     try {
       if (!smtp.waitTillRunning(STARTUP_TIMEOUT_MS)) {
         smtp.stopService();
         throw new DevStackException(
-            "mail peer: SMTP did not start on " + HOST + ":" + port + " within 10 s");
+            "mail peer: SMTP did not start on " + host + ":" + port + " within 10 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

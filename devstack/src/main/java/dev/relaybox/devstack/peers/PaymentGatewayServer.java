@@ -89,9 +89,19 @@ public final class PaymentGatewayServer extends HttpPeer {
    * @throws dev.relaybox.devstack.DevStackException when the port cannot be bound
    */
   public static PaymentGatewayServer start(int port) {
+    return start(HttpPeer.LOOPBACK, port);
+  }
+
+  /**
+   * Starts the gateway on {@code host:port}, e.g. {@code 0.0.0.0} to serve other containers.
+   *
+   * @param port the TCP port, {@code 0} for a free one
+   * @throws dev.relaybox.devstack.DevStackException when the address cannot be bound
+   */
+  public static PaymentGatewayServer start(String host, int port) {
     PaymentLedger ledger = new PaymentLedger();
     return new PaymentGatewayServer(
-        ledger, PeerHttpServer.start("payment-gateway", port, ledger.routes()));
+        ledger, PeerHttpServer.start("payment-gateway", host, port, ledger.routes()));
   }
 
   /** Every charge executed so far, oldest first (declined ones included); a snapshot. */

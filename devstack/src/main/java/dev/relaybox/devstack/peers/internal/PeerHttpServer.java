@@ -59,14 +59,16 @@ public final class PeerHttpServer implements AutoCloseable {
   private record Match(Route route, Map<String, String> pathParams) {}
 
   private final String peer;
+  private final String host;
   private final HttpServer server;
   private final ExecutorService executor;
   private final FaultSwitch faults;
   private final List<Route> routes;
 
   private PeerHttpServer(
-      String peer, HttpServer server, ExecutorService executor, List<Route> api) {
+      String peer, String host, HttpServer server, ExecutorService executor, List<Route> api) {
     this.peer = peer;
+    this.host = host;
     this.server = server;
     this.executor = executor;
     this.faults = new FaultSwitch(peer);
@@ -77,17 +79,17 @@ public final class PeerHttpServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code 127.0.0.1:port} ({@code 0} = a free port) and starts serving.
+   * Binds {@code host:port} ({@code 0} = a free port) and starts serving.
    *
    * @throws DevStackException when the port cannot be bound
    */
-  public static PeerHttpServer start(String peer, int port, List<Route> routes) {
+  public static PeerHttpServer start(String peer, String host, int port, List<Route> routes) {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 0);
     } catch (IOException e) {
       throw new DevStackException(
-          "peer " + peer + ": cannot bind 127.0.0.1:" + port + ": " + e.getMessage(), e);
+          "peer " + peer + ": cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
     }
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor =
@@ -97,7 +99,7 @@ public final class PeerHttpServer implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    PeerHttpServer peerServer = new PeerHttpServer(peer, server, executor, routes);
+    PeerHttpServer peerServer = new PeerHttpServer(peer, host, server, executor, routes);
     server.createContext("/", peerServer::exchange);
     server.setExecutor(executor);
     server.start();
@@ -106,7 +108,7 @@ public final class PeerHttpServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port();
+    return "http://" + host + ":" + port();
   }
 
   public int port() {

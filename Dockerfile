@@ -1,0 +1,9 @@
+# One runtime image for every relaybox command (relay, consumers, peers, outbox migrate, ...).
+# Build the jar first, then the image:  ./mvnw -B -q -DskipTests package && docker compose build
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 relaybox
+COPY cli/target/relaybox.jar /opt/relaybox/relaybox.jar
+USER relaybox
+# Services log at INFO (the CLI's default is WARN so interactive commands stay quiet).
+ENV RELAYBOX_LOG_LEVEL=INFO
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/relaybox/relaybox.jar"]
