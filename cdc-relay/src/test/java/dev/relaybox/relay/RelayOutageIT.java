@@ -64,15 +64,16 @@ class RelayOutageIT {
           500,
           Duration.ofSeconds(60),
           written -> {
-            // Sends now fail after 3 s: the batch is not committed and the engine is restarted.
-            // Stopping the failed engine waits up to Debezium's task.management.timeout.ms (40 s)
-            // on the unreachable offset topic; on a loaded CI machine the cycle has taken over
-            // 60 s.
+            // Sends now fail after 3 s: the batch is not committed and the engine stops. Its stop
+            // may wait for Kafka (Kafka Connect's offset store closes its producer without a
+            // timeout), so the restart is only checked once the broker is back.
             await()
-                .atMost(Duration.ofSeconds(150))
-                .until(() -> registry.get("relaybox.relay.engine.restarts").counter().count() >= 1);
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> registry.get("relaybox.relay.send.failures").counter().count() >= 1);
             assertThat(relay.isHealthy()).isTrue();
           });
+      assertThat(registry.get("relaybox.relay.engine.restarts").counter().count())
+          .isGreaterThanOrEqualTo(1);
       await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
     }
   }
@@ -169,7 +170,7 @@ class RelayOutageIT {
 
   private static void assertAllArrive(DevStack stack, RelayFixture f, long expected) {
     try (TopicReader reader = new TopicReader(stack.kafka().bootstrapServers(), f.topic("pay"))) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> reader.poll() >= expected);
+      await().atMost(Duration.ofSeconds(240)).until(() -> reader.poll() >= expected);
       assertThat(reader.countById).hasSize((int) expected);
       System.out.printf(
           "RELAY OUTAGE TEST %s: events=%d duplicates=%d%n", f.name, expected, reader.duplicates());

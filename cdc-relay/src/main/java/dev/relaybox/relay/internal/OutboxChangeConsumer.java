@@ -145,7 +145,8 @@ final class OutboxChangeConsumer
         r.record().topic());
   }
 
-  private static RelayException sendFailed(OutboxRouter.Routed r, Throwable cause) {
+  private RelayException sendFailed(OutboxRouter.Routed r, Throwable cause) {
+    metrics.sendFailures.increment();
     LOG.error(
         "send failed, batch not committed eventId={} topic={} error={}",
         r.eventId(),

@@ -13,6 +13,7 @@ final class RelayMetrics {
   final Counter published;
   final Counter deadLettered;
   final Counter restarts;
+  final Counter sendFailures;
   final Timer batchLatency;
   final AtomicLong slotLagBytes = new AtomicLong(-1);
 
@@ -28,6 +29,10 @@ final class RelayMetrics {
     restarts =
         Counter.builder("relaybox.relay.engine.restarts")
             .description("Debezium engine restarts after a failure")
+            .register(registry);
+    sendFailures =
+        Counter.builder("relaybox.relay.send.failures")
+            .description("Batches not committed because Kafka did not acknowledge a record")
             .register(registry);
     batchLatency =
         Timer.builder("relaybox.relay.batch.latency")
