@@ -1,14 +1,20 @@
 package dev.relaybox.cli;
 
 import dev.relaybox.devstack.DevStack;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
 /** Runs the relaybox command line in-process and captures its exit code and output. */
 record CliRun(int exit, String out, String err) {
+  /** The password in {@link #withUnreachablePostgres}'s URL; output must never show it. */
+  static final String URL_PASSWORD = "hunter2";
+
   static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -28,6 +34,27 @@ record CliRun(int exit, String out, String err) {
     args.addAll(
         List.of(
             "--jdbc-url", stack.postgres().jdbcUrl(), "--pg-user", stack.postgres().username()));
+    args.addAll(List.of(options));
+    return of(args.toArray(String[]::new));
+  }
+
+  /**
+   * Runs {@code command} with a {@code --jdbc-url} on a port nothing listens on, carrying {@link
+   * #URL_PASSWORD} in its parameters, then {@code options}.
+   */
+  static CliRun withUnreachablePostgres(String command, String... options) throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(
+        List.of(
+            "--jdbc-url",
+            "jdbc:postgresql://127.0.0.1:"
+                + closedPort
+                + "/app?connectTimeout=2&password="
+                + URL_PASSWORD));
     args.addAll(List.of(options));
     return of(args.toArray(String[]::new));
   }

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
-import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.relaybox.devstack.Sql;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -22,8 +18,8 @@ class OutboxMigrateCommandIT {
 
   @Test
   void createsTheOutboxTableAndIsIdempotent(DevStack stack) throws SQLException {
-    CliRun first = migrate(stack, "--schema", schema, "--table", "events");
-    CliRun second = migrate(stack, "--schema", schema, "--table", "events");
+    CliRun first = migrate(stack, "events");
+    CliRun second = migrate(stack, "events");
 
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(second.exit()).as(second.err()).isZero();
@@ -34,7 +30,7 @@ class OutboxMigrateCommandIT {
 
   @Test
   void aBadIdentifierIsAUsageErrorAndCreatesNothing(DevStack stack) throws SQLException {
-    CliRun run = migrate(stack, "--schema", schema, "--table", "events; drop table x");
+    CliRun run = migrate(stack, "events; drop table x");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("table");
@@ -43,53 +39,27 @@ class OutboxMigrateCommandIT {
 
   @Test
   void anUnreachableDatabaseIsReportedAsUnavailableWithoutThePassword() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    CliRun run =
-        CliRun.of(
-            "outbox",
-            "migrate",
-            "--jdbc-url",
-            "jdbc:postgresql://127.0.0.1:" + closedPort + "/app?connectTimeout=2&password=hunter2");
+    CliRun run = CliRun.withUnreachablePostgres("outbox migrate");
 
     assertThat(run.exit()).isEqualTo(RelayboxCli.EXIT_UNAVAILABLE);
     assertThat(run.err())
         .contains("cannot connect to Postgres for public.outbox at jdbc:postgresql://127.0.0.1:")
         .contains("$RELAYBOX_PG_PASSWORD")
-        .doesNotContain("hunter2");
+        .doesNotContain(CliRun.URL_PASSWORD);
   }
 
-  private static CliRun migrate(DevStack stack, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "outbox",
-                "migrate",
-                "--jdbc-url",
-                stack.postgres().jdbcUrl(),
-                "--pg-user",
-                stack.postgres().username()));
-    args.addAll(List.of(extra));
-    return CliRun.of(args.toArray(String[]::new));
+  private CliRun migrate(DevStack stack, String table) {
+    return CliRun.withPostgres(stack, "outbox migrate", "--schema", schema, "--table", table);
   }
 
   private List<String> columns(DevStack stack, String table) throws SQLException {
-    try (Connection c = stack.postgres().dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT column_name FROM information_schema.columns"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, schema);
-      s.setString(2, table);
-      List<String> columns = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          columns.add(rs.getString(1));
-        }
-      }
-      return columns;
-    }
+    return Sql.query(
+        stack.postgres().dataSource(),
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+            + schema
+            + "' AND table_name = '"
+            + table
+            + "'",
+        row -> row.getString(1));
   }
 }

@@ -10,7 +10,6 @@ import dev.relaybox.devstack.Sql;
 import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -157,25 +156,14 @@ class OutboxRepublishCommandIT {
 
   @Test
   void anUnreachableDatabaseIsReportedAsUnavailable() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
     CliRun run =
-        CliRun.of(
-            "outbox",
-            "republish",
-            "--jdbc-url",
-            "jdbc:postgresql://127.0.0.1:" + closedPort + "/app?connectTimeout=2&password=hunter2",
-            "--from",
-            "2026-01-01T00:00:00Z",
-            "--to",
-            "2026-01-02T00:00:00Z");
+        CliRun.withUnreachablePostgres(
+            "outbox republish", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z");
     assertThat(run.exit()).isEqualTo(RelayboxCli.EXIT_UNAVAILABLE);
     assertThat(run.err())
-        .contains("cannot connect to Postgres at jdbc:postgresql://127.0.0.1:" + closedPort)
+        .contains("cannot connect to Postgres at jdbc:postgresql://127.0.0.1:")
         .contains("$RELAYBOX_PG_PASSWORD")
-        .doesNotContain("hunter2");
+        .doesNotContain(CliRun.URL_PASSWORD);
   }
 
   private CliRun republish(String... options) {
