@@ -4,6 +4,4 @@ FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 relaybox
 COPY cli/target/relaybox.jar /opt/relaybox/relaybox.jar
 USER relaybox
-# Services log at INFO (the CLI's default is WARN so interactive commands stay quiet).
-ENV RELAYBOX_LOG_LEVEL=INFO
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/relaybox/relaybox.jar"]

@@ -1,5 +1,6 @@
 package dev.relaybox.cli;
 
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,7 +40,17 @@ public final class RelayboxCli {
 
   private RelayboxCli() {}
 
+  /** Commands that run as long-lived services and therefore log at INFO by default. */
+  private static final Set<String> SERVICES = Set.of("relay", "consumers", "peers");
+
   public static void main(String[] args) {
+    // Before anything logs: logback resolves ${RELAYBOX_LOG_LEVEL} from system properties first,
+    // then the environment. Interactive commands stay at WARN so their own output is readable.
+    if (args.length > 0
+        && SERVICES.contains(args[0])
+        && System.getenv("RELAYBOX_LOG_LEVEL") == null) {
+      System.setProperty("RELAYBOX_LOG_LEVEL", "INFO");
+    }
     System.exit(commandLine().execute(args));
   }
 
