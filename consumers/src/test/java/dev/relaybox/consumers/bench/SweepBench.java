@@ -1,5 +1,7 @@
 package dev.relaybox.consumers.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.consumers.ConsumerMetrics;
 import dev.relaybox.consumers.ConsumerRunner;
@@ -102,9 +104,11 @@ public final class SweepBench {
     long start = System.nanoTime();
     try (ConsumerRunner runner =
         builder.migrateOnStart(false).meterRegistry(registry).build().start()) {
-      while (TestSupport.count(registry, ConsumerMetrics.PROCESSED_KEYS_DELETED) < expired) {
-        Thread.sleep(10);
-      }
+      await()
+          .atMost(Duration.ofMinutes(10))
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> TestSupport.count(registry, ConsumerMetrics.PROCESSED_KEYS_DELETED) >= expired);
     }
     return (System.nanoTime() - start) / 1e9;
   }
