@@ -39,6 +39,17 @@ record CliRun(int exit, String out, String err) {
   }
 
   /**
+   * Runs {@code command} (its words separated by spaces, e.g. {@code "dlq list"}) against the
+   * stack's Kafka: with its {@code --bootstrap-servers}, then {@code options}.
+   */
+  static CliRun withKafka(DevStack stack, String command, String... options) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(List.of("--bootstrap-servers", stack.kafka().bootstrapServers()));
+    args.addAll(List.of(options));
+    return of(args.toArray(String[]::new));
+  }
+
+  /**
    * Runs {@code command} with a {@code --jdbc-url} on a port nothing listens on, carrying {@link
    * #URL_PASSWORD} in its parameters, then {@code options}.
    */

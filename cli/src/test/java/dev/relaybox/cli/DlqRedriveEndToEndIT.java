@@ -120,17 +120,9 @@ class DlqRedriveEndToEndIT {
   }
 
   private CliRun dlq(DevStack stack, String command, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "dlq",
-                command,
-                "--bootstrap-servers",
-                stack.kafka().bootstrapServers(),
-                "--topic",
-                dlq));
-    args.addAll(List.of(extra));
-    return CliRun.of(args.toArray(String[]::new));
+    List<String> options = new ArrayList<>(List.of("--topic", dlq));
+    options.addAll(List.of(extra));
+    return CliRun.withKafka(stack, "dlq " + command, options.toArray(String[]::new));
   }
 
   private void send(DevStack stack, UUID eventId, String body) throws Exception {

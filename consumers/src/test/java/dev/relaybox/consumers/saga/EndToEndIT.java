@@ -24,17 +24,7 @@ class EndToEndIT {
       for (int i = 0; i < n; i++) {
         orders.add(pipeline.placeOrder("c" + i, "SKU-" + pipeline.id, 1_250));
       }
-      await()
-          .atMost(Pipeline.deadline())
-          .until(
-              () ->
-                  pipeline.count(
-                              "SELECT count(*) FROM "
-                                  + pipeline.schema
-                                  + ".fulfillment_orders WHERE status = 'SHIPMENT_REQUESTED'")
-                          == n
-                      && pipeline.count("SELECT count(*) FROM " + pipeline.schema + ".emails")
-                          == n);
+      await().atMost(Pipeline.deadline()).until(() -> pipeline.shippedAndEmailed(n));
       for (UUID order : orders) {
         assertThat(pipeline.charges(order)).hasSize(1).allMatch(c -> c.captured());
         assertThat(pipeline.emails(order)).hasSize(1);

@@ -93,15 +93,7 @@ class KillNineIT {
         int n = orders.size();
         await()
             .atMost(Duration.ofMinutes(3).plusSeconds(ROUNDS * ORDERS_PER_ROUND / 5))
-            .until(
-                () ->
-                    pipeline.count(
-                                "SELECT count(*) FROM "
-                                    + pipeline.schema
-                                    + ".fulfillment_orders WHERE status = 'SHIPMENT_REQUESTED'")
-                            == n
-                        && pipeline.count("SELECT count(*) FROM " + pipeline.schema + ".emails")
-                            == n);
+            .until(() -> pipeline.shippedAndEmailed(n));
       } finally {
         child.destroyForcibly().waitFor();
       }

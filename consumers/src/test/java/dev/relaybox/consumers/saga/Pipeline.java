@@ -112,6 +112,16 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /** The service host properties of this pipeline (HTTP endpoints on a free port). */
+  /** Whether {@code orders} orders have their shipment requested and their email recorded. */
+  public boolean shippedAndEmailed(int orders) throws SQLException {
+    return count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".fulfillment_orders WHERE status = 'SHIPMENT_REQUESTED'")
+            == orders
+        && count("SELECT count(*) FROM " + schema + ".emails") == orders;
+  }
+
   public Map<String, String> settings() {
     Map<String, String> b = new java.util.LinkedHashMap<>(stack.consumersProperties());
     b.put(ConsumersConfig.PG_POOL_SIZE, "6");
