@@ -1,7 +1,13 @@
-# One runtime image for every relaybox command (relay, consumers, peers, outbox migrate, ...).
-# Build the jar first, then the image:  ./mvnw -B -q -DskipTests package && docker compose build
+# The production image: relaybox.jar (relay, consumers, status, replay, dlq, outbox) and nothing
+# of the dev stack. Your consumer services are jars dropped into /opt/relaybox/lib, found by
+# 'relaybox consumers' through META-INF/services/dev.relaybox.consumers.host.ConsumerService:
+#
+#   FROM relaybox:latest
+#   COPY target/my-services.jar /opt/relaybox/lib/
+#
+# Build the jar first, then the image:  ./mvnw -B -q -DskipTests package && docker build -t relaybox .
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 relaybox
-COPY cli/target/relaybox.jar /opt/relaybox/relaybox.jar
+RUN useradd --system --uid 10001 relaybox && mkdir -p /opt/relaybox/lib
+COPY runtime/target/relaybox.jar /opt/relaybox/relaybox.jar
 USER relaybox
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/relaybox/relaybox.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/opt/relaybox/relaybox.jar:/opt/relaybox/lib/*", "dev.relaybox.runtime.RelayboxCli"]

@@ -1,6 +1,8 @@
 package dev.relaybox.relay;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.internal.HttpEndpoints;
+import dev.relaybox.relay.internal.RelaySettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -10,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay as a service: {@code java dev.relaybox.relay.RelayApplication --config
- * relay.properties}. Environment variables override documented properties ({@code pg.password} ←
- * {@code RELAYBOX_PG_PASSWORD}, see {@link RelayConfig#environmentName(String)}). Serves {@code
- * /health}, {@code /ready} and {@code /metrics} on {@code http.host:http.port}; SIGTERM stops the
- * engine, flushes the producer and commits offsets before exiting.
+ * The relay as a service, run by {@code relaybox relay --config relay.properties}. Environment
+ * variables override documented properties ({@code pg.password} ← {@code RELAYBOX_PG_PASSWORD}, see
+ * {@link dev.relaybox.config.Setting#environmentName()}). Serves {@code /health}, {@code /ready}
+ * and {@code /metrics} on {@code http.host:http.port}; SIGTERM stops the engine, flushes the
+ * producer and commits offsets before exiting.
  *
  * <p>Exit codes: 0 after a graceful stop, 1 when the relay failed or could not start, 2 for bad
  * arguments or configuration.
@@ -38,10 +40,18 @@ public final class RelayApplication {
       config = load(args);
     } catch (IllegalArgumentException | IOException e) {
       LOG.error("bad relay configuration: {}", e.getMessage());
-      System.err.println("relay: " + e.getMessage());
-      System.err.println("usage: RelayApplication --config <relay.properties>");
+      System.err.println("relaybox relay: " + e.getMessage());
+      System.err.println("usage: relaybox relay --config <relay.properties>");
       return 2;
     }
+    return run(config);
+  }
+
+  /**
+   * Runs the relay with {@code config} until it stops (SIGTERM or a fatal failure) and returns the
+   * exit code: 0 after a graceful stop, 1 after a failure.
+   */
+  public static int run(RelayConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Relay relay = Relay.create(config, registry);
     HttpEndpoints http = null;
@@ -49,9 +59,17 @@ public final class RelayApplication {
     try {
       Runtime.getRuntime().addShutdownHook(hook);
       relay.start();
-      if (config.httpPort() >= 0) {
-        http = HttpEndpoints.start(config.httpHost(), config.httpPort(), relay, registry);
-        LOG.info("http endpoints listening host={} port={}", config.httpHost(), http.port());
+      if (config.get(RelaySettings.HTTP_PORT) >= 0) {
+        http =
+            HttpEndpoints.start(
+                config.get(CommonSettings.HTTP_HOST),
+                config.get(RelaySettings.HTTP_PORT),
+                relay,
+                registry);
+        LOG.info(
+            "http endpoints listening host={} port={}",
+            config.get(CommonSettings.HTTP_HOST),
+            http.port());
       }
       while (!relay.awaitTermination(Duration.ofSeconds(60))) {
         LOG.debug("relay running name={}", config.name());
@@ -62,8 +80,8 @@ public final class RelayApplication {
     } catch (IOException e) {
       LOG.error(
           "cannot serve http host={} port={}: {}",
-          config.httpHost(),
-          config.httpPort(),
+          config.get(CommonSettings.HTTP_HOST),
+          config.get(RelaySettings.HTTP_PORT),
           e.toString());
       relay.close();
       return 1;

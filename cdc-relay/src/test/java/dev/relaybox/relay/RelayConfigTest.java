@@ -3,6 +3,8 @@ package dev.relaybox.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relaybox.config.CommonSettings;
+import dev.relaybox.relay.internal.RelaySettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -19,14 +21,16 @@ class RelayConfigTest {
   @Test
   void defaultsMatchTheArchitecture() {
     RelayConfig c = minimal().build();
-    assertThat(c.topicPattern()).isEqualTo("outbox.event.${aggregatetype}");
-    assertThat(c.dlqTopic()).isEqualTo("relaybox.relay.dlq");
-    assertThat(c.outboxSchema()).isEqualTo("public");
-    assertThat(c.outboxTable()).isEqualTo("outbox");
-    assertThat(c.offsetsInKafka()).isTrue();
-    assertThat(c.offsetsTopic()).isEqualTo("relaybox.relay.offsets");
-    assertThat(c.allowMissingSlot()).isFalse();
-    assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/app?sslmode=prefer");
+    assertThat(c.get(CommonSettings.TOPIC_PATTERN).toString())
+        .isEqualTo("outbox.event.${aggregatetype}");
+    assertThat(c.get(RelaySettings.DLQ_TOPIC)).isEqualTo("relaybox.relay.dlq");
+    assertThat(c.get(RelaySettings.OUTBOX_SCHEMA)).isEqualTo("public");
+    assertThat(c.get(RelaySettings.OUTBOX_TABLE)).isEqualTo("outbox");
+    assertThat(c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")).isTrue();
+    assertThat(c.get(RelaySettings.OFFSETS_TOPIC)).isEqualTo("relaybox.relay.offsets");
+    assertThat(c.get(RelaySettings.ALLOW_MISSING_SLOT)).isFalse();
+    assertThat(CommonSettings.jdbcUrl(c))
+        .isEqualTo("jdbc:postgresql://127.0.0.1:5432/app?sslmode=prefer");
   }
 
   @Test
@@ -44,15 +48,16 @@ class RelayConfigTest {
     assertThatThrownBy(() -> minimal().set("slot.name", "Bad-Slot").build())
         .hasMessageContaining("'slot.name' must be a lower-case SQL identifier");
     assertThatThrownBy(() -> minimal().topicPattern("events/${aggregatetype}").build())
-        .hasMessageContaining("'topic.pattern' gives illegal topic names");
+        .hasMessageContaining("'topic.pattern' must be a topic pattern")
+        .hasMessageContaining("gives illegal topic names");
     assertThatThrownBy(() -> minimal().topicPattern("${tenant}.${aggregatetype}").build())
-        .hasMessageContaining("'topic.pattern' supports only one placeholder");
+        .hasMessageContaining("supports one placeholder");
     assertThatThrownBy(() -> minimal().set("offsets.storage", "file").build())
         .hasMessageContaining("'offsets.file' is required");
     assertThatThrownBy(() -> minimal().set("max.queue.size", "10").build())
         .hasMessageContaining("'max.queue.size' must be greater than max.batch.size");
     assertThatThrownBy(() -> minimal().set("pg.pasword", "typo").build())
-        .hasMessageContaining("'pg.pasword' unknown property");
+        .hasMessageContaining("unknown property 'pg.pasword'; did you mean 'pg.password'?");
   }
 
   @Test
@@ -76,9 +81,9 @@ class RelayConfigTest {
     Map<String, String> env =
         Map.of("RELAYBOX_PG_PASSWORD", "from-env", "RELAYBOX_SLOT_NAME", "s2");
     RelayConfig c = RelayConfig.fromProperties(p).overrideFromEnvironment(env::get).build();
-    assertThat(c.pgPassword()).isEqualTo("from-env");
+    assertThat(c.get(CommonSettings.PG_PASSWORD)).isEqualTo("from-env");
     assertThat(c.slotName()).isEqualTo("s2");
-    assertThat(RelayConfig.environmentName("startup.allow.missing.slot"))
+    assertThat(RelaySettings.ALLOW_MISSING_SLOT.environmentName())
         .isEqualTo("RELAYBOX_STARTUP_ALLOW_MISSING_SLOT");
   }
 
@@ -90,7 +95,15 @@ class RelayConfigTest {
   @Test
   void fileOffsets() {
     RelayConfig c = minimal().offsetsFile(Path.of("/tmp/offsets.dat")).build();
-    assertThat(c.offsetsInKafka()).isFalse();
-    assertThat(c.offsetsFile()).isEqualTo(Path.of("/tmp/offsets.dat"));
+    assertThat(c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")).isFalse();
+    assertThat(c.get(RelaySettings.OFFSETS_FILE)).isEqualTo("/tmp/offsets.dat");
+  }
+
+  @Test
+  void theReadmeListsEverySetting() throws Exception {
+    String table = RelayConfig.settings().markdownTable();
+    assertThat(java.nio.file.Files.readString(Path.of("README.md")))
+        .as("cdc-relay/README.md must contain the generated table:%n%s", table)
+        .contains(table);
   }
 }

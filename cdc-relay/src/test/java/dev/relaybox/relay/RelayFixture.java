@@ -110,16 +110,16 @@ final class RelayFixture implements AutoCloseable {
         .slotAndPublication(slot, slot)
         .kafkaBootstrapServers(stack.kafka().bootstrapServers())
         .topicPattern(topicPrefix + "${aggregatetype}")
-        .dlqTopic(dlqTopic)
+        .set("dlq.topic", dlqTopic)
         .offsetsTopic(name + ".offsets")
-        .set(RelayConfig.HTTP_PORT, "-1");
+        .set("http.port", "-1");
   }
 
   /** Writes a properties file for {@link RelayApplication} with the given overrides. */
   Path propertiesFile(Path dir, Properties overrides) throws IOException {
     Properties p = new Properties();
     RelayConfig c = config().build();
-    RelayConfig.documentedDefaults().keySet().forEach(k -> p.setProperty(k, c.get(k)));
+    RelayConfig.settings().all().forEach(s -> p.setProperty(s.key(), c.value(s.key())));
     p.putAll(overrides);
     Path file = dir.resolve(name + ".properties");
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

@@ -200,11 +200,11 @@ class RelayIT {
           .hasMessageContaining("stored offsets")
           .hasMessageContaining("last relayed commit at")
           .hasMessageContaining("republish the gap from a retained outbox")
-          .hasMessageContaining(RelayConfig.ALLOW_MISSING_SLOT + "=true");
+          .hasMessageContaining("startup.allow.missing.slot" + "=true");
       assertThat(refused.isHealthy()).isFalse();
 
       try (Relay accepted =
-          Relay.create(f.config().set(RelayConfig.ALLOW_MISSING_SLOT, "true").build())) {
+          Relay.create(f.config().set("startup.allow.missing.slot", "true").build())) {
         accepted.start();
         await().atMost(DEADLINE).until(accepted::isReady);
       }
@@ -219,8 +219,8 @@ class RelayIT {
       try (Relay relay =
           Relay.create(
               f.config()
-                  .set(RelayConfig.HEARTBEAT_INTERVAL_MS, "500")
-                  .set(RelayConfig.OFFSETS_FLUSH_INTERVAL_MS, "500")
+                  .set("heartbeat.interval.ms", "500")
+                  .set("offsets.flush.interval.ms", "500")
                   .build())) {
         relay.start();
         await().atMost(DEADLINE).until(relay::isReady);

@@ -38,9 +38,9 @@ class RelayKillIT {
       f.createTopics("stream");
       int port = RelayFixture.freePort();
       Properties overrides = new Properties();
-      overrides.setProperty(RelayConfig.HTTP_HOST, "127.0.0.1");
-      overrides.setProperty(RelayConfig.HTTP_PORT, Integer.toString(port));
-      overrides.setProperty(RelayConfig.SLOT_LAG_POLL_INTERVAL_MS, "1000");
+      overrides.setProperty("http.host", "127.0.0.1");
+      overrides.setProperty("http.port", Integer.toString(port));
+      overrides.setProperty("slot.lag.poll.interval.ms", "1000");
       Path config = f.propertiesFile(dir, overrides);
       Path log = Path.of("target", "relay-kill-" + f.id + ".log");
       Files.createDirectories(log.getParent());

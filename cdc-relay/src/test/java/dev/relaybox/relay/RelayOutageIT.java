@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.IsolatedDevStack;
+import dev.relaybox.relay.internal.RelaySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -52,9 +53,9 @@ class RelayOutageIT {
         Relay relay =
             Relay.create(
                 f.config()
-                    .set(RelayConfig.PRODUCER_PREFIX + "delivery.timeout.ms", "3000")
-                    .set(RelayConfig.PRODUCER_PREFIX + "request.timeout.ms", "1000")
-                    .set(RelayConfig.PRODUCER_PREFIX + "max.block.ms", "3000")
+                    .set(RelaySettings.PRODUCER_PREFIX + "delivery.timeout.ms", "3000")
+                    .set(RelaySettings.PRODUCER_PREFIX + "request.timeout.ms", "1000")
+                    .set(RelaySettings.PRODUCER_PREFIX + "max.block.ms", "3000")
                     .build(),
                 registry)) {
       stopKafkaUnderSteadyWrites(

@@ -95,13 +95,13 @@ public interface DevStack extends AutoCloseable {
     p.put("payments.gateway.url", peers().paymentGateway().url());
     p.put("fulfillment.warehouse.url", peers().fulfillment().url());
     MailServer mail = peers().mail();
-    p.put("mail.smtp.host", mail.host());
-    p.put("mail.smtp.port", Integer.toString(mail.smtpPort()));
-    p.put("mail.imap.host", mail.host());
-    p.put("mail.imap.port", Integer.toString(mail.imapPort()));
-    p.put("mail.user", mail.senderUser());
-    p.put("mail.password", mail.senderPassword());
-    p.put("mail.sent.folder", MailServer.SENT_FOLDER);
+    p.put("email.smtp.host", mail.host());
+    p.put("email.smtp.port", Integer.toString(mail.smtpPort()));
+    p.put("email.imap.host", mail.host());
+    p.put("email.imap.port", Integer.toString(mail.imapPort()));
+    p.put("email.user", mail.senderUser());
+    p.put("email.password", mail.senderPassword());
+    p.put("email.sent.folder", MailServer.SENT_FOLDER);
     return p;
   }
 

@@ -1,5 +1,6 @@
 package dev.relaybox.outbox;
 
+import dev.relaybox.config.TopicPattern;
 import dev.relaybox.outbox.internal.JdbcOutbox;
 import dev.relaybox.outbox.internal.OutboxSettings;
 import dev.relaybox.outbox.internal.RegistrySerializer;
@@ -57,7 +58,7 @@ public interface Outbox extends AutoCloseable {
    * {@code outbox.event.<aggregatetype>} (docs/architecture.md), in the syntax and with the default
    * of the relay's {@code topic.pattern}, so one setting serves both.
    */
-  String DEFAULT_TOPIC_PATTERN = "outbox.event.${aggregatetype}";
+  String DEFAULT_TOPIC_PATTERN = TopicPattern.DEFAULT;
 
   /**
    * Kafka's default {@code max.request.size} (1 MiB) minus 16 KiB for what the relay adds around
@@ -264,7 +265,8 @@ public interface Outbox extends AutoCloseable {
       }
       // Validate the configuration before any registry call.
       OutboxSettings settings =
-          new OutboxSettings(schema, table, cleanupMode, maxEventBytes, topicPattern);
+          new OutboxSettings(
+              schema, table, cleanupMode, maxEventBytes, TopicPattern.parse(topicPattern));
       if (serializer != null) {
         return JdbcOutbox.create(settings, serializer, false);
       }

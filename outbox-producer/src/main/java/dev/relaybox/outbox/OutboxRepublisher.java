@@ -1,5 +1,6 @@
 package dev.relaybox.outbox;
 
+import dev.relaybox.config.TopicPattern;
 import dev.relaybox.outbox.internal.OutboxSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -280,7 +281,7 @@ public final class OutboxRepublisher {
               table,
               CleanupMode.RETAIN,
               Outbox.DEFAULT_MAX_EVENT_BYTES,
-              Outbox.DEFAULT_TOPIC_PATTERN);
+              TopicPattern.parse(Outbox.DEFAULT_TOPIC_PATTERN));
       return new OutboxRepublisher(this, settings);
     }
   }

@@ -29,22 +29,27 @@ class OutboxBuilderTest {
   void refusesTableNamesThatAreNotPlainIdentifiers(String table) {
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).table(table).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("table '" + table + "' is not a valid identifier")
+        .hasMessage(
+            "table must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 48 characters),"
+                + " was '"
+                + table
+                + "'")
         .hasMessageContaining("at most 48 characters");
   }
 
   @Test
   void refusesTooLongNamesAndSystemSchemas() {
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).table("t".repeat(49)).build())
-        .hasMessageContaining("table 'ttt");
+        .hasMessageContaining("table must be")
+        .hasMessageContaining("was 'ttt");
     assertThat(Outbox.builder().serializer(SERIALIZER).table("t".repeat(48)).build().table())
         .hasSize(48);
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).schema("s".repeat(64)).build())
-        .hasMessageContaining("schema 'sss")
+        .hasMessageContaining("was 'sss")
         .hasMessageContaining("at most 63 characters");
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).schema("pg_outbox").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("schema 'pg_outbox' starts with pg_");
+        .hasMessageContaining("schema must not start with pg_");
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).schema(null).build())
         .isInstanceOf(NullPointerException.class)
         .hasMessage("schema must not be null");
@@ -76,7 +81,7 @@ class OutboxBuilderTest {
                     .build())
         .as("names are validated before any registry call")
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("table 'Bad'");
+        .hasMessageStartingWith("table must be a lower-case SQL identifier");
     assertThatThrownBy(() -> Outbox.builder().serializer(SERIALIZER).maxEventBytes(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxEventBytes must be positive, was 0");
@@ -87,7 +92,7 @@ class OutboxBuilderTest {
             () ->
                 Outbox.builder().serializer(SERIALIZER).topicPattern("ev/${aggregatetype}").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("topicPattern 'ev/${aggregatetype}'");
+        .hasMessageContaining("the topic pattern 'ev/${aggregatetype}' gives illegal topic names");
   }
 
   @Test
@@ -98,7 +103,7 @@ class OutboxBuilderTest {
     String longType = "a".repeat(245);
     assertThatThrownBy(() -> outbox.topicFor(longType))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a legal Kafka topic name")
-        .hasMessageContaining("at most 249 characters");
+        .hasMessageContaining("gives the illegal topic")
+        .hasMessageContaining("longer than the max allowed length 249");
   }
 }

@@ -229,8 +229,8 @@ class OutboxIT {
     try (Connection tx = transaction()) {
       assertThatThrownBy(() -> retained.publish(tx, event))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("makes topic 'outbox.event.aaa")
-          .hasMessageContaining("at most 249 characters");
+          .hasMessageContaining("gives the illegal topic 'outbox.event.aaa")
+          .hasMessageContaining("longer than the max allowed length 249");
       tx.commit();
     }
     assertThat(count("retained")).isZero();

@@ -15,7 +15,8 @@ class OutboxRepublisherTest {
     assertThatThrownBy(
             () -> OutboxRepublisher.builder().dataSource(unused).schema("Public").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("schema 'Public' is not a valid identifier");
+        .hasMessageContaining("schema must be a lower-case SQL identifier")
+        .hasMessageContaining("was 'Public'");
   }
 
   @Test
@@ -27,7 +28,8 @@ class OutboxRepublisherTest {
                     .table("outbox; drop table x")
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("table 'outbox; drop table x' is not a valid identifier");
+        .hasMessageContaining("table must be a lower-case SQL identifier")
+        .hasMessageContaining("was 'outbox; drop table x'");
   }
 
   @Test

@@ -1,15 +1,15 @@
 package dev.relaybox.schemas;
 
-import dev.relaybox.schemas.events.EmailRequested;
-import dev.relaybox.schemas.events.FulfillmentRequested;
-import dev.relaybox.schemas.events.OrderCancelled;
-import dev.relaybox.schemas.events.OrderLine;
-import dev.relaybox.schemas.events.OrderPlaced;
-import dev.relaybox.schemas.events.PaymentCaptured;
-import dev.relaybox.schemas.events.PaymentDeclined;
-import dev.relaybox.schemas.events.RefundIssued;
-import dev.relaybox.schemas.events.RefundRequested;
-import dev.relaybox.schemas.events.ShipmentDispatched;
+import dev.relaybox.schemas.samples.EmailRequested;
+import dev.relaybox.schemas.samples.FulfillmentRequested;
+import dev.relaybox.schemas.samples.OrderCancelled;
+import dev.relaybox.schemas.samples.OrderLine;
+import dev.relaybox.schemas.samples.OrderPlaced;
+import dev.relaybox.schemas.samples.PaymentCaptured;
+import dev.relaybox.schemas.samples.PaymentDeclined;
+import dev.relaybox.schemas.samples.RefundIssued;
+import dev.relaybox.schemas.samples.RefundRequested;
+import dev.relaybox.schemas.samples.ShipmentDispatched;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

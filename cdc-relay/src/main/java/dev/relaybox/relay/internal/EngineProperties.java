@@ -1,8 +1,11 @@
 package dev.relaybox.relay.internal;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.RelayConfig;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -12,7 +15,11 @@ final class EngineProperties {
 
   /** The Debezium topic of outbox change events: {@code name.schema.table}. */
   static String outboxTopic(RelayConfig c) {
-    return c.name() + "." + c.outboxSchema() + "." + c.outboxTable();
+    return c.name()
+        + "."
+        + c.get(RelaySettings.OUTBOX_SCHEMA)
+        + "."
+        + c.get(RelaySettings.OUTBOX_TABLE);
   }
 
   static Map<String, String> engine(RelayConfig c) {
@@ -21,27 +28,29 @@ final class EngineProperties {
     p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
     p.put("topic.prefix", c.name());
     p.put("plugin.name", "pgoutput");
-    p.put("database.hostname", c.pgHost());
-    p.put("database.port", Integer.toString(c.pgPort()));
-    p.put("database.dbname", c.pgDatabase());
-    p.put("database.user", c.pgUser());
-    p.put("database.password", c.pgPassword());
-    p.put("database.sslmode", c.pgSslMode());
+    p.put("database.hostname", c.get(CommonSettings.PG_HOST));
+    p.put("database.port", Integer.toString(c.get(CommonSettings.PG_PORT)));
+    p.put("database.dbname", c.get(CommonSettings.PG_DATABASE));
+    p.put("database.user", c.get(CommonSettings.PG_USER));
+    p.put("database.password", Objects.toString(c.get(CommonSettings.PG_PASSWORD), ""));
+    p.put("database.sslmode", c.get(CommonSettings.PG_SSLMODE));
     p.put("slot.name", c.slotName());
-    p.put("publication.name", c.publicationName());
+    p.put("publication.name", c.get(RelaySettings.PUBLICATION_NAME));
     // Preflight creates (or validates) the inserts-only publication itself.
     p.put("publication.autocreate.mode", "disabled");
-    p.put("table.include.list", c.outboxSchema() + "." + c.outboxTable());
+    p.put(
+        "table.include.list",
+        c.get(RelaySettings.OUTBOX_SCHEMA) + "." + c.get(RelaySettings.OUTBOX_TABLE));
     p.put("snapshot.mode", "no_data");
     p.put("skipped.operations", "u,d,t");
     p.put("tombstones.on.delete", "false");
     p.put("binary.handling.mode", "bytes");
-    p.put("heartbeat.interval.ms", c.get(RelayConfig.HEARTBEAT_INTERVAL_MS));
-    p.put("heartbeat.action.query", c.get(RelayConfig.HEARTBEAT_ACTION_QUERY));
-    p.put("poll.interval.ms", c.get(RelayConfig.POLL_INTERVAL_MS));
-    p.put("max.batch.size", c.get(RelayConfig.MAX_BATCH_SIZE));
-    p.put("max.queue.size", c.get(RelayConfig.MAX_QUEUE_SIZE));
-    p.put("offset.flush.interval.ms", c.get(RelayConfig.OFFSETS_FLUSH_INTERVAL_MS));
+    p.put("heartbeat.interval.ms", ms(c.get(RelaySettings.HEARTBEAT_INTERVAL)));
+    p.put("heartbeat.action.query", c.get(RelaySettings.HEARTBEAT_ACTION_QUERY));
+    p.put("poll.interval.ms", ms(c.get(RelaySettings.POLL_INTERVAL)));
+    p.put("max.batch.size", Integer.toString(c.get(RelaySettings.MAX_BATCH_SIZE)));
+    p.put("max.queue.size", Integer.toString(c.get(RelaySettings.MAX_QUEUE_SIZE)));
+    p.put("offset.flush.interval.ms", ms(c.get(RelaySettings.OFFSETS_FLUSH_INTERVAL)));
     p.put("offset.flush.timeout.ms", "10000");
     // Retriable connector errors (Postgres restarts, slot still held by a killed relay) are
     // retried inside the engine forever; anything else ends the run and the supervisor restarts.
@@ -51,31 +60,38 @@ final class EngineProperties {
     p.put("retriable.restart.connector.wait.ms", "2000");
     p.put("slot.max.retries", "30");
     p.put("slot.retry.delay.ms", "1000");
-    p.put("bootstrap.servers", c.kafkaBootstrapServers());
-    if (c.offsetsInKafka()) {
+    p.put("bootstrap.servers", c.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS));
+    if (c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")) {
       p.put("offset.storage", RelayOffsetStore.class.getName());
-      p.put("offset.storage.topic", c.offsetsTopic());
-      p.put("offset.storage.partitions", c.get(RelayConfig.OFFSETS_TOPIC_PARTITIONS));
+      p.put("offset.storage.topic", c.get(RelaySettings.OFFSETS_TOPIC));
       p.put(
-          "offset.storage.replication.factor", c.get(RelayConfig.OFFSETS_TOPIC_REPLICATION_FACTOR));
+          "offset.storage.partitions",
+          Integer.toString(c.get(RelaySettings.OFFSETS_TOPIC_PARTITIONS)));
+      p.put(
+          "offset.storage.replication.factor",
+          Integer.toString(c.get(RelaySettings.OFFSETS_TOPIC_REPLICATION_FACTOR)));
     } else {
       p.put("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-      p.put("offset.storage.file.filename", c.offsetsFile().toString());
+      p.put("offset.storage.file.filename", c.get(RelaySettings.OFFSETS_FILE));
     }
-    p.putAll(c.withPrefix(RelayConfig.DEBEZIUM_PREFIX));
+    p.putAll(c.withPrefix(RelaySettings.DEBEZIUM_PREFIX));
     return p;
+  }
+
+  private static String ms(Duration duration) {
+    return Long.toString(duration.toMillis());
   }
 
   static Map<String, Object> producer(RelayConfig c) {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS));
     p.put(ProducerConfig.CLIENT_ID_CONFIG, c.name() + "-producer");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.putAll(c.withPrefix(RelayConfig.PRODUCER_PREFIX));
+    p.putAll(c.withPrefix(RelaySettings.PRODUCER_PREFIX));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;

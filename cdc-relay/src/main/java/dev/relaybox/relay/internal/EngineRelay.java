@@ -1,5 +1,6 @@
 package dev.relaybox.relay.internal;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
@@ -8,6 +9,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,7 +64,7 @@ public final class EngineRelay implements Relay {
     this.config = config;
     this.metrics = new RelayMetrics(registry, config.slotName());
     this.engineProperties = EngineProperties.engine(config);
-    this.backoffMs = config.restartBackoffInitialMs();
+    this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -84,13 +86,13 @@ public final class EngineRelay implements Relay {
         RelayException ex =
             new RelayException(
                 "Cannot reach Postgres at "
-                    + config.pgHost()
+                    + config.get(CommonSettings.PG_HOST)
                     + ":"
-                    + config.pgPort()
+                    + config.get(CommonSettings.PG_PORT)
                     + "/"
-                    + config.pgDatabase()
+                    + config.get(CommonSettings.PG_DATABASE)
                     + " as "
-                    + config.pgUser()
+                    + config.get(CommonSettings.PG_USER)
                     + ": "
                     + e.getMessage(),
                 e);
@@ -114,20 +116,23 @@ public final class EngineRelay implements Relay {
       }
     }
     scheduler.scheduleWithFixedDelay(
-        this::pollSlotLag, 0, config.slotLagPollIntervalMs(), TimeUnit.MILLISECONDS);
+        this::pollSlotLag,
+        0,
+        config.get(RelaySettings.SLOT_LAG_POLL_INTERVAL).toMillis(),
+        TimeUnit.MILLISECONDS);
     LOG.info(
         "relay started name={} slot={} publication={} table={}.{} topicPattern={} dlqTopic={}"
             + " offsets={}",
         config.name(),
         config.slotName(),
-        config.publicationName(),
-        config.outboxSchema(),
-        config.outboxTable(),
-        config.topicPattern(),
-        config.dlqTopic(),
-        config.offsetsInKafka()
-            ? "kafka:" + config.offsetsTopic()
-            : "file:" + config.offsetsFile());
+        config.get(RelaySettings.PUBLICATION_NAME),
+        config.get(RelaySettings.OUTBOX_SCHEMA),
+        config.get(RelaySettings.OUTBOX_TABLE),
+        config.get(CommonSettings.TOPIC_PATTERN),
+        config.get(RelaySettings.DLQ_TOPIC),
+        config.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
+            ? "kafka:" + config.get(RelaySettings.OFFSETS_TOPIC)
+            : "file:" + Path.of(config.get(RelaySettings.OFFSETS_FILE)));
   }
 
   @Override
@@ -209,7 +214,7 @@ public final class EngineRelay implements Relay {
 
   private void scheduleRestartLocked() {
     long delay = backoffMs;
-    backoffMs = Math.min(backoffMs * 2, config.restartBackoffMaxMs());
+    backoffMs = Math.min(backoffMs * 2, config.get(RelaySettings.RESTART_BACKOFF_MAX).toMillis());
     pendingRestart = scheduler.schedule(this::restart, delay, TimeUnit.MILLISECONDS);
   }
 
@@ -299,7 +304,8 @@ public final class EngineRelay implements Relay {
       OutboxChangeConsumer consumer =
           new OutboxChangeConsumer(
               EngineProperties.outboxTopic(config),
-              new OutboxRouter(TopicPattern.parse(config.topicPattern()), config.dlqTopic()),
+              new OutboxRouter(
+                  config.get(CommonSettings.TOPIC_PATTERN), config.get(RelaySettings.DLQ_TOPIC)),
               producer,
               metrics);
       Properties props = new Properties();
@@ -313,7 +319,7 @@ public final class EngineRelay implements Relay {
                     public void pollingStarted() {
                       polling = true;
                       synchronized (lock) {
-                        backoffMs = config.restartBackoffInitialMs();
+                        backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
                       }
                       LOG.info("engine streaming run={} slot={}", number, config.slotName());
                     }

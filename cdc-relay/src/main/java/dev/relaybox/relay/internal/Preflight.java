@@ -1,5 +1,6 @@
 package dev.relaybox.relay.internal;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
 import io.debezium.embedded.EmbeddedWorkerConfig;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +42,11 @@ final class Preflight {
 
   static Connection connect(RelayConfig config) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", config.pgUser());
-    props.setProperty("password", config.pgPassword());
+    props.setProperty("user", config.get(CommonSettings.PG_USER));
+    props.setProperty("password", Objects.toString(config.get(CommonSettings.PG_PASSWORD), ""));
     props.setProperty("ApplicationName", config.name());
     props.setProperty("connectTimeout", "10");
-    return DriverManager.getConnection(config.jdbcUrl(), props);
+    return DriverManager.getConnection(CommonSettings.jdbcUrl(config), props);
   }
 
   static void check(RelayConfig config, Map<String, String> engineProperties) throws SQLException {
@@ -81,16 +83,16 @@ final class Preflight {
               "Outbox table "
                   + qualifiedTable(config)
                   + " does not exist; create it with the outbox-producer migrations, or set "
-                  + RelayConfig.OUTBOX_SCHEMA
+                  + RelaySettings.OUTBOX_SCHEMA.key()
                   + "/"
-                  + RelayConfig.OUTBOX_TABLE);
+                  + RelaySettings.OUTBOX_TABLE.key());
         }
       }
     }
   }
 
   private static void ensurePublication(Connection c, RelayConfig config) throws SQLException {
-    String name = config.publicationName();
+    String name = config.get(RelaySettings.PUBLICATION_NAME);
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT puballtables, pubupdate, pubdelete, pubtruncate,"
@@ -98,8 +100,8 @@ final class Preflight {
                 + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname"
                 + "   AND t.schemaname = ? AND t.tablename = ?)"
                 + " FROM pg_publication p WHERE pubname = ?")) {
-      s.setString(1, config.outboxSchema());
-      s.setString(2, config.outboxTable());
+      s.setString(1, config.get(RelaySettings.OUTBOX_SCHEMA));
+      s.setString(2, config.get(RelaySettings.OUTBOX_TABLE));
       s.setString(3, name);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
@@ -132,7 +134,7 @@ final class Preflight {
     // Identifiers are validated by RelayConfig ([a-z_][a-z0-9_$]*), so quoting is safe.
     String sql =
         "CREATE PUBLICATION \""
-            + config.publicationName()
+            + config.get(RelaySettings.PUBLICATION_NAME)
             + "\" FOR TABLE "
             + qualifiedTable(config)
             + " WITH (publish = 'insert')";
@@ -141,7 +143,7 @@ final class Preflight {
     }
     LOG.info(
         "created publication publication={} table={} publish=insert",
-        config.publicationName(),
+        config.get(RelaySettings.PUBLICATION_NAME),
         qualifiedTable(config));
   }
 
@@ -154,7 +156,8 @@ final class Preflight {
         if (!rs.next()) {
           return false;
         }
-        if (!"pgoutput".equals(rs.getString(1)) || !config.pgDatabase().equals(rs.getString(2))) {
+        if (!"pgoutput".equals(rs.getString(1))
+            || !config.get(CommonSettings.PG_DATABASE).equals(rs.getString(2))) {
           throw new RelayException(
               "Replication slot "
                   + config.slotName()
@@ -163,9 +166,9 @@ final class Preflight {
                   + " in database "
                   + rs.getString(2)
                   + "; the relay needs a pgoutput slot in "
-                  + config.pgDatabase()
+                  + config.get(CommonSettings.PG_DATABASE)
                   + ". Choose another "
-                  + RelayConfig.SLOT_NAME);
+                  + RelaySettings.SLOT_NAME.key());
         }
         return true;
       }
@@ -175,7 +178,7 @@ final class Preflight {
   private static void checkOffsetsWithoutSlot(
       RelayConfig config, Map<String, String> engineProperties) {
     OffsetBackingStore store =
-        config.offsetsInKafka()
+        config.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
             ? new RelayOffsetStore()
             : KafkaConnectUtil.fileOffsetBackingStore();
     store.configure(new EmbeddedWorkerConfig(engineProperties));
@@ -188,7 +191,7 @@ final class Preflight {
         LOG.info("no replication slot and no offsets: first start, slot={}", config.slotName());
         return;
       }
-      if (!config.allowMissingSlot()) {
+      if (!config.get(RelaySettings.ALLOW_MISSING_SLOT)) {
         throw new RelayException(
             "Replication slot "
                 + config.slotName()
@@ -198,9 +201,9 @@ final class Preflight {
                 + ": the slot was dropped or the database was restored or replaced, and events"
                 + " committed since then can no longer be read from the WAL. The relay refuses to"
                 + " start rather than skip them. To recover, set "
-                + RelayConfig.ALLOW_MISSING_SLOT
+                + RelaySettings.ALLOW_MISSING_SLOT.key()
                 + "=true (or "
-                + RelayConfig.environmentName(RelayConfig.ALLOW_MISSING_SLOT)
+                + RelaySettings.ALLOW_MISSING_SLOT.environmentName()
                 + "=true) to start from a new slot, then either (1) republish the gap from a"
                 + " retained outbox (CleanupMode.RETAIN; OutboxRepublisher from the last relayed"
                 + " commit time to now; consumers dedupe by event id), or (2) accept that the"
@@ -210,7 +213,7 @@ final class Preflight {
           "replication slot missing while offsets exist; {}=true: discarding the offsets and"
               + " starting from a new slot, events committed since the slot was lost are NOT"
               + " relayed slot={} discardedOffset={}",
-          RelayConfig.ALLOW_MISSING_SLOT,
+          RelaySettings.ALLOW_MISSING_SLOT.key(),
           config.slotName(),
           offset);
       discardOffset(store, config.name(), partition);
@@ -252,6 +255,10 @@ final class Preflight {
   }
 
   static String qualifiedTable(RelayConfig config) {
-    return "\"" + config.outboxSchema() + "\".\"" + config.outboxTable() + "\"";
+    return "\""
+        + config.get(RelaySettings.OUTBOX_SCHEMA)
+        + "\".\""
+        + config.get(RelaySettings.OUTBOX_TABLE)
+        + "\"";
   }
 }

@@ -3,7 +3,6 @@ package dev.relaybox.relay.bench;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.RelayApplication;
-import dev.relaybox.relay.RelayConfig;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
@@ -130,14 +129,14 @@ public final class RelayDrainBenchmark {
   private static Path writeConfig(Path dir, DevStack stack, int httpPort) throws IOException {
     DevStack.Postgres pg = stack.postgres();
     Properties p = new Properties();
-    p.setProperty(RelayConfig.PG_HOST, pg.host());
-    p.setProperty(RelayConfig.PG_PORT, Integer.toString(pg.port()));
-    p.setProperty(RelayConfig.PG_DATABASE, pg.database());
-    p.setProperty(RelayConfig.PG_USER, pg.username());
-    p.setProperty(RelayConfig.PG_PASSWORD, pg.password());
-    p.setProperty(RelayConfig.KAFKA_BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
-    p.setProperty(RelayConfig.HTTP_HOST, "127.0.0.1");
-    p.setProperty(RelayConfig.HTTP_PORT, Integer.toString(httpPort));
+    p.setProperty("pg.host", pg.host());
+    p.setProperty("pg.port", Integer.toString(pg.port()));
+    p.setProperty("pg.database", pg.database());
+    p.setProperty("pg.user", pg.username());
+    p.setProperty("pg.password", pg.password());
+    p.setProperty("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+    p.setProperty("http.host", "127.0.0.1");
+    p.setProperty("http.port", Integer.toString(httpPort));
     Path file = dir.resolve("relay.properties");
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(w, "relay drain benchmark");

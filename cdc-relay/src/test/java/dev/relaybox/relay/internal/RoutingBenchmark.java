@@ -1,5 +1,6 @@
 package dev.relaybox.relay.internal;
 
+import dev.relaybox.config.TopicPattern;
 import io.debezium.data.Envelope;
 import io.debezium.transforms.outbox.EventRouter;
 import java.nio.ByteBuffer;

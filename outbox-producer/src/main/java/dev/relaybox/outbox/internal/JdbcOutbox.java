@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.Serializer;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -196,18 +195,8 @@ public final class JdbcOutbox implements Outbox {
   @Override
   public String topicFor(String aggregateType) {
     Objects.requireNonNull(aggregateType, "aggregateType must not be null");
-    String topic =
-        settings.topicPattern().replace(OutboxSettings.AGGREGATE_TYPE_PLACEHOLDER, aggregateType);
-    if (!Topic.isValid(topic)) {
-      throw new IllegalArgumentException(
-          "aggregateType '"
-              + aggregateType
-              + "' makes topic '"
-              + topic
-              + "', which is not a legal Kafka topic name ([a-zA-Z0-9._-], at most 249"
-              + " characters): shorten the aggregate type or the topic pattern");
-    }
-    return topic;
+    // Throws naming the aggregate type and why its topic is illegal.
+    return settings.topicPattern().topicFor(aggregateType);
   }
 
   @Override

@@ -11,7 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
 public enum SubjectNameStrategy {
   /** {@code <topic>-key} / {@code <topic>-value}: one schema lineage per topic (the default). */
   TOPIC_NAME("TopicNameStrategy"),
-  /** The record's full name, e.g. {@code dev.relaybox.schemas.events.OrderPlaced}. */
+  /** The record's full name, e.g. {@code com.example.events.OrderPlaced}. */
   RECORD_NAME("RecordNameStrategy"),
   /** {@code <topic>-<record full name>}. */
   TOPIC_RECORD_NAME("TopicRecordNameStrategy");

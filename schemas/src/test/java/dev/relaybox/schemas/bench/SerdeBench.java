@@ -2,7 +2,7 @@ package dev.relaybox.schemas.bench;
 
 import dev.relaybox.schemas.InMemoryRegistry;
 import dev.relaybox.schemas.SampleEvents;
-import dev.relaybox.schemas.events.OrderPlaced;
+import dev.relaybox.schemas.samples.OrderPlaced;
 import dev.relaybox.schemas.serde.AvroDeserializer;
 import dev.relaybox.schemas.serde.AvroSerializer;
 import dev.relaybox.schemas.serde.SerdeConfig;

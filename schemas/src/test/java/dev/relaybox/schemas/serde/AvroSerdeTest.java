@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relaybox.schemas.InMemoryRegistry;
 import dev.relaybox.schemas.SampleEvents;
-import dev.relaybox.schemas.events.OrderPlaced;
+import dev.relaybox.schemas.samples.OrderPlaced;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.relaybox.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relaybox.schemas.events.OrderPlaced;
+import dev.relaybox.schemas.samples.OrderPlaced;
 import dev.relaybox.schemas.serde.internal.RegistryClients;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +88,9 @@ class SerdeConfigTest {
     assertThat(SubjectNameStrategy.TOPIC_NAME.subject("orders", false, ORDER_PLACED))
         .isEqualTo("orders-value");
     assertThat(SubjectNameStrategy.RECORD_NAME.subject("orders", false, ORDER_PLACED))
-        .isEqualTo("dev.relaybox.schemas.events.OrderPlaced");
+        .isEqualTo("dev.relaybox.schemas.samples.OrderPlaced");
     assertThat(SubjectNameStrategy.TOPIC_RECORD_NAME.subject("orders", true, ORDER_PLACED))
-        .isEqualTo("orders-dev.relaybox.schemas.events.OrderPlaced");
+        .isEqualTo("orders-dev.relaybox.schemas.samples.OrderPlaced");
     assertThatThrownBy(
             () ->
                 SubjectNameStrategy.RECORD_NAME.subject(

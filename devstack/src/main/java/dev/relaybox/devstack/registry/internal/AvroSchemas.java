@@ -2,13 +2,14 @@ package dev.relaybox.devstack.registry.internal;
 
 import dev.relaybox.devstack.registry.internal.Wire.SchemaReference;
 import dev.relaybox.devstack.registry.internal.Wire.StoredSchema;
+import dev.relaybox.schemas.compat.Compatibility;
+import dev.relaybox.schemas.registry.CompatibilityLevel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 
 /** Parsing, normalising and compatibility checking of Avro schemas, with Avro's own code. */
@@ -97,46 +98,30 @@ final class AvroSchemas {
    * @return empty when compatible
    */
   static List<String> check(CompatibilityLevel level, Schema candidate, List<Previous> previous) {
-    List<Previous> required =
-        level.transitive || previous.isEmpty()
-            ? previous
-            : previous.subList(previous.size() - 1, previous.size());
-    for (int i = required.size() - 1; i >= 0; i--) {
-      Previous old = required.get(i);
-      List<String> messages = new ArrayList<>();
-      if (level.backward) {
-        describe(candidate, old.schema(), "new", "old", messages);
-      }
-      if (level.forward) {
-        describe(old.schema(), candidate, "old", "new", messages);
-      }
-      if (!messages.isEmpty()) {
-        messages.add("{oldSchemaVersion: " + old.version() + "}");
-        messages.add("{oldSchema: '" + old.text() + "'}");
-        messages.add("{validateFields: 'false', compatibility: '" + level + "'}");
-        return messages;
-      }
+    List<Compatibility.Violation> violations =
+        Compatibility.check(level, candidate, previous.stream().map(Previous::schema).toList());
+    if (violations.isEmpty()) {
+      return List.of();
     }
-    return List.of();
-  }
-
-  /** Adds one message per reason {@code reader} cannot read data written with {@code writer}. */
-  private static void describe(
-      Schema reader, Schema writer, String readerName, String writerName, List<String> out) {
-    List<Incompatibility> incompatibilities =
-        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
-            .getResult()
-            .getIncompatibilities();
-    for (Incompatibility incompatibility : incompatibilities) {
-      out.add(
+    List<String> messages = new ArrayList<>();
+    for (Compatibility.Violation v : violations) {
+      Incompatibility incompatibility = v.incompatibility();
+      String reader = v.readerIsCandidate() ? "new" : "old";
+      String writer = v.readerIsCandidate() ? "old" : "new";
+      messages.add(
           "{errorType:'"
               + incompatibility.getType()
               + "', description:'"
-              + description(incompatibility, readerName, writerName)
+              + description(incompatibility, reader, writer)
               + "', additionalInfo:'"
               + incompatibility.getMessage()
               + "'}");
     }
+    Previous old = previous.get(violations.get(0).version() - 1);
+    messages.add("{oldSchemaVersion: " + old.version() + "}");
+    messages.add("{oldSchema: '" + old.text() + "'}");
+    messages.add("{validateFields: 'false', compatibility: '" + level + "'}");
+    return messages;
   }
 
   private static String description(Incompatibility incompatibility, String reader, String writer) {

@@ -14,6 +14,7 @@ import dev.relaybox.devstack.registry.internal.Wire.IdResponse;
 import dev.relaybox.devstack.registry.internal.Wire.SchemaRequest;
 import dev.relaybox.devstack.registry.internal.Wire.SchemaString;
 import dev.relaybox.devstack.registry.internal.Wire.StoredSchema;
+import dev.relaybox.schemas.registry.CompatibilityLevel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;

@@ -9,6 +9,7 @@ import dev.relaybox.devstack.registry.internal.Wire.StoredSchema;
 import dev.relaybox.devstack.registry.internal.Wire.StoredVersion;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectSchema;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectVersion;
+import dev.relaybox.schemas.registry.CompatibilityLevel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

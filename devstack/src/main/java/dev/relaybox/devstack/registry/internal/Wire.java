@@ -2,6 +2,7 @@ package dev.relaybox.devstack.registry.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.relaybox.schemas.registry.CompatibilityLevel;
 import java.util.List;
 import java.util.Map;
 

@@ -1,0 +1,79 @@
+package dev.relaybox.config;
+
+/**
+ * The settings several services share, defined once: where Kafka, the schema registry and Postgres
+ * are, and how aggregate types map to topics. The relay, the consumer host and the console list
+ * these in their own {@link Settings}.
+ */
+public final class CommonSettings {
+
+  private CommonSettings() {}
+
+  public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS =
+      Setting.text("kafka.bootstrap.servers")
+          .doc("Kafka bootstrap servers, `host:port[,host:port...]`")
+          .build();
+
+  public static final Setting<String> SCHEMA_REGISTRY_URL =
+      Setting.text("schema.registry.url")
+          .doc("Confluent-compatible schema registry, e.g. `http://registry:8081`")
+          .build();
+
+  public static final Setting<String> PG_HOST =
+      Setting.text("pg.host").defaultValue("localhost").doc("Postgres host").build();
+
+  public static final Setting<Integer> PG_PORT =
+      Setting.integer("pg.port", 1, 65535).defaultValue("5432").doc("Postgres port").build();
+
+  public static final Setting<String> PG_DATABASE =
+      Setting.text("pg.database").doc("Postgres database").build();
+
+  public static final Setting<String> PG_USER =
+      Setting.text("pg.user").doc("Postgres user").build();
+
+  public static final Setting<String> PG_PASSWORD =
+      Setting.text("pg.password")
+          .optional()
+          .secret()
+          .doc("Postgres password; never logged")
+          .build();
+
+  public static final Setting<String> PG_SSLMODE =
+      Setting.oneOf(
+              "pg.sslmode", "disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+          .defaultValue("prefer")
+          .doc("pgjdbc `sslmode`")
+          .build();
+
+  public static final Setting<TopicPattern> TOPIC_PATTERN =
+      Setting.topicPattern("topic.pattern")
+          .defaultValue(TopicPattern.DEFAULT)
+          .doc("topic of an outbox row; `${aggregatetype}` stands for its aggregate type")
+          .build();
+
+  public static final Setting<String> HTTP_HOST =
+      Setting.text("http.host")
+          .defaultValue("0.0.0.0")
+          .doc("bind address of `/health`, `/ready` and `/metrics`")
+          .build();
+
+  /** The HTTP port setting with the service's own default port. */
+  public static Setting<Integer> httpPort(int defaultPort) {
+    return Setting.integer("http.port", -1, 65535)
+        .defaultValue(Integer.toString(defaultPort))
+        .doc("port of the HTTP endpoints; `0` = any free port, `-1` = no HTTP")
+        .build();
+  }
+
+  /** {@code jdbc:postgresql://host:port/database?sslmode=...}, without credentials. */
+  public static String jdbcUrl(ServiceConfig config) {
+    return "jdbc:postgresql://"
+        + config.get(PG_HOST)
+        + ":"
+        + config.get(PG_PORT)
+        + "/"
+        + config.get(PG_DATABASE)
+        + "?sslmode="
+        + config.get(PG_SSLMODE);
+  }
+}

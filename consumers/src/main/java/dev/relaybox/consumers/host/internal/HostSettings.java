@@ -1,0 +1,180 @@
+package dev.relaybox.consumers.host.internal;
+
+import dev.relaybox.config.CommonSettings;
+import dev.relaybox.config.Setting;
+import dev.relaybox.config.Settings;
+import dev.relaybox.consumers.host.ConsumerService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The service host's own settings and how a service's settings join them. */
+public final class HostSettings {
+
+  private HostSettings() {}
+
+  public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
+
+  private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+  public static final Setting<List<String>> SERVICES =
+      Setting.list("services")
+          .optional()
+          .doc("the services this process runs, by name; empty = every service found")
+          .build();
+
+  public static final Setting<Integer> PG_POOL_SIZE =
+      Setting.integer("pg.pool.size", 2, 1_000)
+          .defaultValue("10")
+          .doc("HikariCP pool shared by the services (at least 2: Flyway needs two)")
+          .build();
+
+  public static final Setting<String> DB_SCHEMA =
+      Setting.identifier("db.schema", 63)
+          .defaultValue("public")
+          .doc("schema of the service tables, processed keys and outbox")
+          .build();
+
+  public static final Setting<String> OUTBOX_TABLE =
+      Setting.identifier("outbox.table", 48)
+          .defaultValue("outbox")
+          .doc("outbox table that services publish follow-up events to")
+          .build();
+
+  public static final Setting<String> PROCESSED_KEYS_TABLE =
+      Setting.identifier("processed.keys.table", 48)
+          .defaultValue("processed_keys")
+          .doc("processed-keys table (shared by the groups)")
+          .build();
+
+  public static final Setting<Duration> PROCESSED_KEYS_RETENTION =
+      Setting.millis("processed.keys.retention.ms", 1, Long.MAX_VALUE)
+          .optional()
+          .doc(
+              "each group deletes its processed keys older than this; empty keeps them forever;"
+                  + " at least `3600000` (1 h), and at least the topics' `retention.ms` plus the"
+                  + " longest redrive window (see [Retention](#retention-of-the-processed-keys))")
+          .build();
+
+  public static final Setting<Integer> MAX_ATTEMPTS =
+      Setting.integer("consumer.max.attempts", 1, 1_000_000)
+          .defaultValue("10")
+          .doc("attempts per event for transient failures, then the dead set")
+          .build();
+
+  public static final Setting<Duration> INITIAL_BACKOFF =
+      Setting.millis("consumer.initial.backoff.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("200")
+          .doc("first retry delay (doubling, with jitter)")
+          .build();
+
+  public static final Setting<Duration> MAX_BACKOFF =
+      Setting.millis("consumer.max.backoff.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("30000")
+          .doc("retry delay cap; the defaults ride out ~40–80 s outages")
+          .build();
+
+  public static final Setting<Duration> POLL_TIMEOUT =
+      Setting.millis("consumer.poll.timeout.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("500")
+          .doc("Kafka poll timeout")
+          .build();
+
+  public static final Setting<Duration> SHUTDOWN_TIMEOUT =
+      Setting.millis("consumer.shutdown.timeout.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("30000")
+          .doc("how long a graceful stop waits for the work in flight")
+          .build();
+
+  public static final Setting<Integer> HTTP_PORT = CommonSettings.httpPort(8081);
+
+  /** The host's settings, without any service's. */
+  public static List<Setting<?>> host() {
+    return List.of(
+        SERVICES,
+        CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
+        CommonSettings.SCHEMA_REGISTRY_URL,
+        CommonSettings.PG_HOST,
+        CommonSettings.PG_PORT,
+        CommonSettings.PG_DATABASE,
+        CommonSettings.PG_USER,
+        CommonSettings.PG_PASSWORD,
+        CommonSettings.PG_SSLMODE,
+        PG_POOL_SIZE,
+        DB_SCHEMA,
+        OUTBOX_TABLE,
+        PROCESSED_KEYS_TABLE,
+        PROCESSED_KEYS_RETENTION,
+        CommonSettings.TOPIC_PATTERN,
+        MAX_ATTEMPTS,
+        INITIAL_BACKOFF,
+        MAX_BACKOFF,
+        POLL_TIMEOUT,
+        SHUTDOWN_TIMEOUT,
+        CommonSettings.HTTP_HOST,
+        HTTP_PORT);
+  }
+
+  /** The consumer-group setting every service has: {@code <name>.group}. */
+  public static Setting<String> group(ConsumerService service) {
+    return Setting.text(service.name() + ".group")
+        .defaultValue(service.name())
+        .doc("consumer group of the " + service.name() + " service; dead letters in `<group>.dlq`")
+        .build();
+  }
+
+  /**
+   * The host's settings plus those of {@code enabled} (validated); the keys of {@code others} are
+   * accepted unvalidated, so one file can configure services run by different processes.
+   *
+   * @throws IllegalArgumentException for a badly named service or a service setting outside its
+   *     prefix
+   */
+  public static Settings of(
+      Collection<ConsumerService> enabled, Collection<ConsumerService> others) {
+    Settings.Builder settings =
+        Settings.builder("consumers", "consumers/README.md and each service's documentation")
+            .addAll(host())
+            .passThrough(
+                KAFKA_CONSUMER_PREFIX,
+                "passed to every service's Kafka consumer (prefix removed), e.g."
+                    + " `kafka.consumer.max.poll.records`");
+    for (ConsumerService service : enabled) {
+      settings.addAll(serviceSettings(service));
+    }
+    for (ConsumerService service : others) {
+      serviceSettings(service); // checked, not validated
+      settings.passThrough(service.name() + ".", "settings of the " + service.name() + " service");
+    }
+    return settings.build();
+  }
+
+  private static List<Setting<?>> serviceSettings(ConsumerService service) {
+    String name = service.name();
+    if (name == null || !SERVICE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          service.getClass().getName()
+              + ".name() must be lower-case letters, digits and '-', starting with a letter, was '"
+              + name
+              + "'");
+    }
+    List<Setting<?>> settings = new ArrayList<>();
+    settings.add(group(service));
+    for (Setting<?> setting : service.settings()) {
+      if (!setting.key().startsWith(name + ".")) {
+        throw new IllegalArgumentException(
+            "service "
+                + name
+                + " declares setting '"
+                + setting.key()
+                + "': a service's keys must start with '"
+                + name
+                + ".'");
+      }
+      settings.add(setting);
+    }
+    return settings;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.relaybox.examples.orders.email.internal;
+
+import dev.relaybox.consumers.ConsumedEvent;
+import dev.relaybox.consumers.PermanentEventException;
+import dev.relaybox.consumers.RetryableEventException;
+import dev.relaybox.consumers.TwoPhaseEventHandler;
+import dev.relaybox.examples.orders.events.OrderCancelled;
+import dev.relaybox.examples.orders.events.PaymentCaptured;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.AddressException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Order confirmations and cancellation notices; see {@code EmailService}. Called from the runner's
+ * poll thread only.
+ */
+public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sent> {
+
+  /** Template of the message sent on PaymentCaptured. */
+  public static final String ORDER_CONFIRMATION = "ORDER_CONFIRMATION";
+
+  /** Template of the message sent on OrderCancelled. */
+  public static final String ORDER_CANCELLED = "ORDER_CANCELLED";
+
+  private static final Logger log = LoggerFactory.getLogger(EmailHandler.class);
+
+  /** One message handed to the provider (or found already there). */
+  public record Sent(
+      String messageId,
+      String orderId,
+      String recipient,
+      String template,
+      String subject,
+      Mailer.Outcome outcome) {}
+
+  private final Mailer mailer;
+  private final String messageIdDomain;
+  private final String insert;
+
+  public EmailHandler(Mailer mailer, String schema, String messageIdDomain) {
+    this.mailer = mailer;
+    this.messageIdDomain = messageIdDomain;
+    this.insert =
+        "INSERT INTO \""
+            + schema
+            + "\".emails (event_id, message_id, order_id, recipient, template, subject, outcome)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  /** The Message-ID of the email an event causes: {@code <eventId@domain>}. */
+  public static String messageId(java.util.UUID eventId, String domain) {
+    return "<" + eventId + "@" + domain + ">";
+  }
+
+  @Override
+  public Sent call(ConsumedEvent event) {
+    String orderId;
+    String to;
+    String template;
+    String subject;
+    String body;
+    if (event.value() instanceof PaymentCaptured paid) {
+      orderId = paid.getOrderId();
+      to = paid.getCustomerEmail();
+      template = ORDER_CONFIRMATION;
+      subject = "Your order " + orderId + " is confirmed";
+      body =
+          "Thank you for your order "
+              + orderId
+              + ".\nWe received your payment of "
+              + amount(paid.getAmountMinor(), paid.getCurrency())
+              + " and are preparing your parcel.\n";
+    } else if (event.value() instanceof OrderCancelled cancelled) {
+      orderId = cancelled.getOrderId();
+      to = cancelled.getCustomerEmail();
+      template = ORDER_CANCELLED;
+      subject = "Your order " + orderId + " was cancelled";
+      body =
+          "We are sorry: your order "
+              + orderId
+              + " was cancelled ("
+              + cancelled.getReason()
+              + ").\nYour payment has been refunded in full.\n";
+    } else {
+      return null;
+    }
+    String messageId = messageId(event.eventId(), messageIdDomain);
+    Mailer.Outcome outcome;
+    try {
+      outcome = mailer.sendOnce(messageId, to, subject, body);
+    } catch (AddressException e) {
+      throw new PermanentEventException("invalid recipient address for order " + orderId, e);
+    } catch (SendFailedException e) {
+      if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0) {
+        throw new PermanentEventException("mail provider rejected the recipient of " + orderId, e);
+      }
+      throw new RetryableEventException("mail provider did not accept " + messageId, e);
+    } catch (MessagingException e) {
+      throw new RetryableEventException("mail provider unreachable for " + messageId, e);
+    }
+    log.info(
+        "email {} eventId={} orderId={} template={} messageId={}",
+        outcome == Mailer.Outcome.SENT ? "sent" : "already sent, not resent",
+        event.eventId(),
+        orderId,
+        template,
+        messageId);
+    return new Sent(messageId, orderId, to, template, subject, outcome);
+  }
+
+  @Override
+  public void record(ConsumedEvent event, Sent sent, Connection tx) throws Exception {
+    if (sent == null) {
+      return;
+    }
+    try (PreparedStatement ps = tx.prepareStatement(insert)) {
+      ps.setObject(1, event.eventId());
+      ps.setString(2, sent.messageId());
+      ps.setString(3, sent.orderId());
+      ps.setString(4, sent.recipient());
+      ps.setString(5, sent.template());
+      ps.setString(6, sent.subject());
+      ps.setString(7, sent.outcome().name());
+      ps.executeUpdate();
+    }
+  }
+
+  private static String amount(long minor, String currency) {
+    return String.format(Locale.ROOT, "%d.%02d %s", minor / 100, minor % 100, currency);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.relaybox.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.relaybox.runtime.internal.StatusReport;
+import dev.relaybox.runtime.internal.StatusReport.GroupLag;
+import dev.relaybox.runtime.internal.StatusReport.Report;
+import dev.relaybox.runtime.internal.StatusReport.TopicStatus;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Shows the pipeline's state: relay slot lag, topics, consumer group lag, dead letters. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show the pipeline's state: the relay's replication slot (lag and retained WAL in bytes),"
+          + " the outbox topics and their sizes, each consumer group's lag, and dead-letter"
+          + " topics with their record counts."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  relaybox status --bootstrap-servers 127.0.0.1:9092"
+          + " --jdbc-url jdbc:postgresql://127.0.0.1:5432/app --pg-user relay",
+      "  relaybox status --bootstrap-servers 127.0.0.1:9092 --json | jq .groups",
+      "",
+      "The Postgres password comes from $RELAYBOX_PG_PASSWORD, never from the command line.",
+      "Exit codes: 0 ok, 2 usage error, 3 Kafka or Postgres unreachable."
+    })
+final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin KafkaOptions kafka;
+
+  @Mixin PostgresOptions postgres;
+
+  @Option(
+      names = "--slot",
+      defaultValue = "relaybox_outbox",
+      description = "The relay's replication slot (default: ${DEFAULT-VALUE}).")
+  String slot;
+
+  @Option(
+      names = "--topics",
+      defaultValue = "outbox\\.event\\..+",
+      description = "Regex of the outbox topics (default: ${DEFAULT-VALUE}).")
+  String topics;
+
+  @Option(
+      names = "--dead-letter-topics",
+      defaultValue = ".*\\.dlq",
+      description = "Regex of the dead-letter topics (default: ${DEFAULT-VALUE}).")
+  String deadLetterTopics;
+
+  @Option(names = "--json", description = "Print JSON for scripts.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    // Without a URL the slot section is left out.
+    PGSimpleDataSource dataSource = postgres.present() ? postgres.dataSource(spec) : null;
+    Report report;
+    try (Admin admin = Admin.create(admin())) {
+      report =
+          StatusReport.collect(
+              admin, dataSource, slot, Pattern.compile(topics), Pattern.compile(deadLetterTopics));
+    } catch (java.sql.SQLException | IllegalStateException e) {
+      spec.commandLine()
+          .getErr()
+          .println("relaybox status: cannot read the pipeline's state: " + e.getMessage());
+      return RelayboxCli.EXIT_UNAVAILABLE;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(
+          new ObjectMapper()
+              .registerModule(new Jdk8Module())
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(report));
+      return 0;
+    }
+    print(out, report);
+    return 0;
+  }
+
+  private static void print(PrintWriter out, Report report) {
+    report
+        .slot()
+        .ifPresent(
+            s -> {
+              out.println("RELAY SLOT");
+              if (!s.exists()) {
+                out.printf(
+                    "  %s: missing (the relay has not started, or the slot was dropped)%n",
+                    s.name());
+              } else {
+                out.printf(
+                    "  %s: %s, lag %s, retained WAL %s%n",
+                    s.name(),
+                    s.active() ? "active" : "INACTIVE (relay down?)",
+                    bytes(s.lagBytes()),
+                    bytes(s.retainedWalBytes()));
+              }
+              out.println();
+            });
+    out.println("TOPICS");
+    out.printf("  %-40s %10s %12s%n", "topic", "partitions", "records");
+    for (TopicStatus t : report.topics()) {
+      out.printf("  %-40s %10d %12d%n", t.name(), t.partitions(), t.records());
+    }
+    out.println();
+    out.println("CONSUMER GROUPS");
+    out.printf("  %-28s %-10s %8s %-30s %10s%n", "group", "state", "members", "topic", "lag");
+    for (GroupLag g : report.groups()) {
+      out.printf(
+          "  %-28s %-10s %8d %-30s %10d%n", g.group(), g.state(), g.members(), g.topic(), g.lag());
+    }
+    out.println();
+    out.println("DEAD LETTERS");
+    if (report.deadLetters().isEmpty()) {
+      out.println("  none");
+    }
+    for (TopicStatus t : report.deadLetters()) {
+      out.printf("  %-40s %12d record(s)%n", t.name(), t.records());
+    }
+  }
+
+  private static String bytes(Long value) {
+    if (value == null) {
+      return "-";
+    }
+    if (value < 1024) {
+      return value + " B";
+    }
+    if (value < 1024 * 1024) {
+      return String.format("%.1f KiB", value / 1024.0);
+    }
+    return String.format("%.1f MiB", value / (1024.0 * 1024));
+  }
+
+  private Map<String, Object> admin() {
+    Map<String, Object> config = kafka.client();
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    return config;
+  }
+}

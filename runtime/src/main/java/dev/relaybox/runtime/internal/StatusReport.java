@@ -1,0 +1,161 @@
+package dev.relaybox.runtime.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Collects what {@code relaybox status} shows: slot lag, topic sizes, group lag, dead letters. */
+public final class StatusReport {
+
+  /** The relay's replication slot, as Postgres sees it. */
+  public record Slot(
+      String name, boolean exists, boolean active, Long lagBytes, Long retainedWalBytes) {}
+
+  /** A topic and the number of records it holds. */
+  public record TopicStatus(String name, int partitions, long endOffsets, long records) {}
+
+  /** A consumer group's lag on one topic. */
+  public record GroupLag(String group, String state, int members, String topic, long lag) {}
+
+  /** The whole report. */
+  public record Report(
+      Optional<Slot> slot,
+      List<TopicStatus> topics,
+      List<GroupLag> groups,
+      List<TopicStatus> deadLetters) {}
+
+  private StatusReport() {}
+
+  /**
+   * Reads the slot (when a data source is given) and every topic matching {@code topicPattern},
+   * every consumer group's lag on those topics, and every dead-letter topic ({@code dlqPattern}).
+   */
+  public static Report collect(
+      Admin admin, DataSource dataSource, String slotName, Pattern topicPattern, Pattern dlqPattern)
+      throws SQLException {
+    Optional<Slot> slot =
+        dataSource == null ? Optional.empty() : Optional.of(slot(dataSource, slotName));
+    Set<String> names = KafkaFutures.get(admin.listTopics().names());
+    List<String> topics =
+        names.stream().filter(n -> topicPattern.matcher(n).matches()).sorted().toList();
+    List<String> dlqs =
+        names.stream().filter(n -> dlqPattern.matcher(n).matches()).sorted().toList();
+    Map<TopicPartition, Long> end = offsets(admin, union(topics, dlqs), OffsetSpec.latest());
+    Map<TopicPartition, Long> start = offsets(admin, union(topics, dlqs), OffsetSpec.earliest());
+    return new Report(
+        slot,
+        topicStatus(topics, start, end),
+        groupLags(admin, topics, end),
+        topicStatus(dlqs, start, end));
+  }
+
+  private static Slot slot(DataSource dataSource, String name) throws SQLException {
+    String sql =
+        "SELECT active,"
+            + " pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint,"
+            + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
+            + " FROM pg_replication_slots WHERE slot_name = ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return new Slot(name, false, false, null, null);
+        }
+        return new Slot(name, true, rs.getBoolean(1), rs.getLong(2), rs.getLong(3));
+      }
+    }
+  }
+
+  private static List<TopicStatus> topicStatus(
+      List<String> topics, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {
+    List<TopicStatus> result = new ArrayList<>();
+    for (String topic : topics) {
+      int partitions = 0;
+      long endSum = 0;
+      long records = 0;
+      for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+        if (e.getKey().topic().equals(topic)) {
+          partitions++;
+          endSum += e.getValue();
+          records += e.getValue() - start.getOrDefault(e.getKey(), 0L);
+        }
+      }
+      result.add(new TopicStatus(topic, partitions, endSum, records));
+    }
+    return result;
+  }
+
+  private static List<GroupLag> groupLags(
+      Admin admin, List<String> topics, Map<TopicPartition, Long> end) {
+    Collection<GroupListing> listings =
+        KafkaFutures.get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all());
+    List<String> groupIds = listings.stream().map(GroupListing::groupId).sorted().toList();
+    if (groupIds.isEmpty()) {
+      return List.of();
+    }
+    Map<String, ConsumerGroupDescription> descriptions =
+        KafkaFutures.get(admin.describeConsumerGroups(groupIds).all());
+    List<GroupLag> result = new ArrayList<>();
+    for (String group : groupIds) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          KafkaFutures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+      Map<String, Long> lagByTopic = new TreeMap<>();
+      committed.forEach(
+          (tp, om) -> {
+            if (om != null && topics.contains(tp.topic()) && end.containsKey(tp)) {
+              lagByTopic.merge(tp.topic(), Math.max(0, end.get(tp) - om.offset()), Long::sum);
+            }
+          });
+      ConsumerGroupDescription d = descriptions.get(group);
+      lagByTopic.forEach(
+          (topic, lag) ->
+              result.add(
+                  new GroupLag(
+                      group, String.valueOf(d.groupState()), d.members().size(), topic, lag)));
+    }
+    return result;
+  }
+
+  private static Map<TopicPartition, Long> offsets(
+      Admin admin, List<String> topics, OffsetSpec spec) {
+    if (topics.isEmpty()) {
+      return Map.of();
+    }
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    KafkaFutures.get(admin.describeTopics(topics).allTopicNames())
+        .forEach(
+            (name, d) ->
+                d.partitions()
+                    .forEach(p -> request.put(new TopicPartition(name, p.partition()), spec)));
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    KafkaFutures.get(admin.listOffsets(request).all())
+        .forEach((tp, info) -> offsets.put(tp, info.offset()));
+    return offsets;
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream())
+        .distinct()
+        .collect(Collectors.toList());
+  }
+}
