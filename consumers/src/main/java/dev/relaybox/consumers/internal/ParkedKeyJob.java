@@ -178,50 +178,65 @@ final class ParkedKeyJob {
   private Result applied(KeyRef key, Claimed claimed, ConsumedEvent event, Object result)
       throws SQLException {
     String topic = claimed.record().topic();
+    Exception handlerFailure = null;
+    boolean fresh;
     try (Connection tx = settings.handling().dataSource().getConnection()) {
       tx.setAutoCommit(false);
       try {
         store.lock(tx, key);
-        boolean fresh =
+        fresh =
             event != null
                 && (!settings.processedKeys().deduplicate() || keys.insertOne(tx, event.eventId()));
         if (fresh) {
-          long start = System.nanoTime();
-          try {
-            if (settings.handling().eventHandler() != null) {
-              settings.handling().eventHandler().handle(event, tx);
-            } else {
-              settings.handling().twoPhase().record(event, result, tx);
-            }
-          } catch (Exception e) {
-            tx.rollback();
-            return failed(key, claimed, e);
-          } finally {
-            metrics.handlerLatency(topic).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-          }
+          handlerFailure = handle(event, result, tx);
         }
-        store.delete(tx, key, claimed.record().offset());
-        tx.commit();
-        if (fresh) {
-          metrics.processed(topic, 1);
+        if (handlerFailure == null) {
+          store.delete(tx, key, claimed.record().offset());
+          tx.commit();
         } else {
-          metrics.duplicates(topic, 1);
+          tx.rollback();
         }
-        log.info(
-            "parked event {} group={} eventId={} key={} topic={} partition={} offset={} attempt={}",
-            fresh ? "applied" : "was applied before",
-            settings.groupId(),
-            RecordCodec.eventId(claimed.record().headers()),
-            FailureHandler.keyText(claimed.record().key()),
-            topic,
-            claimed.record().partition(),
-            claimed.record().offset(),
-            claimed.attempt());
-        return Result.DONE;
       } catch (SQLException | RuntimeException e) {
         tx.rollback();
         throw e;
       }
+    }
+    if (handlerFailure != null) {
+      // Handled with the transaction's connection back in the pool: a job never holds two.
+      return failed(key, claimed, handlerFailure);
+    }
+    if (fresh) {
+      metrics.processed(topic, 1);
+    } else {
+      metrics.duplicates(topic, 1);
+    }
+    log.info(
+        "parked event {} group={} eventId={} key={} topic={} partition={} offset={} attempt={}",
+        fresh ? "applied" : "was applied before",
+        settings.groupId(),
+        RecordCodec.eventId(claimed.record().headers()),
+        FailureHandler.keyText(claimed.record().key()),
+        topic,
+        claimed.record().partition(),
+        claimed.record().offset(),
+        claimed.attempt());
+    return Result.DONE;
+  }
+
+  /** Runs the handler's database part in {@code tx}; returns its failure, if any. */
+  private Exception handle(ConsumedEvent event, Object result, Connection tx) {
+    long start = System.nanoTime();
+    try {
+      if (settings.handling().eventHandler() != null) {
+        settings.handling().eventHandler().handle(event, tx);
+      } else {
+        settings.handling().twoPhase().record(event, result, tx);
+      }
+      return null;
+    } catch (Exception e) {
+      return e;
+    } finally {
+      metrics.handlerLatency(event.topic()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
