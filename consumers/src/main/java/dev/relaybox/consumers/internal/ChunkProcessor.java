@@ -93,17 +93,21 @@ final class ChunkProcessor {
     }
   }
 
-  void run(Chunk chunk) {
+  /**
+   * Runs the chunk; {@code connection}, if given (an {@code EventHandler}'s worker got it before
+   * forming the chunk), serves its transaction and is closed before failures are handled.
+   */
+  void run(Chunk chunk, Connection connection) {
     long start = System.nanoTime();
     List<Run> runs = new ArrayList<>();
     long handlerNanos;
-    try {
+    try (Connection held = connection) {
       for (Slice slice : chunk.slices()) {
         runs.add(decode(slice));
       }
       handlerNanos = settings.handling().twoPhaseHandler() != null ? callPhase(runs) : 0;
       if (runs.stream().anyMatch(r -> pending(r).findAny().isPresent())) {
-        handlerNanos += transaction(runs);
+        handlerNanos += transaction(runs, held);
       }
     } catch (SQLException | DecodeLater | RuntimeException e) {
       // Nothing committed: every event goes back to its lane, to run after the backoff.
@@ -208,10 +212,11 @@ final class ChunkProcessor {
     return nanos;
   }
 
-  /** Returns the nanoseconds spent in handler code. */
-  private long transaction(List<Run> runs) throws SQLException {
+  /** Runs the transaction on {@code held} or a pooled connection; returns the handler's time. */
+  private long transaction(List<Run> runs, Connection held) throws SQLException {
     long[] nanos = {0};
-    try (Connection tx = settings.handling().dataSource().getConnection()) {
+    try (Connection own = held == null ? settings.handling().dataSource().getConnection() : null) {
+      Connection tx = held == null ? own : held;
       tx.setAutoCommit(false);
       try {
         try {

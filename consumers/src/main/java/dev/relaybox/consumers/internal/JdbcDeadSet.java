@@ -31,6 +31,7 @@ public final class JdbcDeadSet implements DeadSet {
 
   public JdbcDeadSet(DataSource dataSource, String schema, String processedKeysTable) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+    ProcessedKeySettings.requireNames(schema, processedKeysTable);
     this.tables = new SetTables(schema, processedKeysTable);
   }
 

@@ -104,7 +104,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
             settings.scheduling().maxInFlight(),
             scheduler,
             new ChunkProcessor(settings, keys, scheduler, metrics, failures, outage),
-            new ParkedKeyJob(settings, keys, store, scheduler, metrics, failures, backoff, outage));
+            new ParkedKeyJob(settings, keys, store, scheduler, metrics, failures, backoff, outage),
+            settings.handling().eventHandler() != null ? settings.handling().dataSource() : null,
+            outage);
     lastPollNanos = System.nanoTime();
     thread =
         new Thread(

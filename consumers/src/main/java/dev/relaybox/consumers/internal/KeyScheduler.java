@@ -34,7 +34,7 @@ final class KeyScheduler {
   static final long NO_DUE = Long.MAX_VALUE;
 
   /** A chunk aims at this much handler time: fast handlers share a transaction, slow ones not. */
-  private static final long CHUNK_TARGET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long CHUNK_TARGET_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
   private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -144,31 +144,66 @@ final class KeyScheduler {
   Job take() throws InterruptedException {
     lock.lock();
     try {
-      while (!closing) {
-        long now = System.nanoTime();
-        fireTimers(now);
-        long wait = MAX_WAIT_NANOS;
-        if (now - pausedUntilNanos < 0) {
-          wait = pausedUntilNanos - now;
-        } else {
-          Job job = parkedJob();
-          if (job == null) {
-            job = chunk();
-          }
-          if (job != null) {
-            return job;
-          }
-        }
-        Timer next = timers.peek();
-        if (next != null) {
-          wait = Math.min(wait, Math.max(1, next.dueNanos() - now));
-        }
-        work.awaitNanos(wait);
+      Job job;
+      while ((job = poll()) == null && !closing) {
+        await();
       }
-      return null;
+      return job;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Waits until a job is there to take (without taking it); false once {@link #close()}d. Lets a
+   * worker get its database connection first and only then {@link #poll} a chunk, so chunks are
+   * formed by workers that can run them, as large as the handler's speed allows.
+   */
+  boolean awaitReady() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closing) {
+        long now = System.nanoTime();
+        fireTimers(now);
+        if (now - pausedUntilNanos >= 0 && (!parkedReady.isEmpty() || !liveReady.isEmpty())) {
+          return true;
+        }
+        await();
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The next job if there is one now, else null; none while backing off or closed. */
+  Job poll() {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      fireTimers(now);
+      if (closing || now - pausedUntilNanos < 0) {
+        return null;
+      }
+      Job job = parkedJob();
+      return job != null ? job : chunk();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for a signal, a timer, the end of a backoff, or a second at most; under the lock. */
+  private void await() throws InterruptedException {
+    long now = System.nanoTime();
+    long wait = MAX_WAIT_NANOS;
+    if (now - pausedUntilNanos < 0) {
+      wait = pausedUntilNanos - now;
+    }
+    Timer next = timers.peek();
+    if (next != null) {
+      wait = Math.min(wait, Math.max(1, next.dueNanos() - now));
+    }
+    work.awaitNanos(wait);
   }
 
   private Job parkedJob() {

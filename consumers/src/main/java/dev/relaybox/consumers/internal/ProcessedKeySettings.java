@@ -23,10 +23,20 @@ public record ProcessedKeySettings(
   public static final int MAX_TABLE_LENGTH = 48;
 
   public ProcessedKeySettings {
-    SqlIdentifier.requireSchema("processedKeysSchema", schema);
-    SqlIdentifier.require("processedKeysTable", table, MAX_TABLE_LENGTH);
+    requireNames(schema, table);
     requireRetention(retention, deduplicate);
     Checks.requirePositive(sweepInterval, "processedKeysSweepInterval");
+  }
+
+  /**
+   * Checks the schema and the processed-keys table name as every user of the tables must.
+   *
+   * @throws IllegalArgumentException naming {@code processedKeysSchema} or {@code
+   *     processedKeysTable}
+   */
+  static void requireNames(String schema, String table) {
+    SqlIdentifier.requireSchema("processedKeysSchema", schema);
+    SqlIdentifier.require("processedKeysTable", table, MAX_TABLE_LENGTH);
   }
 
   /** {@code "schema"."table"}, safe to splice into SQL because both are validated identifiers. */

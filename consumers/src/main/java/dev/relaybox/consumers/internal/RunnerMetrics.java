@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -25,6 +27,8 @@ final class RunnerMetrics {
   private final AtomicLong deadSetSize = new AtomicLong();
   private final AtomicLong oldestParkedSeconds = new AtomicLong();
   private final AtomicLong intakePaused = new AtomicLong();
+  private final Map<String, Timer> keyWait = new ConcurrentHashMap<>();
+  private final Map<String, Timer> handlerLatency = new ConcurrentHashMap<>();
 
   RunnerMetrics(MeterRegistry registry, String group) {
     this.registry = registry;
@@ -88,12 +92,14 @@ final class RunnerMetrics {
   }
 
   Timer handlerLatency(String topic) {
-    return registry.timer(ConsumerMetrics.HANDLER_LATENCY, "group", group, "topic", topic);
+    return handlerLatency.computeIfAbsent(
+        topic, t -> registry.timer(ConsumerMetrics.HANDLER_LATENCY, "group", group, "topic", t));
   }
 
   void keyWait(String topic, long nanos) {
-    registry
-        .timer(ConsumerMetrics.KEY_WAIT, "group", group, "topic", topic)
+    keyWait
+        .computeIfAbsent(
+            topic, t -> registry.timer(ConsumerMetrics.KEY_WAIT, "group", group, "topic", t))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -4,6 +4,7 @@ import dev.relaybox.config.SqlIdentifier;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.examples.orders.email.internal.EmailHandler;
 import dev.relaybox.examples.orders.email.internal.Mailer;
+import dev.relaybox.examples.orders.email.internal.MailerPool;
 import dev.relaybox.examples.orders.internal.Checks;
 import dev.relaybox.examples.orders.internal.Migrations;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class EmailService implements AutoCloseable {
 
   private final DataSource dataSource;
   private final String schema;
-  private final Mailer mailer;
+  private final MailerPool mailers;
   private final EmailHandler handler;
   private final String messageIdDomain;
 
@@ -51,8 +52,8 @@ public final class EmailService implements AutoCloseable {
     Checks.requireText("sentFolder", b.sentFolder);
     this.messageIdDomain = Checks.requireText("messageIdDomain", b.messageIdDomain);
     Checks.requirePositive("timeout", b.timeout);
-    this.mailer =
-        new Mailer(
+    this.mailers =
+        new MailerPool(
             new Mailer.Settings(
                 b.smtpHost,
                 b.smtpPort,
@@ -64,7 +65,7 @@ public final class EmailService implements AutoCloseable {
                 b.from == null ? b.username : b.from,
                 b.sentFolder,
                 b.timeout.toMillis()));
-    this.handler = new EmailHandler(mailer, schema, messageIdDomain);
+    this.handler = new EmailHandler(mailers, schema, messageIdDomain);
   }
 
   private static void requirePort(String property, int port) {
@@ -93,10 +94,10 @@ public final class EmailService implements AutoCloseable {
     return EmailHandler.messageId(eventId, messageIdDomain);
   }
 
-  /** Closes the IMAP connection. Call after the runner using {@link #handler()} is closed. */
+  /** Closes the mail connections. Call after the runner using {@link #handler()} is closed. */
   @Override
   public void close() {
-    mailer.close();
+    mailers.close();
   }
 
   /** Configuration of an {@link EmailService}; every setter returns {@code this}. */

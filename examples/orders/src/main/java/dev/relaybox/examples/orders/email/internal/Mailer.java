@@ -18,8 +18,8 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  * Sends a message at most once per Message-ID: before sending, asks the provider over IMAP whether
  * its Sent folder already holds that Message-ID (the answer survives a crash between SMTP accept
  * and our database commit). Keeps one IMAP connection (with the Sent folder selected) and one SMTP
- * connection open between calls, reconnecting after any failure. Not thread-safe: used by the
- * runner's poll thread only.
+ * connection open between calls, reconnecting after any failure. Not thread-safe: one thread at a
+ * time uses it ({@link MailerPool} lends one to each event in flight).
  */
 public final class Mailer implements AutoCloseable {
 
