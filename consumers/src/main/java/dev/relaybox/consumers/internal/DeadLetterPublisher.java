@@ -1,7 +1,7 @@
 package dev.relaybox.consumers.internal;
 
 import dev.relaybox.consumers.DeadLetterHeaders;
-import dev.relaybox.consumers.internal.SetStore.Unpublished;
+import dev.relaybox.consumers.internal.SetQueries.Unpublished;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -47,7 +47,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private final ProcessedKeys keys;
   private final RunnerMetrics metrics;
   private final KeyScheduler scheduler;
+  private final PartitionLanes partitions;
   private final SetStore store;
+  private final SetQueries queries;
   private final ProcessedKeysSweeper sweeper;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final int maxBuffered;
@@ -69,8 +71,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     this.keys = new ProcessedKeys(settings);
     this.metrics = new RunnerMetrics(settings.meterRegistry(), settings.groupId());
     int maxPollRecords = settings.kafka().maxPollRecords();
-    this.scheduler = new KeyScheduler(maxPollRecords, metrics);
+    LaneState lanes = new LaneState();
+    this.scheduler = new KeyScheduler(lanes, maxPollRecords, metrics);
+    this.partitions = new PartitionLanes(lanes);
     this.store = new SetStore(settings);
+    this.queries = new SetQueries(settings);
     this.maxBuffered = Math.max(4 * maxPollRecords, 4 * settings.scheduling().maxInFlight());
     this.sweeper =
         settings.processedKeys().retention() == null
@@ -91,9 +96,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     consumer =
         new KafkaConsumer<>(
             consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    rebalancer = new Rebalancer(settings, consumer, scheduler, store, this::commit);
+    rebalancer = new Rebalancer(settings, consumer, partitions, queries, this::commit);
     publisher = new DeadLetterPublisher(settings.kafka());
-    monitor = new SetMonitor(settings, store, scheduler, metrics, publisher);
+    monitor = new SetMonitor(settings, queries, partitions, metrics, publisher);
     Backoff backoff = new Backoff(settings.retry().initialBackoff(), settings.retry().maxBackoff());
     Outage outage = new Outage(groupId(), backoff, scheduler, metrics);
     FailureHandler failures =
@@ -212,7 +217,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
         lastPollNanos = System.nanoTime();
         polled = true;
         if (!records.isEmpty()) {
-          scheduler.intake(records);
+          partitions.intake(records);
         }
         if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
           commit(null);
@@ -270,7 +275,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   /** Commits what is settled on {@code partitions} (all owned ones when null). */
   private void commit(Collection<TopicPartition> partitions) {
     lastCommitNanos = System.nanoTime();
-    Map<TopicPartition, Long> offsets = scheduler.committable(partitions);
+    Map<TopicPartition, Long> offsets = this.partitions.committable(partitions);
     if (offsets.isEmpty()) {
       return;
     }
@@ -278,7 +283,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
     try {
       consumer.commitSync(commit);
-      scheduler.committed(offsets);
+      this.partitions.committed(offsets);
     } catch (WakeupException e) {
       throw e;
     } catch (KafkaException e) {

@@ -33,8 +33,8 @@ final class Rebalancer implements ConsumerRebalanceListener {
 
   private final RunnerSettings settings;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KeyScheduler scheduler;
-  private final SetStore store;
+  private final PartitionLanes lanes;
+  private final SetQueries queries;
   private final Consumer<Collection<TopicPartition>> commit;
   private final Duration drainTimeout;
   private final Set<TopicPartition> unloaded = new HashSet<>();
@@ -46,13 +46,13 @@ final class Rebalancer implements ConsumerRebalanceListener {
   Rebalancer(
       RunnerSettings settings,
       KafkaConsumer<byte[], byte[]> consumer,
-      KeyScheduler scheduler,
-      SetStore store,
+      PartitionLanes lanes,
+      SetQueries queries,
       Consumer<Collection<TopicPartition>> commit) {
     this.settings = settings;
     this.consumer = consumer;
-    this.scheduler = scheduler;
-    this.store = store;
+    this.lanes = lanes;
+    this.queries = queries;
     this.commit = commit;
     Duration half = settings.kafka().maxPollInterval().dividedBy(2);
     this.drainTimeout =
@@ -64,9 +64,9 @@ final class Rebalancer implements ConsumerRebalanceListener {
     if (partitions.isEmpty()) {
       return;
     }
-    scheduler.revoke(partitions);
+    lanes.revoke(partitions);
     try {
-      if (!scheduler.awaitIdle(partitions, drainTimeout.toNanos())) {
+      if (!lanes.awaitIdle(partitions, drainTimeout.toNanos())) {
         log.warn(
             "work on revoked partitions still running after drainTimeout={} group={}"
                 + " partitions={}; the next owner redelivers it and skips what is done",
@@ -78,15 +78,15 @@ final class Rebalancer implements ConsumerRebalanceListener {
       Thread.currentThread().interrupt();
     }
     commit.accept(partitions);
-    scheduler.drop(partitions);
+    lanes.drop(partitions);
     unloaded.removeAll(partitions);
     log.info("partitions revoked group={} partitions={}", settings.groupId(), partitions);
   }
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
-    scheduler.revoke(partitions);
-    scheduler.drop(partitions);
+    lanes.revoke(partitions);
+    lanes.drop(partitions);
     unloaded.removeAll(partitions);
     log.warn("partitions lost group={} partitions={}", settings.groupId(), partitions);
   }
@@ -129,7 +129,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
       Map<TopicPartition, Set<Long>> settled = new HashMap<>();
       try (Connection c = settings.handling().dataSource().getConnection()) {
         for (var e : byTopic.entrySet()) {
-          store
+          queries
               .parkedKeys(c, e.getKey(), e.getValue())
               .forEach((p, keys) -> parked.put(new TopicPartition(e.getKey(), p), keys));
         }
@@ -137,12 +137,12 @@ final class Rebalancer implements ConsumerRebalanceListener {
           OffsetAndMetadata from = committed.get(tp);
           settled.put(
               tp,
-              store.settledOffsets(
+              queries.settledOffsets(
                   c, tp.topic(), tp.partition(), from == null ? 0 : from.offset()));
         }
       }
       for (TopicPartition tp : partitions) {
-        scheduler.assigned(tp, parked.get(tp), settled.get(tp));
+        lanes.assigned(tp, parked.get(tp), settled.get(tp));
         if (!parked.get(tp).isEmpty()) {
           log.info(
               "parked keys loaded group={} partition={} keys={}",

@@ -1,8 +1,8 @@
 package dev.relaybox.consumers.internal;
 
 import dev.relaybox.consumers.internal.KeyScheduler.ParkedKey;
-import dev.relaybox.consumers.internal.SetStore.Counts;
-import dev.relaybox.consumers.internal.SetStore.Unpublished;
+import dev.relaybox.consumers.internal.SetQueries.Counts;
+import dev.relaybox.consumers.internal.SetQueries.Unpublished;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -32,8 +32,8 @@ final class SetMonitor implements AutoCloseable {
   private static final int PUBLISH_BATCH = 200;
 
   private final RunnerSettings settings;
-  private final SetStore store;
-  private final KeyScheduler scheduler;
+  private final SetQueries queries;
+  private final PartitionLanes lanes;
   private final RunnerMetrics metrics;
   private final DeadLetterPublisher publisher;
   private final ReentrantLock lock = new ReentrantLock();
@@ -46,13 +46,13 @@ final class SetMonitor implements AutoCloseable {
 
   SetMonitor(
       RunnerSettings settings,
-      SetStore store,
-      KeyScheduler scheduler,
+      SetQueries queries,
+      PartitionLanes lanes,
       RunnerMetrics metrics,
       DeadLetterPublisher publisher) {
     this.settings = settings;
-    this.store = store;
-    this.scheduler = scheduler;
+    this.queries = queries;
+    this.lanes = lanes;
     this.metrics = metrics;
     this.publisher = publisher;
     this.thread = new Thread(this::loop, "relaybox-sets-" + settings.groupId());
@@ -114,7 +114,7 @@ final class SetMonitor implements AutoCloseable {
   private void pass() throws SQLException {
     long taken = System.nanoTime();
     Map<String, Set<Integer>> owned =
-        scheduler.owned().stream()
+        lanes.owned().stream()
             .collect(
                 Collectors.groupingBy(
                     TopicPartition::topic,
@@ -124,13 +124,14 @@ final class SetMonitor implements AutoCloseable {
     try (Connection c = settings.handling().dataSource().getConnection()) {
       Map<TopicPartition, List<ParkedKey>> snapshot = new HashMap<>();
       for (var e : owned.entrySet()) {
-        store
+        queries
             .parkedKeys(c, e.getKey(), e.getValue())
             .forEach((p, keys) -> snapshot.put(new TopicPartition(e.getKey(), p), keys));
-        unpublished.put(e.getKey(), store.unpublished(c, e.getKey(), e.getValue(), PUBLISH_BATCH));
+        unpublished.put(
+            e.getKey(), queries.unpublished(c, e.getKey(), e.getValue(), PUBLISH_BATCH));
       }
-      scheduler.reconcile(snapshot, taken);
-      bounds(store.counts(c));
+      lanes.reconcile(snapshot, taken);
+      bounds(queries.counts(c));
     }
     for (List<Unpublished> rows : unpublished.values()) {
       if (!rows.isEmpty()) {
@@ -156,7 +157,7 @@ final class SetMonitor implements AutoCloseable {
       return;
     }
     try (Connection c = settings.handling().dataSource().getConnection()) {
-      store.published(c, rows.stream().map(Unpublished::id).toList());
+      queries.published(c, rows.stream().map(Unpublished::id).toList());
     }
   }
 

@@ -30,8 +30,10 @@ class KeySchedulerTest {
   private static final TopicPartition P0 = new TopicPartition("t", 0);
   private static final TopicPartition P1 = new TopicPartition("t", 1);
 
+  private final LaneState state = new LaneState();
   private final KeyScheduler scheduler =
-      new KeyScheduler(50, new RunnerMetrics(new SimpleMeterRegistry(), "g"));
+      new KeyScheduler(state, 50, new RunnerMetrics(new SimpleMeterRegistry(), "g"));
+  private final PartitionLanes partitions = new PartitionLanes(state);
   private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
 
   private ConsumerRecords<byte[], byte[]> records(TopicPartition tp, String... keys) {
@@ -48,7 +50,7 @@ class KeySchedulerTest {
   @Test
   void manyWorkersNeverRunAKeyTwiceAtOnceAndKeepEachKeysOrder() throws Exception {
     for (TopicPartition tp : List.of(P0, P1)) {
-      scheduler.assigned(tp, List.of(), new HashSet<>());
+      partitions.assigned(tp, List.of(), new HashSet<>());
     }
     Map<String, List<Long>> seen = new ConcurrentHashMap<>();
     Set<String> running = ConcurrentHashMap.newKeySet();
@@ -112,7 +114,7 @@ class KeySchedulerTest {
         sent.computeIfAbsent(tp + "/" + keys[i], k -> new ArrayList<>())
             .add(nextOffset.getOrDefault(tp, 0L) + i);
       }
-      scheduler.intake(records(tp, keys));
+      partitions.intake(records(tp, keys));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (scheduler.unsettled() > 0 && System.nanoTime() < deadline) {
@@ -126,7 +128,7 @@ class KeySchedulerTest {
     assertThat(overlaps).hasValue(0);
     assertThat(maxConcurrent.get()).isLessThanOrEqualTo(8);
     assertThat(seen).isEqualTo(sent);
-    assertThat(scheduler.committable(null))
+    assertThat(partitions.committable(null))
         .containsEntry(P0, nextOffset.get(P0))
         .containsEntry(P1, nextOffset.get(P1));
   }
@@ -134,14 +136,14 @@ class KeySchedulerTest {
   @Test
   void aParkedKeysEventsWaitForItsJobWhileOtherKeysRunAndComeBackLiveWhenReleased()
       throws Exception {
-    scheduler.assigned(P0, List.of(), new HashSet<>());
-    scheduler.intake(records(P0, "x"));
+    partitions.assigned(P0, List.of(), new HashSet<>());
+    partitions.intake(records(P0, "x"));
     Chunk first = (Chunk) scheduler.take();
     Lane x = first.slices().get(0).lane();
     scheduler.settle(first.slices().get(0).events());
     scheduler.finish(x, 1, List.of(), Fate.PARKED, KeyScheduler.NO_DUE); // blocked: no retry time
 
-    scheduler.intake(records(P0, "x", "y"));
+    partitions.intake(records(P0, "x", "y"));
     Job next = scheduler.take();
     assertThat(next)
         .as("x's new event is to be appended to the retry set")
@@ -156,7 +158,7 @@ class KeySchedulerTest {
     var appended = scheduler.takePending(x);
     assertThat(appended).extracting(Lane.Pending::offset).containsExactly(1L);
     // The key turned out released: the taken events run live, before anything newer.
-    scheduler.intake(records(P0, "x"));
+    partitions.intake(records(P0, "x"));
     scheduler.finish(x, 1, appended, Fate.LIVE, KeyScheduler.NO_DUE);
     Chunk live = (Chunk) scheduler.take();
     assertThat(live.slices().get(0).events())
@@ -167,7 +169,7 @@ class KeySchedulerTest {
   @Test
   void aParkedKeyComesBackWhenItsRetryIsDue() throws Exception {
     long start = System.nanoTime();
-    scheduler.assigned(
+    partitions.assigned(
         P0,
         List.of(new KeyScheduler.ParkedKey("x".getBytes(StandardCharsets.UTF_8), 0, 50, false)),
         new HashSet<>());
@@ -178,19 +180,19 @@ class KeySchedulerTest {
 
   @Test
   void revokedPartitionsAreNotDispatchedAndDrainWaitsForRunningJobs() throws Exception {
-    scheduler.assigned(P0, List.of(), new HashSet<>());
-    scheduler.intake(records(P0, "a", "b"));
+    partitions.assigned(P0, List.of(), new HashSet<>());
+    partitions.intake(records(P0, "a", "b"));
     Chunk running = (Chunk) scheduler.take();
-    scheduler.revoke(List.of(P0));
-    assertThat(scheduler.awaitIdle(List.of(P0), TimeUnit.MILLISECONDS.toNanos(50))).isFalse();
+    partitions.revoke(List.of(P0));
+    assertThat(partitions.awaitIdle(List.of(P0), TimeUnit.MILLISECONDS.toNanos(50))).isFalse();
     for (Slice s : running.slices()) {
       scheduler.settle(s.events());
       scheduler.finish(s.lane(), s.events().size(), List.of(), Fate.LIVE, KeyScheduler.NO_DUE);
     }
-    assertThat(scheduler.awaitIdle(List.of(P0), TimeUnit.MILLISECONDS.toNanos(50))).isTrue();
-    assertThat(scheduler.committable(List.of(P0))).containsEntry(P0, 2L);
-    scheduler.drop(List.of(P0));
-    assertThat(scheduler.owned()).isEmpty();
+    assertThat(partitions.awaitIdle(List.of(P0), TimeUnit.MILLISECONDS.toNanos(50))).isTrue();
+    assertThat(partitions.committable(List.of(P0))).containsEntry(P0, 2L);
+    partitions.drop(List.of(P0));
+    assertThat(partitions.owned()).isEmpty();
     assertThat(scheduler.unsettled()).isZero();
   }
 }

@@ -85,7 +85,8 @@ public final class HostSettings {
   public static final Setting<Integer> MAX_IN_FLIGHT =
       Setting.integer("consumer.max.in.flight", 1, 10_000)
           .defaultValue("64")
-          .doc("events each service handles at once, never two of one key (worker threads)")
+          .doc(
+              "events each consumer group handles at once (one worker thread each), never two of one key")
           .build();
 
   public static final Setting<String> DEAD_KEY_POLICY =
