@@ -55,14 +55,16 @@ final class SetQueries {
     String rs = tables.retrySet;
     String ds = tables.deadSet;
     String owned = "consumer_group = ? AND topic = ? AND kafka_partition = ANY(?)";
+    // Heads and blocking dead events: one row per parked key, through partial indexes. A head is
+    // its key's lowest offset, so it is also the floor below which redeliveries were applied.
     this.parkedKeys =
-        "SELECT kafka_partition, record_key, min(kafka_offset), greatest(0, ceil(extract(epoch"
-            + " FROM min(next_attempt_at) - now()) * 1000))::bigint, false FROM "
+        "SELECT kafka_partition, record_key, kafka_offset, greatest(0, ceil(extract(epoch"
+            + " FROM next_attempt_at - now()) * 1000))::bigint, false FROM "
             + rs
             + " WHERE "
             + owned
-            + " GROUP BY 1, 2 UNION ALL SELECT kafka_partition, record_key, min(kafka_offset),"
-            + " NULL, true FROM "
+            + " AND next_attempt_at IS NOT NULL UNION ALL SELECT kafka_partition, record_key,"
+            + " min(kafka_offset), NULL, true FROM "
             + ds
             + " WHERE "
             + owned
@@ -72,10 +74,12 @@ final class SetQueries {
     this.settled =
         "SELECT kafka_offset FROM " + rs + from + " UNION SELECT kafka_offset FROM " + ds + from;
     String blocking = " WHERE consumer_group = ? AND state = 'dead' AND blocks_key";
+    // Parked keys = heads + keys held by a dead event (a key never has both).
     this.counts =
-        "SELECT (SELECT count(*) FROM (SELECT topic, kafka_partition, record_key FROM "
+        "SELECT (SELECT count(*) FROM "
             + rs
-            + " WHERE consumer_group = ? UNION SELECT topic, kafka_partition, record_key FROM "
+            + " WHERE consumer_group = ? AND next_attempt_at IS NOT NULL) + (SELECT count(*) FROM"
+            + " (SELECT DISTINCT topic, kafka_partition, record_key FROM "
             + ds
             + blocking
             + ") k), (SELECT count(*) FROM "

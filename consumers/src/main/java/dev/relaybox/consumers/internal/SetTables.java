@@ -75,22 +75,25 @@ final class SetTables {
             + " WHERE "
             + KEY_COLUMNS
             + " AND state = 'dead' AND blocks_key)";
-    // The head keeps its due time; a row that becomes head is due now.
+    // The head keeps its due time; a row that becomes head is due now. Both updates go through
+    // the key's lowest offset and the heads index, never through the key's whole queue.
     this.normalize =
-        "WITH k AS (SELECT kafka_offset, next_attempt_at,"
-            + " kafka_offset = min(kafka_offset) OVER () AS first FROM "
+        "WITH m AS (SELECT (SELECT min(kafka_offset) FROM "
             + retrySet
             + " WHERE "
             + KEY_COLUMNS
-            + "), want AS (SELECT kafka_offset, CASE WHEN first AND NOT "
+            + ") AS head, "
             + blocked
-            + " THEN coalesce(next_attempt_at, now()) END AS next FROM k)"
-            + " UPDATE "
+            + " AS blocked), demote AS (UPDATE "
             + retrySet
-            + " r SET next_attempt_at = want.next FROM want WHERE r.consumer_group = ?"
-            + " AND r.topic = ? AND r.kafka_partition = ? AND r.record_key = ?"
-            + " AND r.kafka_offset = want.kafka_offset"
-            + " AND r.next_attempt_at IS DISTINCT FROM want.next";
+            + " r SET next_attempt_at = NULL FROM m WHERE "
+            + alias("r")
+            + " AND r.next_attempt_at IS NOT NULL AND (r.kafka_offset <> m.head OR m.blocked)"
+            + " RETURNING 1) UPDATE "
+            + retrySet
+            + " r SET next_attempt_at = now() FROM m WHERE "
+            + alias("r")
+            + " AND r.kafka_offset = m.head AND r.next_attempt_at IS NULL AND NOT m.blocked";
     this.state =
         "SELECT "
             + blocked
@@ -102,6 +105,14 @@ final class SetTables {
             + " WHERE "
             + KEY_COLUMNS
             + " AND next_attempt_at IS NOT NULL ORDER BY kafka_offset LIMIT 1) h ON true";
+  }
+
+  private static String alias(String table) {
+    return KEY_COLUMNS
+        .replace("consumer_group", table + ".consumer_group")
+        .replace("topic", table + ".topic")
+        .replace("kafka_partition", table + ".kafka_partition")
+        .replace("record_key", table + ".record_key");
   }
 
   /** Takes the key's advisory lock until {@code tx} ends. */
@@ -116,9 +127,10 @@ final class SetTables {
   /** Restores the head rule for the key (see the class comment); under its lock. */
   void normalize(Connection tx, KeyRef key) throws SQLException {
     try (PreparedStatement ps = tx.prepareStatement(normalize)) {
-      int i = key.bind(ps, 1);
-      i = key.bind(ps, i);
-      key.bind(ps, i);
+      int i = 1;
+      for (int k = 0; k < 4; k++) {
+        i = key.bind(ps, i);
+      }
       ps.executeUpdate();
     }
   }

@@ -25,9 +25,10 @@ CREATE TABLE "${processed_keys_schema}"."${processed_keys_table}_retry_set" (
 CREATE INDEX "${processed_keys_table}_retry_key_idx"
     ON "${processed_keys_schema}"."${processed_keys_table}_retry_set"
        (consumer_group, topic, kafka_partition, record_key, kafka_offset);
-CREATE INDEX "${processed_keys_table}_retry_due_idx"
-    ON "${processed_keys_schema}"."${processed_keys_table}_retry_set" (consumer_group, next_attempt_at)
-    WHERE next_attempt_at IS NOT NULL;
+-- The heads: one row per parked key, so finding and fixing a key's head never scans its queue.
+CREATE INDEX "${processed_keys_table}_retry_head_idx"
+    ON "${processed_keys_schema}"."${processed_keys_table}_retry_set"
+       (consumer_group, topic, kafka_partition, record_key) WHERE next_attempt_at IS NOT NULL;
 
 -- Events given up on (permanent failure, retries exhausted, undecodable), until an operator
 -- redrives or discards them; resolved rows stay as the record of who did what and when.

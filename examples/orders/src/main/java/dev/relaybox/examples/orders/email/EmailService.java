@@ -52,6 +52,9 @@ public final class EmailService implements AutoCloseable {
     Checks.requireText("sentFolder", b.sentFolder);
     this.messageIdDomain = Checks.requireText("messageIdDomain", b.messageIdDomain);
     Checks.requirePositive("timeout", b.timeout);
+    if (b.connections < 1) {
+      throw new IllegalArgumentException("connections must be at least 1, was " + b.connections);
+    }
     this.mailers =
         new MailerPool(
             new Mailer.Settings(
@@ -64,7 +67,8 @@ public final class EmailService implements AutoCloseable {
                 b.password,
                 b.from == null ? b.username : b.from,
                 b.sentFolder,
-                b.timeout.toMillis()));
+                b.timeout.toMillis()),
+            b.connections);
     this.handler = new EmailHandler(mailers, schema, messageIdDomain);
   }
 
@@ -115,6 +119,7 @@ public final class EmailService implements AutoCloseable {
     private String sentFolder = "Sent";
     private String messageIdDomain = "relaybox";
     private Duration timeout = Duration.ofSeconds(10);
+    private int connections = 8;
 
     private Builder() {}
 
@@ -174,6 +179,15 @@ public final class EmailService implements AutoCloseable {
      */
     public Builder messageIdDomain(String messageIdDomain) {
       this.messageIdDomain = messageIdDomain;
+      return this;
+    }
+
+    /**
+     * Mail connections (an IMAP and an SMTP connection each) used at once; further sends wait.
+     * Default 8.
+     */
+    public Builder connections(int connections) {
+      this.connections = connections;
       return this;
     }
 

@@ -93,9 +93,23 @@ public final class Mailer implements AutoCloseable {
       transport().sendMessage(message, message.getAllRecipients());
     } catch (MessagingException | RuntimeException e) {
       closeTransport();
+      // The provider may have accepted the message before the connection failed: ask again, so
+      // that the retry does not send it a second time.
+      if (sentAfterAll(messageId, e)) {
+        return Outcome.ALREADY_SENT;
+      }
       throw e;
     }
     return Outcome.SENT;
+  }
+
+  private boolean sentAfterAll(String messageId, Exception failure) {
+    try {
+      return alreadySent(messageId);
+    } catch (MessagingException | RuntimeException e) {
+      failure.addSuppressed(e);
+      return false;
+    }
   }
 
   private Transport transport() throws MessagingException {
