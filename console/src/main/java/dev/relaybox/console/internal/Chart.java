@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.function.LongFunction;
 
 /**
- * A small line chart of the last hour as inline SVG: one polyline per series, the y axis from zero
+ * A small line chart of up to the last hour as inline SVG: one polyline per series, the y axis from zero
  * to the largest value, labels for the maximum and the last value. Colours come from the style
  * sheet ({@code .series-0}, ...), so the SVG carries no style attribute.
  */
@@ -34,13 +34,17 @@ public final class Chart {
    */
   public static Html render(
       String title, List<Series> series, Instant now, LongFunction<String> label) {
-    Instant from = now.minus(Sampler.HISTORY);
+    // The window grows with the history, in steps of five minutes, up to the hour kept.
+    Instant earliest = now;
     double max = 0;
     for (Series s : series) {
       for (Point p : s.points()) {
         max = Math.max(max, p.value());
+        earliest = p.at().isBefore(earliest) ? p.at() : earliest;
       }
     }
+    long minutes = Math.min(60, Math.max(5, (Duration.between(earliest, now).toMinutes() / 5 + 1) * 5));
+    Instant from = now.minus(Duration.ofMinutes(minutes));
     double top = max <= 0 ? 1 : max * 1.1;
     double plotWidth = WIDTH - LEFT - 8;
     double plotHeight = HEIGHT - TOP - BOTTOM;
@@ -74,8 +78,8 @@ public final class Chart {
                 + "<line class=\"grid\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"></line>"
                 + "<text class=\"axis\" x=\"%s\" y=\"%s\" text-anchor=\"end\">%s</text>"
                 + "<text class=\"axis\" x=\"%s\" y=\"%s\" text-anchor=\"end\">0</text>"
-                + "<text class=\"axis\" x=\"%s\" y=\"%s\">−60 min</text>"
-                + "<text class=\"axis\" x=\"%s\" y=\"%s\" text-anchor=\"middle\">−30 min</text>"
+                + "<text class=\"axis\" x=\"%s\" y=\"%s\">−%s min</text>"
+                + "<text class=\"axis\" x=\"%s\" y=\"%s\" text-anchor=\"middle\">−%s min</text>"
                 + "<text class=\"axis\" x=\"%s\" y=\"%s\" text-anchor=\"end\">now</text>",
             LEFT,
             TOP,
@@ -92,8 +96,10 @@ public final class Chart {
             base,
             LEFT,
             HEIGHT - 3,
+            minutes,
             LEFT + plotWidth / 2,
             HEIGHT - 3,
+            minutes % 2 == 0 ? Long.toString(minutes / 2) : String.format(Locale.ROOT, "%.1f", minutes / 2.0),
             WIDTH - 8,
             HEIGHT - 3);
     return Html.f(

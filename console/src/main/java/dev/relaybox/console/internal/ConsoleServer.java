@@ -39,6 +39,20 @@ public final class ConsoleServer implements Console {
     new LoginPage(security, audit).register(web, ctx);
     new OverviewPage(sampler, sources).register(web, ctx);
     new AuditPage(audit).register(web, ctx);
+    new TopicsPage(sampler).register(web, ctx);
+    new RecoveryActions(sources, sampler, audit).register(web, ctx);
+    Tracer tracer =
+        new Tracer(
+            sources,
+            sampler,
+            config.get(ConsoleSettings.TRACE_WINDOW),
+            config.get(ConsoleSettings.TRACE_MAX_RECORDS));
+    new TracePage(
+            tracer,
+            config.get(ConsoleSettings.OUTBOX_SCHEMA)
+                + "."
+                + config.get(ConsoleSettings.OUTBOX_TABLE))
+        .register(web, ctx);
     try {
       web.start(config.get(ConsoleSettings.HTTP_HOST), config.get(ConsoleSettings.HTTP_PORT));
     } catch (IOException | RuntimeException e) {

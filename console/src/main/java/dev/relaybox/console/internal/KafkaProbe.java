@@ -10,12 +10,15 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Reads the Kafka side of a sample with the admin client: the outbox and dead-letter topics with
@@ -71,6 +74,30 @@ final class KafkaProbe {
         totals(outbox, start, end), totals(dlqs, start, end), groups(admin, outbox, end));
   }
 
+  private static <T> Map<TopicPartition, T> orEmpty(
+      java.util.function.Supplier<Map<TopicPartition, T>> read) {
+    try {
+      return read.get();
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return Map.of();
+      }
+      throw e;
+    }
+  }
+
+  private static ConsumerGroupDescription orNull(
+      java.util.function.Supplier<ConsumerGroupDescription> read) {
+    try {
+      return read.get();
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   private static Map<TopicPartition, Long> offsets(
       Admin admin, Map<TopicPartition, OffsetSpec> request) {
     Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -114,10 +141,15 @@ final class KafkaProbe {
     }
     Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
     ids.forEach(id -> specs.put(id, new ListConsumerGroupOffsetsSpec()));
-    Map<String, Map<TopicPartition, OffsetAndMetadata>> committed =
-        Futures.get(admin.listConsumerGroupOffsets(specs).all());
-    Map<String, ConsumerGroupDescription> descriptions =
-        Futures.get(admin.describeConsumerGroups(ids).all());
+    ListConsumerGroupOffsetsResult offsets = admin.listConsumerGroupOffsets(specs);
+    DescribeConsumerGroupsResult described = admin.describeConsumerGroups(ids);
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+    Map<String, ConsumerGroupDescription> descriptions = new HashMap<>();
+    for (String id : ids) {
+      // a configured group that never ran is unknown to the broker: no offsets, no members
+      committed.put(id, orEmpty(() -> Futures.get(offsets.partitionsToOffsetAndMetadata(id))));
+      descriptions.put(id, orNull(() -> Futures.get(described.describedGroups().get(id))));
+    }
     List<GroupView> result = new ArrayList<>();
     for (String id : ids) {
       Map<String, Long> lag = new TreeMap<>();
@@ -136,7 +168,7 @@ final class KafkaProbe {
         continue; // not a consumer of the outbox topics
       }
       ConsumerGroupDescription d = descriptions.get(id);
-      String state = d == null ? "UNKNOWN" : String.valueOf(d.groupState());
+      String state = d == null ? "NOT STARTED" : String.valueOf(d.groupState());
       int members = d == null ? 0 : d.members().size();
       result.add(new GroupView(id, state, members, lag, sum));
     }

@@ -129,6 +129,9 @@ final class OverviewPage {
     if (slot.lagTime() == null) {
       return "behind: unknown";
     }
+    if (slot.lagBytes() == 0 || slot.lagTime().isZero()) {
+      return "up to date";
+    }
     if (slot.lagTimeAtLeast()) {
       return "behind: more than " + Fmt.duration(slot.lagTime());
     }

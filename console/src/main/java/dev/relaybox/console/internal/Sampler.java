@@ -249,30 +249,39 @@ public final class Sampler implements AutoCloseable {
       return new Slot(slotName, false, false, 0, null, false);
     }
     long lag = Math.max(0, position.walLsn() - position.confirmedLsn());
-    Duration lagTime = Duration.ZERO;
-    boolean atLeast = false;
-    if (lag > 0) {
-      // The first sample whose WAL position was past the slot's: the oldest unconfirmed change
-      // is about that old (at most one interval older).
-      Instant passed = null;
-      List<Point> points = history();
-      for (Point p : points) {
-        if (p.walLsn() > position.confirmedLsn()) {
-          passed = p.at();
-          break;
-        }
+    LagTime time = lagTime(history(), position.confirmedLsn(), now);
+    return new Slot(slotName, true, position.active(), lag, time.lag(), time.atLeast());
+  }
+
+  /** How far behind in time a position is; {@code atLeast}: longer than the samples reach. */
+  record LagTime(Duration lag, boolean atLeast) {}
+
+  /**
+   * How long ago the WAL passed {@code confirmed}: the time of the first sample whose WAL position
+   * was beyond it (the change is at most one interval older). Zero when no sample is beyond it;
+   * "at least" the whole history when even the oldest sample is.
+   */
+  static LagTime lagTime(List<Point> points, long confirmed, Instant now) {
+    for (int i = 0; i < points.size(); i++) {
+      Point p = points.get(i);
+      if (p.walLsn() > confirmed) {
+        return new LagTime(Duration.between(p.at(), now), i == 0 && points.size() > 1);
       }
-      if (passed == null || passed.equals(points.get(0).at())) {
-        atLeast = points.size() > 1 || passed == null;
-        passed = passed == null ? now : passed;
-      }
-      lagTime = Duration.between(passed, now);
     }
-    return new Slot(slotName, true, position.active(), lag, lagTime, atLeast);
+    return new LagTime(Duration.ZERO, false);
   }
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.shutdown();
+    try {
+      // let a sample in progress finish: interrupting it would break its pooled connection
+      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timer.shutdownNow();
+    }
   }
 }
