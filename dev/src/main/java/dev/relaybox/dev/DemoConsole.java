@@ -37,6 +37,10 @@ public final class DemoConsole {
     p.put("slot.name", pipeline.slotName());
     p.put("topic.pattern", pipeline.topic("${aggregatetype}"));
     p.put("sample.interval.ms", "1000");
+    p.put(
+        "audit.file",
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "relaybox-demo-console-audit.log")
+            .toString());
     String url = null;
     if (pipeline.services() != null && pipeline.services().httpAddress().isPresent()) {
       InetSocketAddress a = pipeline.services().httpAddress().get();
@@ -54,6 +58,27 @@ public final class DemoConsole {
     }
     p.put("groups", groups.toString());
     return p;
+  }
+
+  /**
+   * The demo's console on {@code port} (a free port when it is taken), its URL printed to {@code
+   * out}; null when {@code port} is negative.
+   */
+  public static Console startForDemo(
+      DevStack stack, DemoPipeline pipeline, int port, java.io.PrintWriter out) throws IOException {
+    if (port < 0) {
+      return null;
+    }
+    Console console;
+    try {
+      console = start(stack, pipeline, port, p -> {});
+    } catch (java.net.BindException e) {
+      out.printf("Port %d is taken: the console takes a free one.%n", port);
+      console = start(stack, pipeline, 0, p -> {});
+    }
+    out.printf("Operations console at %s%n", console.url());
+    out.flush();
+    return console;
   }
 
   /** Starts a console on {@code pipeline}; {@code tweak} may change its properties first. */

@@ -32,7 +32,11 @@ public final class ConsoleSettings {
                   + " `auth.user` and `auth.password`")
           .build();
 
-  public static final Setting<Integer> HTTP_PORT = CommonSettings.httpPort(8085);
+  public static final Setting<Integer> HTTP_PORT =
+      Setting.integer("http.port", 0, 65535)
+          .defaultValue("8085")
+          .doc("port of the console; `0` = any free port")
+          .build();
 
   public static final Setting<String> AUTH_TOKEN =
       Setting.text("auth.token")
