@@ -156,7 +156,18 @@ final class RecoveryActions {
             .schema(sources.config().get(ConsoleSettings.OUTBOX_SCHEMA))
             .table(sources.config().get(ConsoleSettings.OUTBOX_TABLE))
             .build();
-    long count = republisher.count(from, to);
+    long count;
+    try {
+      count = republisher.count(from, to);
+    } catch (java.sql.SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return page(ctx, "No outbox table", Layout.notice("bad", "The outbox table "
+            + sources.config().get(ConsoleSettings.OUTBOX_SCHEMA) + "."
+            + sources.config().get(ConsoleSettings.OUTBOX_TABLE) + " does not exist: check"
+            + " outbox.schema and outbox.table."), 409);
+      }
+      throw e;
+    }
     String window = from + " ≤ created_at < " + to;
     if (count == 0) {
       if (apply) {

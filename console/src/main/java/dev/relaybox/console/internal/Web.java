@@ -119,6 +119,11 @@ public final class Web implements AutoCloseable {
       }
     } catch (BadRequest e) {
       response = Pages.error(e.status(), e.getMessage());
+    } catch (java.sql.SQLException e) {
+      log.warn("console page failed path={}: {}", exchange.getRequestURI().getPath(), e.toString());
+      response =
+          Pages.error(
+              503, "The database did not answer: " + e.getMessage() + ". Try again in a moment.");
     } catch (Exception e) {
       log.error("console page failed path={}: {}", exchange.getRequestURI().getPath(), e, e);
       response =
@@ -149,14 +154,14 @@ public final class Web implements AutoCloseable {
           && !origin.equals("https://" + host)) {
         return Pages.error(403, "Refused: the form came from another site (" + origin + ").");
       }
+      if (security.readOnly() && !signIn && !request.path().equals("/logout")) {
+        return Pages.error(403, "Refused: this console is read-only.");
+      }
       if (!Security.csrfMatches(request.session(), request.form(Security.CSRF_FIELD))) {
         return Pages.error(
             403,
             "Refused: the form's CSRF field is missing or belongs to another session. Reload the"
                 + " page and try again.");
-      }
-      if (security.readOnly() && !signIn && !request.path().equals("/logout")) {
-        return Pages.error(403, "Refused: this console is read-only.");
       }
     }
     for (Route route : routes) {
