@@ -18,8 +18,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * A real headless Chromium (Debian's {@code chromium} driven through its {@code chromedriver},
- * both installed by {@code .ci/run}) with a fresh profile, for the console's browser tests; saves
+ * A real headless Chromium (Debian's {@code chromium} driven through its {@code chromedriver}, both
+ * installed by {@code .ci/run}) with a fresh profile, for the console's browser tests; saves
  * screenshots under {@code docs/console/} for the README.
  */
 final class ConsoleBrowser implements AutoCloseable {
@@ -148,8 +148,7 @@ final class ConsoleBrowser implements AutoCloseable {
    * first, so the screenshot shows all of it.
    */
   void screenshot(String name) throws IOException {
-    long height =
-        ((Number) script("return document.documentElement.scrollHeight;")).longValue();
+    long height = ((Number) script("return document.documentElement.scrollHeight;")).longValue();
     driver.manage().window().setSize(new Dimension(1440, (int) Math.min(4000, height + 20)));
     Path png = driver.getScreenshotAs(OutputType.FILE).toPath();
     Path target = docs().resolve(name + ".png");

@@ -27,8 +27,7 @@ class ConsoleOverviewIT {
   @TempDir Path tmp;
 
   @Test
-  void slotLagRisesWhileTheRelayIsStoppedAndFallsAfterItRestarts(DevStack stack)
-      throws Exception {
+  void slotLagRisesWhileTheRelayIsStoppedAndFallsAfterItRestarts(DevStack stack) throws Exception {
     try (DemoPipeline pipeline = Pipelines.isolated(stack, p -> {})) {
       pipeline.startServices();
       for (int i = 0; i < 20; i++) {
@@ -72,9 +71,7 @@ class ConsoleOverviewIT {
 
         pipeline.startRelay();
         long peak = stopped.get();
-        await()
-            .atMost(Pipelines.DEADLINE)
-            .until(() -> browser.metric("slot-lag-bytes") < peak / 4);
+        await().atMost(Pipelines.DEADLINE).until(() -> browser.metric("slot-lag-bytes") < peak / 4);
         await().atMost(Pipelines.DEADLINE).until(pipeline.thirdParties()::settled);
         await()
             .atMost(Duration.ofSeconds(30))

@@ -8,7 +8,6 @@ import dev.relaybox.dev.DemoConsole;
 import dev.relaybox.dev.DemoPipeline;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A console with a token: pages need sign-in, an action without the token or without the CSRF
- * field is refused (and changes nothing), the same action with both is carried out.
+ * A console with a token: pages need sign-in, an action without the token or without the CSRF field
+ * is refused (and changes nothing), the same action with both is carried out.
  */
 @ExtendWith(DevStackExtension.class)
 class ConsoleSecurityIT {
@@ -118,7 +117,8 @@ class ConsoleSecurityIT {
         browser.clickAndWait("form[action='/topics/replay/plan'] button");
         assertThat(browser.text()).contains("Replay plan", "Dry run: nothing changed");
       }
-      assertThat(Files.readString(audit)).contains("\"action\":\"sign-in\"", "\"outcome\":\"refused\"");
+      assertThat(Files.readString(audit))
+          .contains("\"action\":\"sign-in\"", "\"outcome\":\"refused\"");
     }
   }
 }

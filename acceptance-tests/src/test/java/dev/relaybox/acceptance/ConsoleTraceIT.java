@@ -43,9 +43,7 @@ class ConsoleTraceIT {
                   stack, pipeline, 0, p -> p.put("audit.file", tmp.resolve("audit").toString()));
           ConsoleBrowser browser = ConsoleBrowser.open(console.url())) {
         // the console knows the groups after its first samples
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> browser.go("/").has("[data-group]"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.go("/").has("[data-group]"));
         browser.go("/trace");
         browser.find("input[name=q]").sendKeys(order.toString());
         browser.clickAndWait("form.search button");
@@ -67,7 +65,12 @@ class ConsoleTraceIT {
         String captured = placed + " li[data-type=PaymentCaptured]";
         assertThat(browser.has(captured)).isTrue();
         assertThat(browser.has(captured + " li[data-type=FulfillmentRequested]")).isTrue();
-        assertThat(browser.has(placed + " li[data-group='" + pipeline.group("payments") + "'][data-state=processed]"))
+        assertThat(
+                browser.has(
+                    placed
+                        + " li[data-group='"
+                        + pipeline.group("payments")
+                        + "'][data-state=processed]"))
             .isTrue();
         String email = captured + " li[data-group='" + pipeline.group("email") + "']";
         assertThat(browser.find(email).getDomAttribute("data-state")).isEqualTo("processed");

@@ -189,8 +189,7 @@ public final class OffsetReset {
     ConsumerGroupDescription description;
     try {
       description =
-          Futures.get(
-              admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+          Futures.get(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return; // never used: nothing to protect

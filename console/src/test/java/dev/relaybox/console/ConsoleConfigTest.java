@@ -48,8 +48,7 @@ class ConsoleConfigTest {
     ConsoleConfig config =
         minimal()
             .set("http.host", "0.0.0.0")
-            .overrideFromEnvironment(
-                Map.of("RELAYBOX_AUTH_TOKEN", "a-token-of-24-characters")::get)
+            .overrideFromEnvironment(Map.of("RELAYBOX_AUTH_TOKEN", "a-token-of-24-characters")::get)
             .build();
     assertThat(config.authenticationConfigured()).isTrue();
     assertThat(config.toString()).doesNotContain("a-token-of-24-characters");
@@ -72,8 +71,7 @@ class ConsoleConfigTest {
             .set("group.payments.pg.database", "payments_db")
             .set("group.payments.effects", "payments,refunds:order_id")
             .set("group.email.url", "http://127.0.0.1:8081")
-            .overrideFromEnvironment(
-                Map.of("RELAYBOX_GROUP_PAYMENTS_PG_PASSWORD", "pw")::get)
+            .overrideFromEnvironment(Map.of("RELAYBOX_GROUP_PAYMENTS_PG_PASSWORD", "pw")::get)
             .build();
     GroupSettings payments = GroupSettings.of("payments");
     assertThat(config.groups()).containsExactly("payments", "email");
@@ -86,10 +84,12 @@ class ConsoleConfigTest {
 
   @Test
   void keysOfAGroupNotNamedOrMalformedAreRefused() {
-    assertThatThrownBy(() -> minimal().set("groups", "payments").set("group.emial.url", "http://x").build())
+    assertThatThrownBy(
+            () -> minimal().set("groups", "payments").set("group.emial.url", "http://x").build())
         .hasMessageContaining("unknown property 'group.emial.url'");
     assertThatThrownBy(
-            () -> minimal().set("groups", "payments").set("group.payments.effects", "x;drop").build())
+            () ->
+                minimal().set("groups", "payments").set("group.payments.effects", "x;drop").build())
         .hasMessageContaining("group.payments.effects");
     assertThatThrownBy(() -> minimal().set("groups", "pay.ments").build())
         .hasMessageContaining("groups");

@@ -40,7 +40,8 @@ class ConsoleIT {
   }
 
   private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(HttpClient http, URI uri, String form) throws Exception {
@@ -81,7 +82,8 @@ class ConsoleIT {
                 "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String answer =
-            new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            new String(
+                socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain("Pipeline");
       }
     }
@@ -90,7 +92,9 @@ class ConsoleIT {
   @Test
   void actionsNeedTheSessionsCsrfFieldAndValidInput(DevStack stack) throws Exception {
     try (var outbox =
-        dev.relaybox.outbox.Outbox.builder().schemaRegistryUrl(stack.schemaRegistry().url()).build()) {
+        dev.relaybox.outbox.Outbox.builder()
+            .schemaRegistryUrl(stack.schemaRegistry().url())
+            .build()) {
       outbox.migrate(stack.postgres().dataSource());
     }
     try (Console console = start(stack, Map.of())) {
@@ -150,8 +154,12 @@ class ConsoleIT {
       HttpResponse<String> trace =
           get(
               http,
-              console.url()
-                  .resolve("/trace?q=" + java.net.URLEncoder.encode(evil, java.nio.charset.StandardCharsets.UTF_8)));
+              console
+                  .url()
+                  .resolve(
+                      "/trace?q="
+                          + java.net.URLEncoder.encode(
+                              evil, java.nio.charset.StandardCharsets.UTF_8)));
       assertThat(trace.statusCode()).isEqualTo(200);
       assertThat(trace.body())
           .doesNotContain("<script>alert")

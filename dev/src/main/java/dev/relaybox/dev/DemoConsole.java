@@ -39,7 +39,8 @@ public final class DemoConsole {
     p.put("sample.interval.ms", "1000");
     p.put(
         "audit.file",
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "relaybox-demo-console-audit.log")
+        java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir"), "relaybox-demo-console-audit.log")
             .toString());
     String url = null;
     if (pipeline.services() != null && pipeline.services().httpAddress().isPresent()) {

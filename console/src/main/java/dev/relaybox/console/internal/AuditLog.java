@@ -28,7 +28,12 @@ public final class AuditLog {
 
   /** One action. */
   public record Entry(
-      Instant at, String who, String from, String action, String target, String details,
+      Instant at,
+      String who,
+      String from,
+      String action,
+      String target,
+      String details,
       String outcome) {}
 
   private final Path file;
@@ -44,7 +49,12 @@ public final class AuditLog {
       String who, String from, String action, String target, String details, String outcome) {
     Entry e =
         new Entry(
-            Instant.now(), who == null ? "(not signed in)" : who, from, action, target, details,
+            Instant.now(),
+            who == null ? "(not signed in)" : who,
+            from,
+            action,
+            target,
+            details,
             outcome);
     recent.addFirst(e);
     while (recent.size() > KEEP) {
@@ -60,7 +70,12 @@ public final class AuditLog {
     line.put("outcome", e.outcome());
     log.info(
         "console action who={} from={} action={} target={} details={} outcome={}",
-        e.who(), e.from(), e.action(), e.target(), e.details(), e.outcome());
+        e.who(),
+        e.from(),
+        e.action(),
+        e.target(),
+        e.details(),
+        e.outcome());
     try {
       Files.writeString(
           file,

@@ -29,7 +29,8 @@ final class AuditPage {
                               e.action(),
                               e.target(),
                               e.details(),
-                              Layout.pill(e.outcome().startsWith("ok") ? "ok" : "warn", e.outcome())))
+                              Layout.pill(
+                                  e.outcome().startsWith("ok") ? "ok" : "warn", e.outcome())))
                   .toList();
           return Response.ok(
               Layout.page(

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.function.LongFunction;
 
 /**
- * A small line chart of up to the last hour as inline SVG: one polyline per series, the y axis from zero
- * to the largest value, labels for the maximum and the last value. Colours come from the style
+ * A small line chart of up to the last hour as inline SVG: one polyline per series, the y axis from
+ * zero to the largest value, labels for the maximum and the last value. Colours come from the style
  * sheet ({@code .series-0}, ...), so the SVG carries no style attribute.
  */
 public final class Chart {
@@ -43,7 +43,8 @@ public final class Chart {
         earliest = p.at().isBefore(earliest) ? p.at() : earliest;
       }
     }
-    long minutes = Math.min(60, Math.max(5, (Duration.between(earliest, now).toMinutes() / 5 + 1) * 5));
+    long minutes =
+        Math.min(60, Math.max(5, (Duration.between(earliest, now).toMinutes() / 5 + 1) * 5));
     Instant from = now.minus(Duration.ofMinutes(minutes));
     double top = max <= 0 ? 1 : max * 1.1;
     double plotWidth = WIDTH - LEFT - 8;
@@ -99,20 +100,16 @@ public final class Chart {
             minutes,
             LEFT + plotWidth / 2,
             HEIGHT - 3,
-            minutes % 2 == 0 ? Long.toString(minutes / 2) : String.format(Locale.ROOT, "%.1f", minutes / 2.0),
+            minutes % 2 == 0
+                ? Long.toString(minutes / 2)
+                : String.format(Locale.ROOT, "%.1f", minutes / 2.0),
             WIDTH - 8,
             HEIGHT - 3);
     return Html.f(
         "<figure class=\"chart\"><figcaption>%s</figcaption>"
             + "<svg viewBox=\"0 0 %s %s\" role=\"img\" aria-label=\"%s\">%s%s</svg>"
             + "<div class=\"legend\">%s</div></figure>",
-        title,
-        WIDTH,
-        HEIGHT,
-        title,
-        grid,
-        Html.join(lines),
-        Html.join(legend));
+        title, WIDTH, HEIGHT, title, grid, Html.join(lines), Html.join(legend));
   }
 
   private static double fraction(Instant from, Instant at, Instant to) {

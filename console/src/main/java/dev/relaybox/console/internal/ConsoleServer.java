@@ -35,11 +35,15 @@ public final class ConsoleServer implements Console {
     AuditLog audit = new AuditLog(Path.of(config.get(ConsoleSettings.AUDIT_FILE)));
     Web web = new Web(security);
     ContextFactory ctx =
-        r -> new Layout.Context(r.session(), security.readOnly(), security.authenticationRequired());
+        r ->
+            new Layout.Context(r.session(), security.readOnly(), security.authenticationRequired());
     new LoginPage(security, audit).register(web, ctx);
     new OverviewPage(sampler, sources).register(web, ctx);
     new AuditPage(audit).register(web, ctx);
     new TopicsPage(sampler).register(web, ctx);
+    GroupsPage groups = new GroupsPage(sampler, sources);
+    groups.register(web, ctx);
+    new DeadEventActions(groups, new FrameworkDeadActions(), audit).register(web, ctx);
     new RecoveryActions(sources, sampler, audit).register(web, ctx);
     Tracer tracer =
         new Tracer(

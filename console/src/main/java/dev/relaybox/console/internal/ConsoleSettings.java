@@ -162,8 +162,7 @@ public final class ConsoleSettings {
 
   /** The settings of the console showing {@code groups}. */
   public static Settings of(Collection<String> groups) {
-    Settings.Builder settings =
-        Settings.builder("console", "console/README.md").addAll(console());
+    Settings.Builder settings = Settings.builder("console", "console/README.md").addAll(console());
     for (String group : groups) {
       settings.addAll(GroupSettings.of(group).all());
     }

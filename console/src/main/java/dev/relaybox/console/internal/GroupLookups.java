@@ -81,7 +81,11 @@ final class GroupLookups {
               result.put(
                   rs.getObject(1, UUID.class),
                   new Parked(
-                      "retrying", rs.getInt(2), rs.getString(3), rs.getTimestamp(4).toInstant(), null));
+                      "retrying",
+                      rs.getInt(2),
+                      rs.getString(3),
+                      rs.getTimestamp(4).toInstant(),
+                      null));
             }
           }
         }

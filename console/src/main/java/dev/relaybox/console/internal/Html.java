@@ -9,9 +9,10 @@ import java.util.stream.Stream;
 
 /**
  * A fragment of HTML that is safe to send. Markup comes only from templates written in this
- * module's code ({@link #f}); every value put into a template is escaped by {@link #escape}, the one
- * escaping helper, unless it is itself an {@code Html} fragment. So a key, an id, an error message
- * or a decoded payload can never become markup, whether it lands in text or in an attribute.
+ * module's code ({@link #f}); every value put into a template is escaped by {@link #escape}, the
+ * one escaping helper, unless it is itself an {@code Html} fragment. So a key, an id, an error
+ * message or a decoded payload can never become markup, whether it lands in text or in an
+ * attribute.
  *
  * <pre>{@code
  * Html row = Html.f("<tr><td class=\"num\">%s</td><td>%s</td></tr>", offset, Html.link(url, key));

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -127,8 +127,7 @@ final class KafkaProbe {
     return result;
   }
 
-  private List<GroupView> groups(
-      Admin admin, List<String> outbox, Map<TopicPartition, Long> end) {
+  private List<GroupView> groups(Admin admin, List<String> outbox, Map<TopicPartition, Long> end) {
     List<String> ids = new ArrayList<>(sources.configuredGroups());
     boolean discover = ids.isEmpty();
     if (discover) {

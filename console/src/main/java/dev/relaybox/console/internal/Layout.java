@@ -42,9 +42,7 @@ public final class Layout {
     Html user = Html.EMPTY;
     if (ctx != null && ctx.session() != null && ctx.session().signedIn()) {
       Html signOut =
-          ctx.signInRequired()
-              ? form(ctx, "/logout", Html.EMPTY, "Sign out", "link")
-              : Html.EMPTY;
+          ctx.signInRequired() ? form(ctx, "/logout", Html.EMPTY, "Sign out", "link") : Html.EMPTY;
       user = Html.f("<span class=\"who\">%s</span>%s", ctx.session().principal(), signOut);
     }
     Html mode =
@@ -61,16 +59,13 @@ public final class Layout {
             + "Relaybox</a><nav>%s</nav><div class=\"session\">%s%s</div></header>"
             + "<main>%s</main>"
             + "<footer>Relaybox console · times in UTC</footer></body></html>",
-        title,
-        nav,
-        mode,
-        user,
-        body);
+        title, nav, mode, user, body);
   }
 
   /** A page heading with a line under it. */
   public static Html heading(String title, Object subtitle) {
-    return Html.f("<div class=\"heading\"><h1>%s</h1><p class=\"sub\">%s</p></div>", title, subtitle);
+    return Html.f(
+        "<div class=\"heading\"><h1>%s</h1><p class=\"sub\">%s</p></div>", title, subtitle);
   }
 
   /** A card with a title. */
@@ -97,12 +92,7 @@ public final class Layout {
         "<form method=\"post\" action=\"%s\" class=\"inline\">"
             + "<input type=\"hidden\" name=\"%s\" value=\"%s\">%s"
             + "<button type=\"submit\" class=\"btn %s\">%s</button></form>",
-        action,
-        Security.CSRF_FIELD,
-        ctx.session().csrf(),
-        fields,
-        kind,
-        button);
+        action, Security.CSRF_FIELD, ctx.session().csrf(), fields, kind, button);
   }
 
   /** A hidden form field. */
@@ -118,7 +108,6 @@ public final class Layout {
     Html head = Html.join(headers.stream().map(h -> Html.f("<th>%s</th>", h)));
     return Html.f(
         "<div class=\"scroll\"><table><thead><tr>%s</tr></thead><tbody>%s</tbody></table></div>",
-        head,
-        Html.join(rows));
+        head, Html.join(rows));
   }
 }

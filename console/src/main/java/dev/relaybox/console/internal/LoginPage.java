@@ -36,7 +36,8 @@ final class LoginPage {
           security.close(r.session());
           Session session = security.open(principal);
           audit.record(principal, r.remoteAddress(), "sign-in", "console", "", "ok");
-          return Response.redirect(next(r.form("next"))).with("Set-Cookie", Security.cookie(session));
+          return Response.redirect(next(r.form("next")))
+              .with("Set-Cookie", Security.cookie(session));
         });
     web.post(
         "/logout",

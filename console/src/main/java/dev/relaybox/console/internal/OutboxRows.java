@@ -25,7 +25,12 @@ final class OutboxRows {
 
   /** An outbox row; {@code topic} is where the relay publishes it. */
   record Row(
-      UUID id, String aggregateType, String key, String type, Instant createdAt, byte[] payload,
+      UUID id,
+      String aggregateType,
+      String key,
+      String type,
+      Instant createdAt,
+      byte[] payload,
       String topic) {}
 
   private static final String COLUMNS = "id, aggregatetype, aggregateid, type, created_at, payload";

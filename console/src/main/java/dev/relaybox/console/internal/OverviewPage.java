@@ -39,8 +39,7 @@ final class OverviewPage {
         "overview",
         Html.f(
             "%s<div id=\"overview\" data-live=\"/live/overview\" data-every=\"2000\">%s</div>",
-            Layout.heading(
-                "Pipeline", "Outbox → relay → topics → consumer groups → effects, live"),
+            Layout.heading("Pipeline", "Outbox → relay → topics → consumer groups → effects, live"),
             live()));
   }
 
@@ -48,8 +47,7 @@ final class OverviewPage {
   Html live() {
     Snapshot s = sampler.latest();
     List<Point> history = sampler.history();
-    Html problems =
-        Html.join(s.problems().stream().map(p -> Layout.notice("warn", p)));
+    Html problems = Html.join(s.problems().stream().map(p -> Layout.notice("warn", p)));
     return Html.f(
         "%s<p class=\"stamp\">Sampled %s</p>%s%s<div class=\"charts\">%s</div>%s",
         problems,
@@ -64,11 +62,7 @@ final class OverviewPage {
     return Html.f(
         "<div class=\"tile\" data-metric=\"%s\" data-value=\"%s\"><div class=\"label\">%s</div>"
             + "<div class=\"value\">%s</div><div class=\"note\">%s</div></div>",
-        metric,
-        value,
-        label,
-        shown,
-        note);
+        metric, value, label, shown, note);
   }
 
   private Html tiles(Snapshot s) {
@@ -98,7 +92,12 @@ final class OverviewPage {
             "Consumer lag",
             Fmt.count(groupLag),
             "records not yet consumed, all groups"),
-        tile("parked-keys", parked, "Parked keys", parked < 0 ? "—" : Fmt.count(parked), "keys waiting behind a retry"),
+        tile(
+            "parked-keys",
+            parked,
+            "Parked keys",
+            parked < 0 ? "—" : Fmt.count(parked),
+            "keys waiting behind a retry"),
         tile(
             "dead-events",
             dead,
@@ -161,9 +160,7 @@ final class OverviewPage {
         Html.f(
             "<div class=\"node\"><h3>relay %s</h3><dl><dt>slot</dt><dd>%s</dd>"
                 + "<dt>published</dt><dd>%s</dd></dl></div>",
-            relayState,
-            slot == null ? "—" : slot.name(),
-            Fmt.rate(s.publishedPerSecond()));
+            relayState, slot == null ? "—" : slot.name(), Fmt.rate(s.publishedPerSecond()));
     Html topics =
         Html.join(
             s.topics().stream()
@@ -172,9 +169,7 @@ final class OverviewPage {
                         Html.f(
                             "<div class=\"node\"><h3>%s</h3><dl><dt>records</dt><dd>%s</dd>"
                                 + "<dt>in</dt><dd>%s</dd></dl></div>",
-                            t.name(),
-                            Fmt.count(t.records()),
-                            Fmt.rate(t.perSecond()))));
+                            t.name(), Fmt.count(t.records()), Fmt.rate(t.perSecond()))));
     Html groups = Html.join(s.groups().stream().map(this::groupNode));
     Html effects =
         Html.join(
@@ -201,15 +196,14 @@ final class OverviewPage {
         outbox,
         relay,
         topics.toString().isEmpty() ? Html.f("<p class=\"empty\">no outbox topic yet</p>") : topics,
-        groups.toString().isEmpty() ? Html.f("<p class=\"empty\">no consumer group yet</p>") : groups,
+        groups.toString().isEmpty()
+            ? Html.f("<p class=\"empty\">no consumer group yet</p>")
+            : groups,
         effects);
   }
 
   private Html groupNode(GroupStats g) {
-    String kind =
-        g.ready() == null
-            ? (g.members() > 0 ? "ok" : "idle")
-            : g.ready() ? "ok" : "bad";
+    String kind = g.ready() == null ? (g.members() > 0 ? "ok" : "idle") : g.ready() ? "ok" : "bad";
     String state =
         g.ready() == null
             ? g.state().toLowerCase(java.util.Locale.ROOT)
@@ -218,9 +212,7 @@ final class OverviewPage {
         (g.dead() != null && g.dead() > 0) || (g.parkedKeys() != null && g.parkedKeys() > 0)
             ? Html.f(
                 " <a class=\"pill bad\" href=\"%s\">%s dead · %s parked</a>",
-                "/groups/" + Html.segment(g.name()),
-                Fmt.count(g.dead()),
-                Fmt.count(g.parkedKeys()))
+                "/groups/" + Html.segment(g.name()), Fmt.count(g.dead()), Fmt.count(g.parkedKeys()))
             : Html.EMPTY;
     return Html.f(
         "<div class=\"node\" data-group=\"%s\"><h3><a href=\"%s\">%s</a> %s%s</h3>"
@@ -249,7 +241,8 @@ final class OverviewPage {
       if (i > 0) {
         Point prev = history.get(i - 1);
         double secs = Math.max(0.001, Duration.between(prev.at(), p.at()).toMillis() / 1000.0);
-        published.add(new Chart.Point(p.at(), Math.max(0, (p.published() - prev.published()) / secs)));
+        published.add(
+            new Chart.Point(p.at(), Math.max(0, (p.published() - prev.published()) / secs)));
       }
     }
     List<Chart.Series> lags = new ArrayList<>();

@@ -60,24 +60,48 @@ final class PostgresProbe {
           }
         }
       }
-      return new GroupDb(
-          last,
-          count(c, group, ParkedSets.PARKED_KEYS, ""),
-          count(c, group, ParkedSets.RETRY_SET, ""),
-          count(c, group, ParkedSets.DEAD_SET, " AND state = 'dead'"));
+      boolean sets =
+          exists(c, group.qualified(ParkedSets.RETRY_SET))
+              && exists(c, group.qualified(ParkedSets.DEAD_SET));
+      if (!sets) {
+        return new GroupDb(last, null, null, null);
+      }
+      // a key is parked while events of it wait in the retry set or behind a blocking dead event
+      long parked =
+          count(
+              c,
+              "SELECT count(*) FROM (SELECT topic, kafka_partition, record_key FROM "
+                  + group.qualified(ParkedSets.RETRY_SET)
+                  + " WHERE consumer_group = ? UNION SELECT topic, kafka_partition, record_key FROM "
+                  + group.qualified(ParkedSets.DEAD_SET)
+                  + " WHERE consumer_group = ? AND state = 'dead' AND blocks_key) AS keys",
+              group.name(),
+              2);
+      long retrying =
+          count(
+              c,
+              "SELECT count(*) FROM "
+                  + group.qualified(ParkedSets.RETRY_SET)
+                  + " WHERE consumer_group = ?",
+              group.name(),
+              1);
+      long dead =
+          count(
+              c,
+              "SELECT count(*) FROM "
+                  + group.qualified(ParkedSets.DEAD_SET)
+                  + " WHERE consumer_group = ? AND state = 'dead'",
+              group.name(),
+              1);
+      return new GroupDb(last, parked, retrying, dead);
     }
   }
 
-  private static Long count(Connection c, Sources.Group group, String suffix, String where)
-      throws SQLException {
-    String table = group.qualified(suffix);
-    if (!exists(c, table)) {
-      return null;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT count(*) FROM " + table + " WHERE consumer_group = ?" + where)) {
-      ps.setString(1, group.name());
+  private static long count(Connection c, String sql, String group, int times) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 1; i <= times; i++) {
+        ps.setString(i, group);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

@@ -44,7 +44,8 @@ final class RecoveryActions {
         Forms.oneOf("group", r.form("group"), s.groups().stream().map(GroupStats::name).toList());
     String topic =
         Forms.oneOf("topic", r.form("topic"), s.topics().stream().map(TopicStats::name).toList());
-    String startKind = Forms.oneOf("start", r.form("start"), List.of("earliest", "timestamp", "offsets"));
+    String startKind =
+        Forms.oneOf("start", r.form("start"), List.of("earliest", "timestamp", "offsets"));
     Start start =
         switch (startKind) {
           case "earliest" -> new Start.Earliest();
@@ -64,7 +65,13 @@ final class RecoveryActions {
       plan = reset.plan(group, topic, start);
     } catch (OffsetReset.ActiveGroupException | IllegalArgumentException e) {
       if (apply) {
-        audit.record(r.session().principal(), r.remoteAddress(), "replay", target, startKind, "refused: " + e.getMessage());
+        audit.record(
+            r.session().principal(),
+            r.remoteAddress(),
+            "replay",
+            target,
+            startKind,
+            "refused: " + e.getMessage());
       }
       return page(ctx, "Replay refused", Layout.notice("bad", e.getMessage()), 409);
     }
@@ -73,11 +80,22 @@ final class RecoveryActions {
       try {
         reset.apply(plan);
       } catch (OffsetReset.ActiveGroupException e) {
-        audit.record(r.session().principal(), r.remoteAddress(), "replay", target, startKind, "refused: " + e.getMessage());
+        audit.record(
+            r.session().principal(),
+            r.remoteAddress(),
+            "replay",
+            target,
+            startKind,
+            "refused: " + e.getMessage());
         return page(ctx, "Replay refused", Layout.notice("bad", e.getMessage()), 409);
       }
-      audit.record(r.session().principal(), r.remoteAddress(), "replay", target,
-          startKind + ", " + plan.totalToRead() + " record(s) to read again", "ok");
+      audit.record(
+          r.session().principal(),
+          r.remoteAddress(),
+          "replay",
+          target,
+          startKind + ", " + plan.totalToRead() + " record(s) to read again",
+          "ok");
       return page(
           ctx,
           "Replay done",
@@ -85,15 +103,21 @@ final class RecoveryActions {
               "%s%s",
               Layout.notice(
                   "ok",
-                  "Offsets of group " + group + " reset on " + topic + ". Start its consumers:"
+                  "Offsets of group "
+                      + group
+                      + " reset on "
+                      + topic
+                      + ". Start its consumers:"
                       + " already-processed event ids are skipped, so no effect happens twice."),
               planTable(plan)),
           200);
     }
     Html changed =
         apply
-            ? Layout.notice("warn", "The group's offsets or the log changed since the dry run."
-                + " Nothing was changed: review the new plan.")
+            ? Layout.notice(
+                "warn",
+                "The group's offsets or the log changed since the dry run."
+                    + " Nothing was changed: review the new plan.")
             : Html.EMPTY;
     params.put("expect", fingerprint);
     Html confirm =
@@ -112,11 +136,7 @@ final class RecoveryActions {
         Html.f(
             "%s%s<p>%s record(s) will be read again by group <b>%s</b>. Dry run: nothing changed"
                 + " yet.</p>%s",
-            changed,
-            planTable(plan),
-            Fmt.count(plan.totalToRead()),
-            group,
-            confirm),
+            changed, planTable(plan), Fmt.count(plan.totalToRead()), group, confirm),
         apply ? 409 : 200);
   }
 
@@ -148,7 +168,8 @@ final class RecoveryActions {
     Instant from = Forms.instant("from", r.form("from"));
     Instant to = Forms.instant("to", r.form("to"));
     if (!from.isBefore(to)) {
-      throw new Web.BadRequest(400, "from (" + from + ") must be before to (" + to + "): the window is [from, to)");
+      throw new Web.BadRequest(
+          400, "from (" + from + ") must be before to (" + to + "): the window is [from, to)");
     }
     OutboxRepublisher republisher =
         OutboxRepublisher.builder()
@@ -161,28 +182,62 @@ final class RecoveryActions {
       count = republisher.count(from, to);
     } catch (java.sql.SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
-        return page(ctx, "No outbox table", Layout.notice("bad", "The outbox table "
-            + sources.config().get(ConsoleSettings.OUTBOX_SCHEMA) + "."
-            + sources.config().get(ConsoleSettings.OUTBOX_TABLE) + " does not exist: check"
-            + " outbox.schema and outbox.table."), 409);
+        return page(
+            ctx,
+            "No outbox table",
+            Layout.notice(
+                "bad",
+                "The outbox table "
+                    + sources.config().get(ConsoleSettings.OUTBOX_SCHEMA)
+                    + "."
+                    + sources.config().get(ConsoleSettings.OUTBOX_TABLE)
+                    + " does not exist: check"
+                    + " outbox.schema and outbox.table."),
+            409);
       }
       throw e;
     }
     String window = from + " ≤ created_at < " + to;
     if (count == 0) {
       if (apply) {
-        audit.record(r.session().principal(), r.remoteAddress(), "republish", window, "", "refused: nothing in the window");
+        audit.record(
+            r.session().principal(),
+            r.remoteAddress(),
+            "republish",
+            window,
+            "",
+            "refused: nothing in the window");
       }
-      return page(ctx, "Nothing to republish", Layout.notice("warn",
-          "No retained event in " + window + ". Is the outbox in RETAIN mode (the default mode"
-              + " deletes rows at once), and has the sweeper kept the window?"), apply ? 409 : 200);
+      return page(
+          ctx,
+          "Nothing to republish",
+          Layout.notice(
+              "warn",
+              "No retained event in "
+                  + window
+                  + ". Is the outbox in RETAIN mode (the default mode"
+                  + " deletes rows at once), and has the sweeper kept the window?"),
+          apply ? 409 : 200);
     }
     if (apply && Long.toString(count).equals(r.form("expect"))) {
       long done = republisher.republish(from, to, n -> {});
-      audit.record(r.session().principal(), r.remoteAddress(), "republish", window, done + " event(s)", "ok");
-      return page(ctx, "Republished", Layout.notice("ok", "Re-inserted " + Fmt.count(done)
-          + " event(s); the relay publishes them again. Consumers skip event ids they already"
-          + " processed."), 200);
+      audit.record(
+          r.session().principal(),
+          r.remoteAddress(),
+          "republish",
+          window,
+          done + " event(s)",
+          "ok");
+      return page(
+          ctx,
+          "Republished",
+          Layout.notice(
+              "ok",
+              "Re-inserted "
+                  + Fmt.count(done)
+                  + " event(s); the relay publishes them again. Consumers skip event ids they already"
+                  + " processed."),
+          200);
     }
     Map<String, String> params = new LinkedHashMap<>();
     params.put("from", r.form("from"));
@@ -198,21 +253,31 @@ final class RecoveryActions {
             Layout.hidden(Security.CSRF_FIELD, ctx.session().csrf()),
             TopicsPage.carry(params),
             Fmt.count(count));
-    Html changed = apply
-        ? Layout.notice("warn", "The window changed since the dry run. Nothing was changed:"
-            + " review the new count.")
-        : Html.EMPTY;
-    return page(ctx, "Republish plan", Html.f(
-        "%s<p>%s retained event(s) in %s. Dry run: nothing changed yet.</p>%s",
-        changed, Fmt.count(count), window, confirm), apply ? 409 : 200);
+    Html changed =
+        apply
+            ? Layout.notice(
+                "warn",
+                "The window changed since the dry run. Nothing was changed:"
+                    + " review the new count.")
+            : Html.EMPTY;
+    return page(
+        ctx,
+        "Republish plan",
+        Html.f(
+            "%s<p>%s retained event(s) in %s. Dry run: nothing changed yet.</p>%s",
+            changed, Fmt.count(count), window, confirm),
+        apply ? 409 : 200);
   }
 
   private static Response page(Layout.Context ctx, String title, Html body, int status) {
     return Response.html(
         status,
         Layout.page(
-            ctx, title, "topics",
-            Html.f("%s%s<p><a href=\"/topics\">Back to topics</a></p>",
+            ctx,
+            title,
+            "topics",
+            Html.f(
+                "%s%s<p><a href=\"/topics\">Back to topics</a></p>",
                 Layout.heading(title, "Topics & recovery"), Layout.card(title, body))));
   }
 }

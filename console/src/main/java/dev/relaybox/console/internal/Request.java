@@ -44,7 +44,8 @@ public final class Request {
       String value = eq < 0 ? "" : pair.substring(eq + 1);
       try {
         params
-            .computeIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), k -> new ArrayList<>())
+            .computeIfAbsent(
+                URLDecoder.decode(name, StandardCharsets.UTF_8), k -> new ArrayList<>())
             .add(URLDecoder.decode(value, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         // a malformed %-escape: the parameter is left out, as if it had not been sent

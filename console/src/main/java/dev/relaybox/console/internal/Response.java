@@ -32,8 +32,8 @@ public record Response(int status, String contentType, byte[] body, List<String[
     if (!location.startsWith("/") || location.startsWith("//")) {
       throw new IllegalArgumentException("only local redirects: " + location);
     }
-    return new Response(303, "text/plain; charset=utf-8", new byte[0], List.of()).with(
-        "Location", location);
+    return new Response(303, "text/plain; charset=utf-8", new byte[0], List.of())
+        .with("Location", location);
   }
 
   /** This response with one more header. */

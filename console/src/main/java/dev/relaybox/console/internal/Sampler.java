@@ -135,7 +135,11 @@ public final class Sampler implements AutoCloseable {
       long before = earlier.topicEnd().getOrDefault(t.name(), t.end());
       topics.add(
           new TopicStats(
-              t.name(), t.partitions(), t.end() - t.start(), t.end(), (t.end() - before) / seconds));
+              t.name(),
+              t.partitions(),
+              t.end() - t.start(),
+              t.end(),
+              (t.end() - before) / seconds));
     }
     List<TopicStats> dlqs =
         view.deadLetters().stream()
@@ -167,13 +171,7 @@ public final class Sampler implements AutoCloseable {
     }
     latest =
         new Snapshot(
-            now,
-            slot(position, now),
-            topics,
-            dlqs,
-            groups,
-            serviceStats(view, answers),
-            problems);
+            now, slot(position, now), topics, dlqs, groups, serviceStats(view, answers), problems);
   }
 
   private Set<String> urls(View view) {
@@ -182,12 +180,14 @@ public final class Sampler implements AutoCloseable {
     if (relay != null) {
       urls.add(relay);
     }
-    view.groups().forEach(g -> {
-      String url = sources.group(g.name()).url();
-      if (url != null) {
-        urls.add(url);
-      }
-    });
+    view.groups()
+        .forEach(
+            g -> {
+              String url = sources.group(g.name()).url();
+              if (url != null) {
+                urls.add(url);
+              }
+            });
     return urls;
   }
 
@@ -208,17 +208,20 @@ public final class Sampler implements AutoCloseable {
       result.add(new ServiceStats("relay", relay, a.ready(), a.detail()));
     }
     Map<String, List<String>> groupsByUrl = new LinkedHashMap<>();
-    view.groups().forEach(g -> {
-      String url = sources.group(g.name()).url();
-      if (url != null) {
-        groupsByUrl.computeIfAbsent(url, u -> new ArrayList<>()).add(g.name());
-      }
-    });
+    view.groups()
+        .forEach(
+            g -> {
+              String url = sources.group(g.name()).url();
+              if (url != null) {
+                groupsByUrl.computeIfAbsent(url, u -> new ArrayList<>()).add(g.name());
+              }
+            });
     groupsByUrl.forEach(
         (url, names) -> {
           Answer a = answers.get(url);
           result.add(
-              new ServiceStats("consumers: " + String.join(", ", names), url, a.ready(), a.detail()));
+              new ServiceStats(
+                  "consumers: " + String.join(", ", names), url, a.ready(), a.detail()));
         });
     return result;
   }
@@ -258,8 +261,8 @@ public final class Sampler implements AutoCloseable {
 
   /**
    * How long ago the WAL passed {@code confirmed}: the time of the first sample whose WAL position
-   * was beyond it (the change is at most one interval older). Zero when no sample is beyond it;
-   * "at least" the whole history when even the oldest sample is.
+   * was beyond it (the change is at most one interval older). Zero when no sample is beyond it; "at
+   * least" the whole history when even the oldest sample is.
    */
   static LagTime lagTime(List<Point> points, long confirmed, Instant now) {
     for (int i = 0; i < points.size(); i++) {

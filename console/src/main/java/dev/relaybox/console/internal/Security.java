@@ -162,8 +162,7 @@ public final class Security {
     }
     boolean userOk =
         MessageDigest.isEqual(
-            user.getBytes(StandardCharsets.UTF_8),
-            candidateUser.getBytes(StandardCharsets.UTF_8));
+            user.getBytes(StandardCharsets.UTF_8), candidateUser.getBytes(StandardCharsets.UTF_8));
     boolean passwordOk =
         MessageDigest.isEqual(password, candidatePassword.getBytes(StandardCharsets.UTF_8));
     return userOk & passwordOk;

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Asks each service's HTTP address for {@code /ready} and {@code /metrics}, all at once with a
- * short timeout: a relay answers {@code READY}, a consumer host one line per group ({@code
- * payments UP}); from the metrics the console takes the retry and dead-letter counters.
+ * short timeout: a relay answers {@code READY}, a consumer host one line per group ({@code payments
+ * UP}); from the metrics the console takes the retry and dead-letter counters.
  */
 final class ServiceProbe {
 
@@ -44,9 +44,12 @@ final class ServiceProbe {
     pending.forEach(
         (url, f) -> {
           try {
-            answers.put(url, f.get(TIMEOUT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+            answers.put(
+                url, f.get(TIMEOUT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS));
           } catch (Exception e) {
-            answers.put(url, new Answer(null, "no answer: " + e.getClass().getSimpleName(), Map.of(), Map.of()));
+            answers.put(
+                url,
+                new Answer(null, "no answer: " + e.getClass().getSimpleName(), Map.of(), Map.of()));
           }
         });
     return answers;
@@ -70,7 +73,8 @@ final class ServiceProbe {
           }
           Map<String, Double> counters = new HashMap<>();
           try {
-            HttpResponse<String> m = metrics.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            HttpResponse<String> m =
+                metrics.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             if (m.statusCode() == 200) {
               counters = metrics(m.body());
             }

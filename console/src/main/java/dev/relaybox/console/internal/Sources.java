@@ -190,9 +190,7 @@ public final class Sources implements AutoCloseable {
    */
   public Group group(String name) {
     Group g = configured.get(name);
-    return g != null
-        ? g
-        : new Group(name, outboxDb, "public", "processed_keys", null, List.of());
+    return g != null ? g : new Group(name, outboxDb, "public", "processed_keys", null, List.of());
   }
 
   public AvroDeserializer deserializer() {

@@ -54,7 +54,10 @@ final class TopicReader {
     }
   }
 
-  /** The first record whose {@code id} header is {@code eventId}, in {@code topics} since {@code from}. */
+  /**
+   * The first record whose {@code id} header is {@code eventId}, in {@code topics} since {@code
+   * from}.
+   */
   Found byEventId(List<String> topics, String eventId, Instant from) {
     byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
     try (KafkaConsumer<byte[], byte[]> consumer = sources.consumer()) {

@@ -34,9 +34,7 @@ final class TopicsPage {
           consumers.add(
               Html.f(
                   "<span class=\"nowrap\"><a href=\"%s\">%s</a> lag %s</span> ",
-                  "/groups/" + Html.segment(g.name()),
-                  g.name(),
-                  Fmt.count(lag)));
+                  "/groups/" + Html.segment(g.name()), g.name(), Fmt.count(lag)));
         }
       }
       topicRows.add(
@@ -57,9 +55,7 @@ final class TopicsPage {
                     Html.f(
                         "<tr><td><code>%s</code></td><td class=\"num\">%s</td>"
                             + "<td class=\"num\">%s</td></tr>",
-                        t.name(),
-                        t.partitions(),
-                        Fmt.count(t.records())))
+                        t.name(), t.partitions(), Fmt.count(t.records())))
             .toList();
     Html tables =
         Html.f(
@@ -118,8 +114,7 @@ final class TopicsPage {
                 + "<form method=\"post\" action=\"/topics/replay/plan\" class=\"stack\">%s%s"
                 + "<button type=\"submit\" class=\"btn primary\">Plan the replay (dry run)</button>"
                 + "</form>",
-            Layout.hidden(Security.CSRF_FIELD, ctx.session().csrf()),
-            fields));
+            Layout.hidden(Security.CSRF_FIELD, ctx.session().csrf()), fields));
   }
 
   private static Html republishForm(Layout.Context ctx) {

@@ -61,9 +61,7 @@ final class TracePage {
         Html.f(
             "<p class=\"sub\" data-trace-key=\"%s\">%s event(s) with key <code>%s</code>,"
                 + " follow-ups under the event whose processing wrote them.</p>",
-            t.key(),
-            t.events(),
-            t.key());
+            t.key(), t.events(), t.key());
     Html timeline =
         t.roots().isEmpty()
             ? Layout.notice("info", "No event with this key in the trace window.")
@@ -76,8 +74,7 @@ final class TracePage {
   }
 
   private Html timeline(List<Event> events) {
-    return Html.f(
-        "<ul class=\"timeline\">%s</ul>", Html.join(events.stream().map(this::event)));
+    return Html.f("<ul class=\"timeline\">%s</ul>", Html.join(events.stream().map(this::event)));
   }
 
   private Html event(Event e) {
@@ -97,10 +94,7 @@ final class TracePage {
                 Html.f(
                     "<code>%s</code> partition %s offset %s <span class=\"muted\">Kafka timestamp"
                         + " %s</span>",
-                    e.topic(),
-                    e.partition(),
-                    e.offset(),
-                    Fmt.time(e.committed())))
+                    e.topic(), e.partition(), e.offset(), Fmt.time(e.committed())))
             : step("relay publish", Layout.pill("warn", "waiting for the relay"));
     Html outcomes = Html.join(e.outcomes().stream().map(TracePage::outcome));
     Html headers =
@@ -175,8 +169,6 @@ final class TracePage {
             .toList();
     return Html.f(
         "<div data-effect-table=\"%s\"><span class=\"muted\">%s</span>%s</div>",
-        r.table(),
-        r.table(),
-        Layout.table(r.columns(), rows, ""));
+        r.table(), r.table(), Layout.table(r.columns(), rows, ""));
   }
 }

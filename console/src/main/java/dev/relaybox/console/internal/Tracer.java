@@ -22,8 +22,9 @@ import org.apache.kafka.common.header.Header;
  * Traces an event id or an aggregate id (in the example, the order id) through the pipeline:
  *
  * <ol>
- *   <li>the query is taken as a key; a UUID that no event has as its key is an event id, looked up in the outbox table (RETAIN mode), else in the groups' processed
- *       keys, else in the outbox topics' {@code id} headers, to find its key;
+ *   <li>the query is taken as a key; a UUID that no event has as its key is an event id, looked up
+ *       in the outbox table (RETAIN mode), else in the groups' processed keys, else in the outbox
+ *       topics' {@code id} headers, to find its key;
  *   <li>every event of that key within {@code trace.window.ms} is read from the outbox topics (the
  *       partition the key hashes to, in each topic), plus outbox rows not yet published;
  *   <li>for each event: the outbox commit, the relay's publish (topic, partition, offset, Kafka
@@ -62,7 +63,11 @@ final class Tracer {
 
   /** The whole trace. */
   record Trace(
-      String query, String key, List<Event> roots, int events, List<Outcome> keyEffects,
+      String query,
+      String key,
+      List<Event> roots,
+      int events,
+      List<Outcome> keyEffects,
       List<String> notes) {}
 
   private final Sources sources;
@@ -85,7 +90,9 @@ final class Tracer {
    * @throws IllegalArgumentException when the query is not a plausible id
    */
   Trace trace(String query) throws SQLException {
-    if (query.isEmpty() || query.length() > 255 || query.chars().anyMatch(Character::isISOControl)) {
+    if (query.isEmpty()
+        || query.length() > 255
+        || query.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
           "Give an event id (UUID) or an aggregate id of at most 255 characters.");
     }
@@ -95,23 +102,34 @@ final class Tracer {
     String key = query;
     TopicReader.Found found = reader.byKey(topics, key, from);
     UUID eventId = uuid(query);
-    if (eventId != null && found.records().isEmpty() && outbox.pendingByKey(query, from).isEmpty()) {
+    if (eventId != null
+        && found.records().isEmpty()
+        && outbox.pendingByKey(query, from).isEmpty()) {
       // a UUID that is no key (aggregate ids are often UUIDs too): an event id
       key = keyOf(eventId, topics, from, notes);
       if (key == null) {
-        notes.add("No event " + eventId + " in the outbox table, the groups' processed keys or"
-            + " the outbox topics of the last " + Fmt.duration(window) + ", and no event with"
-            + " that key.");
+        notes.add(
+            "No event "
+                + eventId
+                + " in the outbox table, the groups' processed keys or"
+                + " the outbox topics of the last "
+                + Fmt.duration(window)
+                + ", and no event with"
+                + " that key.");
         return new Trace(query, null, List.of(), 0, List.of(), notes);
       }
       found = reader.byKey(topics, key, from);
     }
     if (found.truncated()) {
-      notes.add("Stopped after reading " + Fmt.count(found.read()) + " records: the trace may miss"
-          + " events (raise trace.max.records or narrow trace.window.ms).");
+      notes.add(
+          "Stopped after reading "
+              + Fmt.count(found.read())
+              + " records: the trace may miss"
+              + " events (raise trace.max.records or narrow trace.window.ms).");
     }
     Map<UUID, Event> events = new LinkedHashMap<>();
-    Map<UUID, OutboxRows.Row> rows = outbox.byIds(found.records().stream().map(Tracer::id).toList());
+    Map<UUID, OutboxRows.Row> rows =
+        outbox.byIds(found.records().stream().map(Tracer::id).toList());
     Instant latest = from;
     for (ConsumerRecord<byte[], byte[]> r : found.records()) {
       UUID id = id(r);
@@ -124,18 +142,34 @@ final class Tracer {
       events.put(
           id,
           new Event(
-              id, header(r, "eventType"), r.topic(), r.partition(), r.offset(),
-              row != null ? row.createdAt() : ts, row != null, headers(r),
+              id,
+              header(r, "eventType"),
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              row != null ? row.createdAt() : ts,
+              row != null,
+              headers(r),
               decode(r.topic(), r.partition(), r.offset(), r.value()),
-              new ArrayList<>(), new ArrayList<>()));
+              new ArrayList<>(),
+              new ArrayList<>()));
     }
     for (OutboxRows.Row row : outbox.pendingByKey(key, latest)) {
       if (!events.containsKey(row.id())) {
         events.put(
             row.id(),
             new Event(
-                row.id(), row.type(), row.topic(), -1, -1, row.createdAt(), true, Map.of(),
-                decode(row.topic(), -1, -1, row.payload()), new ArrayList<>(), new ArrayList<>()));
+                row.id(),
+                row.type(),
+                row.topic(),
+                -1,
+                -1,
+                row.createdAt(),
+                true,
+                Map.of(),
+                decode(row.topic(), -1, -1, row.payload()),
+                new ArrayList<>(),
+                new ArrayList<>()));
       }
     }
     List<Outcome> keyEffects = outcomes(events, key);
@@ -156,7 +190,8 @@ final class Tracer {
     Instant start = processed != null ? processed.minus(Duration.ofMinutes(10)) : from;
     TopicReader.Found found = reader.byEventId(topics, eventId.toString(), start);
     if (found.truncated()) {
-      notes.add("The search for the event id stopped after " + Fmt.count(found.read()) + " records.");
+      notes.add(
+          "The search for the event id stopped after " + Fmt.count(found.read()) + " records.");
     }
     return found.records().isEmpty() || found.records().get(0).key() == null
         ? null
@@ -170,39 +205,53 @@ final class Tracer {
     for (var g : s.groups()) {
       Sources.Group group = sources.group(g.name());
       List<UUID> ids =
-          events.values().stream().filter(e -> g.lagByTopic().containsKey(e.topic())).map(Event::id).toList();
+          events.values().stream()
+              .filter(e -> g.lagByTopic().containsKey(e.topic()))
+              .map(Event::id)
+              .toList();
       Map<UUID, Instant> processed = GroupLookups.processed(group, ids);
       Map<UUID, Parked> parked = GroupLookups.parked(group, ids);
       Map<TopicPartition, OffsetAndMetadata> committed = committed(g.name());
       List<Rows> byId = new ArrayList<>();
       for (Sources.Effect effect : group.effects()) {
         if (effect.byKey()) {
-          keyEffects.add(new Outcome(g.name(), "effects", null, null,
-              List.of(GroupLookups.effect(group, effect, List.of(), key))));
+          keyEffects.add(
+              new Outcome(
+                  g.name(),
+                  "effects",
+                  null,
+                  null,
+                  List.of(GroupLookups.effect(group, effect, List.of(), key))));
         } else {
           byId.add(GroupLookups.effect(group, effect, ids, key));
         }
       }
       for (UUID id : ids) {
         Event e = events.get(id);
-        List<Rows> mine = byId.stream().map(r -> only(r, id)).filter(r -> !r.rows().isEmpty()).toList();
+        List<Rows> mine =
+            byId.stream().map(r -> only(r, id)).filter(r -> !r.rows().isEmpty()).toList();
         Parked p = parked.get(id);
         Instant at = processed.get(id);
         Outcome o;
         if (at != null) {
           o = new Outcome(g.name(), "processed", at, null, mine);
         } else if (p != null) {
-          o = new Outcome(g.name(), p.state(), p.since(),
-              p.attempts() + " attempt(s): " + p.error(), mine);
+          o =
+              new Outcome(
+                  g.name(), p.state(), p.since(), p.attempts() + " attempt(s): " + p.error(), mine);
         } else if (!e.published()) {
           o = new Outcome(g.name(), "waiting", null, "not published yet", mine);
         } else {
           OffsetAndMetadata c = committed.get(new TopicPartition(e.topic(), e.partition()));
-          o = c == null || c.offset() <= e.offset()
-              ? new Outcome(g.name(), "pending", null, "not consumed yet", mine)
-              : new Outcome(g.name(), "consumed", null,
-                  "past its offset, but no processed key (deduplication off, or the key was swept)",
-                  mine);
+          o =
+              c == null || c.offset() <= e.offset()
+                  ? new Outcome(g.name(), "pending", null, "not consumed yet", mine)
+                  : new Outcome(
+                      g.name(),
+                      "consumed",
+                      null,
+                      "past its offset, but no processed key (deduplication off, or the key was swept)",
+                      mine);
         }
         e.outcomes().add(o);
       }
@@ -214,11 +263,12 @@ final class Tracer {
     try {
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
       Futures.get(sources.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata())
-          .forEach((tp, om) -> {
-            if (om != null) {
-              offsets.put(tp, om);
-            }
-          });
+          .forEach(
+              (tp, om) -> {
+                if (om != null) {
+                  offsets.put(tp, om);
+                }
+              });
       return offsets;
     } catch (IllegalStateException e) {
       return Map.of(); // a group that never committed (or never ran)
@@ -231,8 +281,11 @@ final class Tracer {
     if (col < 0) {
       return rows;
     }
-    return new Rows(rows.table(), rows.columns(),
-        rows.rows().stream().filter(r -> r.get(col).equals(id.toString())).toList(), rows.problem());
+    return new Rows(
+        rows.table(),
+        rows.columns(),
+        rows.rows().stream().filter(r -> r.get(col).equals(id.toString())).toList(),
+        rows.problem());
   }
 
   /** Hangs each event under the event whose processing wrote it; returns the roots. */
@@ -289,7 +342,8 @@ final class Tracer {
   private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header h : r.headers()) {
-      headers.put(h.key(), h.value() == null ? "null" : new String(h.value(), StandardCharsets.UTF_8));
+      headers.put(
+          h.key(), h.value() == null ? "null" : new String(h.value(), StandardCharsets.UTF_8));
     }
     return headers;
   }

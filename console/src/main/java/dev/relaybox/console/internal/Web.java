@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's HTTP server (JDK {@code HttpServer}, a few threads): routes, static files, and the
- * checks every request passes before a page sees it, in this order: the {@code Host} header, sign-in
- * (or a redirect to it), and for every POST the {@code Origin}, the session's CSRF field and
- * read-only mode. Every response carries a strict Content-Security-Policy (no inline script or
+ * checks every request passes before a page sees it, in this order: the {@code Host} header,
+ * sign-in (or a redirect to it), and for every POST the {@code Origin}, the session's CSRF field
+ * and read-only mode. Every response carries a strict Content-Security-Policy (no inline script or
  * style) and is never cached.
  */
 public final class Web implements AutoCloseable {
@@ -101,8 +101,7 @@ public final class Web implements AutoCloseable {
         response = Response.text(405, "GET or POST only");
       } else {
         String body = method.equals("POST") ? readForm(exchange) : null;
-        Request request =
-            new Request(exchange, path, exchange.getRequestURI().getRawQuery(), body);
+        Request request = new Request(exchange, path, exchange.getRequestURI().getRawQuery(), body);
         Session session = security.session(cookie(exchange));
         if (session == null || (security.authenticationRequired() && !session.signedIn())) {
           String principal =
@@ -208,7 +207,8 @@ public final class Web implements AutoCloseable {
     if (!m.matches()) {
       return Response.text(404, "no such file");
     }
-    try (InputStream in = Web.class.getResourceAsStream("/dev/relaybox/console/static/" + m.group(1))) {
+    try (InputStream in =
+        Web.class.getResourceAsStream("/dev/relaybox/console/static/" + m.group(1))) {
       if (in == null) {
         return Response.text(404, "no such file");
       }

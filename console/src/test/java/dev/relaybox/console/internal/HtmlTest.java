@@ -19,7 +19,8 @@ class HtmlTest {
 
   @Test
   void templateArgumentsAreEscapedUnlessTheyAreFragments() {
-    Html cell = Html.f("<td title=\"%s\">%s</td>", "\"><img src=x onerror=1>", Html.f("<b>%s</b>", "<i>"));
+    Html cell =
+        Html.f("<td title=\"%s\">%s</td>", "\"><img src=x onerror=1>", Html.f("<b>%s</b>", "<i>"));
     assertThat(cell.toString())
         .isEqualTo("<td title=\"&quot;&gt;&lt;img src=x onerror=1&gt;\"><b>&lt;i&gt;</b></td>");
     assertThat(Html.f("%s%% done", 50).toString()).isEqualTo("50% done");
@@ -39,7 +40,8 @@ class HtmlTest {
     params.put("empty", "");
     String url = Html.url("/trace", params);
     assertThat(url).isEqualTo("/trace?q=a%26b%3D%3Cc%3E+d");
-    assertThat(Html.link(url, "x").toString()).isEqualTo("<a href=\"/trace?q=a%26b%3D%3Cc%3E+d\">x</a>");
+    assertThat(Html.link(url, "x").toString())
+        .isEqualTo("<a href=\"/trace?q=a%26b%3D%3Cc%3E+d\">x</a>");
     assertThat(Html.segment("a/b c")).isEqualTo("a%2Fb%20c");
   }
 }
