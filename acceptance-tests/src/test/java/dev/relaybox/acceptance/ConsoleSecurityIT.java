@@ -95,6 +95,8 @@ class ConsoleSecurityIT {
           throw e;
         }
 
+        browser.screenshot("topics");
+
         // signed in, but the form posted without its CSRF field: refused
         Object status =
             browser.async(
@@ -116,6 +118,7 @@ class ConsoleSecurityIT {
         browser.go("/topics");
         browser.clickAndWait("form[action='/topics/replay/plan'] button");
         assertThat(browser.text()).contains("Replay plan", "Dry run: nothing changed");
+        browser.screenshot("replay-plan");
       }
       assertThat(Files.readString(audit))
           .contains("\"action\":\"sign-in\"", "\"outcome\":\"refused\"");

@@ -13,12 +13,14 @@ public final class ConsoleServer implements Console {
 
   private final Sources sources;
   private final Sampler sampler;
+  private final Tracer tracer;
   private final Web web;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private ConsoleServer(Sources sources, Sampler sampler, Web web) {
+  private ConsoleServer(Sources sources, Sampler sampler, Tracer tracer, Web web) {
     this.sources = sources;
     this.sampler = sampler;
+    this.tracer = tracer;
     this.web = web;
   }
 
@@ -65,7 +67,7 @@ public final class ConsoleServer implements Console {
       throw e;
     }
     sampler.start(config.get(ConsoleSettings.SAMPLE_INTERVAL));
-    return new ConsoleServer(sources, sampler, web);
+    return new ConsoleServer(sources, sampler, tracer, web);
   }
 
   @Override
@@ -90,6 +92,7 @@ public final class ConsoleServer implements Console {
     }
     web.close();
     sampler.close();
+    tracer.close();
     sources.close();
     closed.countDown();
   }

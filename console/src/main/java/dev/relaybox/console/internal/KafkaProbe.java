@@ -32,7 +32,12 @@ final class KafkaProbe {
 
   /** A group's state, members, lag per outbox topic and the sum of its committed offsets. */
   record GroupView(
-      String name, String state, int members, Map<String, Long> lagByTopic, long committed) {}
+      String name,
+      String state,
+      int members,
+      Map<String, Long> lagByTopic,
+      long committed,
+      Map<TopicPartition, Long> offsets) {}
 
   /** What one read saw. */
   record View(List<TopicOffsets> topics, List<TopicOffsets> deadLetters, List<GroupView> groups) {}
@@ -152,6 +157,7 @@ final class KafkaProbe {
     List<GroupView> result = new ArrayList<>();
     for (String id : ids) {
       Map<String, Long> lag = new TreeMap<>();
+      Map<TopicPartition, Long> positions = new HashMap<>();
       long sum = 0;
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
           committed.getOrDefault(id, Map.of()).entrySet()) {
@@ -160,6 +166,7 @@ final class KafkaProbe {
           continue;
         }
         long offset = e.getValue().offset();
+        positions.put(tp, offset);
         sum += offset;
         lag.merge(tp.topic(), Math.max(0, end.get(tp) - offset), Long::sum);
       }
@@ -169,7 +176,7 @@ final class KafkaProbe {
       ConsumerGroupDescription d = descriptions.get(id);
       String state = d == null ? "NOT STARTED" : String.valueOf(d.groupState());
       int members = d == null ? 0 : d.members().size();
-      result.add(new GroupView(id, state, members, lag, sum));
+      result.add(new GroupView(id, state, members, lag, sum, Map.copyOf(positions)));
     }
     return result;
   }

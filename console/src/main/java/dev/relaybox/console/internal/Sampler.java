@@ -167,7 +167,8 @@ public final class Sampler implements AutoCloseable {
               db == null ? null : db.retrying(),
               db == null ? null : db.dead(),
               db == null ? null : db.lastProcessed(),
-              groupReady(group, answers)));
+              groupReady(group, answers),
+              g.offsets()));
     }
     latest =
         new Snapshot(

@@ -67,7 +67,7 @@ public record Snapshot(
   /**
    * A consumer group: its Kafka state and lag per topic, events consumed per second (committed
    * offsets), and from its database the parked keys, retrying and dead events (null where unknown)
-   * and when it last processed an event.
+   * and when it last processed an event; {@code offsets} are its committed offsets.
    */
   public record GroupStats(
       String name,
@@ -80,7 +80,8 @@ public record Snapshot(
       Long retrying,
       Long dead,
       Instant lastProcessed,
-      Boolean ready) {
+      Boolean ready,
+      Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
 
     /** The lag over every topic. */
     public long lag() {

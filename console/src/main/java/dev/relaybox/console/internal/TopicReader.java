@@ -22,7 +22,7 @@ import org.apache.kafka.common.utils.Utils;
  * header, every partition), from a point in time to the end offsets seen at the start. Reads at
  * most {@code maxRecords} records and says when it stopped early.
  */
-final class TopicReader {
+final class TopicReader implements AutoCloseable {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
@@ -31,6 +31,8 @@ final class TopicReader {
 
   private final Sources sources;
   private final int maxRecords;
+  // one consumer for every trace (traces take turns): creating one costs a metadata round trip
+  private KafkaConsumer<byte[], byte[]> consumer;
 
   TopicReader(Sources sources, int maxRecords) {
     this.sources = sources;
@@ -38,9 +40,10 @@ final class TopicReader {
   }
 
   /** The records keyed {@code key} in {@code topics} since {@code from}, in offset order. */
-  Found byKey(List<String> topics, String key, Instant from) {
+  synchronized Found byKey(List<String> topics, String key, Instant from) {
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-    try (KafkaConsumer<byte[], byte[]> consumer = sources.consumer()) {
+    KafkaConsumer<byte[], byte[]> consumer = consumer();
+    try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
@@ -51,6 +54,13 @@ final class TopicReader {
         }
       }
       return read(consumer, partitions, from, r -> r.key() != null && equal(r.key(), bytes), false);
+    } catch (RuntimeException e) {
+      close(); // a broken consumer is not reused
+      throw e;
+    } finally {
+      if (this.consumer != null) {
+        this.consumer.assign(List.of());
+      }
     }
   }
 
@@ -58,9 +68,10 @@ final class TopicReader {
    * The first record whose {@code id} header is {@code eventId}, in {@code topics} since {@code
    * from}.
    */
-  Found byEventId(List<String> topics, String eventId, Instant from) {
+  synchronized Found byEventId(List<String> topics, String eventId, Instant from) {
     byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
-    try (KafkaConsumer<byte[], byte[]> consumer = sources.consumer()) {
+    KafkaConsumer<byte[], byte[]> consumer = consumer();
+    try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
@@ -77,6 +88,28 @@ final class TopicReader {
             return h != null && h.value() != null && equal(h.value(), id);
           },
           true);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    } finally {
+      if (this.consumer != null) {
+        this.consumer.assign(List.of());
+      }
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    if (consumer == null) {
+      consumer = sources.consumer();
+    }
+    return consumer;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (consumer != null) {
+      consumer.close(Duration.ofSeconds(5));
+      consumer = null;
     }
   }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
@@ -37,7 +36,7 @@ import org.apache.kafka.common.header.Header;
  *
  * Follow-ups under another key are not found: the search is by key. Thread-safe.
  */
-final class Tracer {
+final class Tracer implements AutoCloseable {
 
   /** Where an event went in one group. */
   record Outcome(String group, String state, Instant at, String detail, List<Rows> effects) {}
@@ -211,7 +210,7 @@ final class Tracer {
               .toList();
       Map<UUID, Instant> processed = GroupLookups.processed(group, ids);
       Map<UUID, Parked> parked = GroupLookups.parked(group, ids);
-      Map<TopicPartition, OffsetAndMetadata> committed = committed(g.name());
+      Map<TopicPartition, Long> committed = g.offsets();
       List<Rows> byId = new ArrayList<>();
       for (Sources.Effect effect : group.effects()) {
         if (effect.byKey()) {
@@ -242,9 +241,9 @@ final class Tracer {
         } else if (!e.published()) {
           o = new Outcome(g.name(), "waiting", null, "not published yet", mine);
         } else {
-          OffsetAndMetadata c = committed.get(new TopicPartition(e.topic(), e.partition()));
+          Long c = committed.get(new TopicPartition(e.topic(), e.partition()));
           o =
-              c == null || c.offset() <= e.offset()
+              c == null || c <= e.offset()
                   ? new Outcome(g.name(), "pending", null, "not consumed yet", mine)
                   : new Outcome(
                       g.name(),
@@ -257,22 +256,6 @@ final class Tracer {
       }
     }
     return keyEffects;
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> committed(String group) {
-    try {
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      Futures.get(sources.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata())
-          .forEach(
-              (tp, om) -> {
-                if (om != null) {
-                  offsets.put(tp, om);
-                }
-              });
-      return offsets;
-    } catch (IllegalStateException e) {
-      return Map.of(); // a group that never committed (or never ran)
-    }
   }
 
   /** The rows of {@code rows} that belong to event {@code id} (column event_id). */
@@ -320,6 +303,11 @@ final class Tracer {
     } catch (RuntimeException e) {
       return "cannot decode: " + e.getMessage();
     }
+  }
+
+  @Override
+  public void close() {
+    reader.close();
   }
 
   private static UUID uuid(String text) {

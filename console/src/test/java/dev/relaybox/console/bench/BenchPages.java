@@ -8,9 +8,19 @@ final class BenchPages {
 
   private BenchPages() {}
 
-  /** The dead set as the consumer framework's migration V3 creates it, in schema bench. */
+  /** The retry and dead sets as the consumer framework's migration V3 creates them. */
   static String deadSetDdl() {
-    return "CREATE TABLE bench.processed_keys_dead_set ("
+    return "CREATE TABLE bench.processed_keys_retry_set ("
+        + " consumer_group varchar(255) COLLATE \"C\" NOT NULL,"
+        + " topic varchar(249) COLLATE \"C\" NOT NULL, kafka_partition int NOT NULL,"
+        + " kafka_offset bigint NOT NULL, record_key bytea NOT NULL, record_value bytea,"
+        + " headers bytea NOT NULL, record_timestamp bigint NOT NULL, event_id uuid,"
+        + " attempt int NOT NULL, next_attempt_at timestamptz, last_error text,"
+        + " first_failure_at timestamptz, parked_at timestamptz NOT NULL DEFAULT now(),"
+        + " PRIMARY KEY (consumer_group, topic, kafka_partition, kafka_offset));"
+        + " CREATE INDEX processed_keys_retry_key_idx ON bench.processed_keys_retry_set"
+        + " (consumer_group, topic, kafka_partition, record_key, kafka_offset);"
+        + " CREATE TABLE bench.processed_keys_dead_set ("
         + " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
         + " consumer_group varchar(255) COLLATE \"C\" NOT NULL,"
         + " topic varchar(249) COLLATE \"C\" NOT NULL, kafka_partition int NOT NULL,"

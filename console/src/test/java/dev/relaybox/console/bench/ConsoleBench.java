@@ -162,14 +162,30 @@ public final class ConsoleBench {
     stack.kafka().createTopic("bench.order", 3);
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    org.apache.avro.Schema schema =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"OrderPlaced\",\"namespace\":\"bench\","
+                    + "\"fields\":[{\"name\":\"orderId\",\"type\":\"string\"},"
+                    + "{\"name\":\"amountMinor\",\"type\":\"long\"}]}");
+    dev.relaybox.schemas.serde.AvroSerializer avro =
+        new dev.relaybox.schemas.serde.AvroSerializer(
+            dev.relaybox.schemas.registry.SchemaRegistryClient.builder()
+                .urls(stack.schemaRegistry().url())
+                .build(),
+            dev.relaybox.schemas.serde.SerdeConfig.builder().autoRegisterSchemas(true).build());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < RECORDS; i++) {
+        org.apache.avro.generic.GenericRecord value =
+            new org.apache.avro.generic.GenericData.Record(schema);
+        value.put("orderId", "o-" + (i % KEYS));
+        value.put("amountMinor", (long) i);
         ProducerRecord<byte[], byte[]> r =
             new ProducerRecord<>(
                 "bench.order",
                 ("o-" + (i % KEYS)).getBytes(StandardCharsets.UTF_8),
-                new byte[] {0, 0, 0, 0, 1, 2});
+                avro.serialize("bench.order", value));
         r.headers().add("id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         r.headers().add("eventType", "OrderPlaced".getBytes(StandardCharsets.UTF_8));
         producer.send(r);
