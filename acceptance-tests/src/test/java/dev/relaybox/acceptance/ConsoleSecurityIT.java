@@ -32,6 +32,13 @@ class ConsoleSecurityIT {
   @Test
   void anActionWithoutTheTokenOrTheCsrfFieldIsRefused(DevStack stack) throws Exception {
     try (DemoPipeline pipeline = Pipelines.isolated(stack, p -> {})) {
+      // a few orders through the whole pipeline, then the services stop: a replay may run
+      pipeline.startServices();
+      for (int i = 0; i < 6; i++) {
+        pipeline.placeOrder("sec-" + i, "SKU-" + pipeline.id(), 1_000);
+      }
+      await().atMost(Pipelines.DEADLINE).until(() -> Pipelines.shippedAndEmailed(pipeline, 6));
+      pipeline.stopServices();
       Path audit = tmp.resolve("audit.log");
       try (Console console =
               DemoConsole.start(
@@ -117,7 +124,8 @@ class ConsoleSecurityIT {
         // the same form untouched: the dry run is shown (the group has no live member)
         browser.go("/topics");
         browser.clickAndWait("form[action='/topics/replay/plan'] button");
-        assertThat(browser.text()).contains("Replay plan", "Dry run: nothing changed");
+        assertThat(browser.text())
+            .contains("Replay plan", "6 record(s) will be read again", "Dry run: nothing changed");
         browser.screenshot("replay-plan");
       }
       assertThat(Files.readString(audit))

@@ -114,7 +114,7 @@ final class GroupsPage {
             Layout.card(
                 "Consumer groups",
                 Layout.table(
-                    List.of("group", "lag", "parked keys", "retrying", "dead", ""),
+                    List.of("group", "=lag", "=parked keys", "=retrying", "=dead", ""),
                     rows,
                     "No consumer group yet."))));
   }
@@ -239,7 +239,8 @@ final class GroupsPage {
         "<p class=\"muted\">%s matching</p>%s",
         Fmt.count(matching),
         Layout.table(
-            List.of("id", "died", "key", "type", "record", "reason", "attempts", "error", "state"),
+            List.of(
+                "=id", "died", "key", "type", "record", "reason", "=attempts", "error", "state"),
             rows,
             "No dead event matches."));
   }
@@ -292,13 +293,13 @@ final class GroupsPage {
                             : Html.EMPTY))
             .toList();
     return Layout.table(
-        List.of("key", "head record", "events", "attempts", "next attempt", "last error", ""),
+        List.of("key", "head record", "=events", "=attempts", "next attempt", "last error", ""),
         rows,
         "No parked key: nothing waits for a retry.");
   }
 
   static String abbreviate(String s) {
-    return s == null ? "" : s.length() > 140 ? s.substring(0, 137) + "…" : s;
+    return s == null ? "" : s.length() > 100 ? s.substring(0, 97) + "…" : s;
   }
 
   private Html event(Layout.Context ctx, Request r) throws Exception {

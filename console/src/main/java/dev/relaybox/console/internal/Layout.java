@@ -100,12 +100,22 @@ public final class Layout {
     return Html.f("<input type=\"hidden\" name=\"%s\" value=\"%s\">", name, value);
   }
 
-  /** A table with a header row; rows are {@code <tr>} fragments. */
+  /**
+   * A table with a header row; rows are {@code <tr>} fragments. A header starting with {@code =}
+   * heads a column of numbers (aligned right, the {@code =} not shown).
+   */
   public static Html table(List<String> headers, List<Html> rows, String empty) {
     if (rows.isEmpty()) {
       return Html.f("<p class=\"empty\">%s</p>", empty);
     }
-    Html head = Html.join(headers.stream().map(h -> Html.f("<th>%s</th>", h)));
+    Html head =
+        Html.join(
+            headers.stream()
+                .map(
+                    h ->
+                        h.startsWith("=")
+                            ? Html.f("<th class=\"num\">%s</th>", h.substring(1))
+                            : Html.f("<th>%s</th>", h)));
     return Html.f(
         "<div class=\"scroll\"><table><thead><tr>%s</tr></thead><tbody>%s</tbody></table></div>",
         head, Html.join(rows));

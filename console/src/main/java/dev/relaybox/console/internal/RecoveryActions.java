@@ -161,7 +161,7 @@ final class RecoveryActions {
                         Fmt.count(p.toRead())))
             .toList();
     return Layout.table(
-        List.of("partition", "committed", "new offset", "log end", "to read"), rows, "");
+        List.of("=partition", "=committed", "=new offset", "=log end", "=to read"), rows, "");
   }
 
   private Response republish(Layout.Context ctx, Request r, boolean apply) throws Exception {

@@ -63,13 +63,15 @@ final class TopicsPage {
             Layout.card(
                 "Outbox topics",
                 Layout.table(
-                    List.of("topic", "partitions", "records", "in", "consumed by"),
+                    List.of("topic", "=partitions", "=records", "=in", "consumed by"),
                     topicRows,
                     "No outbox topic yet.")),
             Layout.card(
                 "Dead-letter topics",
                 Layout.table(
-                    List.of("topic", "partitions", "records"), dlqRows, "No dead-letter topic.")));
+                    List.of("topic", "=partitions", "=records"),
+                    dlqRows,
+                    "No dead-letter topic.")));
     Html recovery =
         ctx.canAct()
             ? Html.f("<div class=\"grid2\">%s%s</div>", replayForm(ctx, s), republishForm(ctx))
