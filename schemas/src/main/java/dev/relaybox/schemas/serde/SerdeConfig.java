@@ -259,10 +259,26 @@ public final class SerdeConfig {
       return this;
     }
 
+    /**
+     * A built-in key strategy; same as the {@link SubjectNamer} overload (kept for binary
+     * compatibility).
+     */
+    public Builder keySubjectNameStrategy(SubjectNameStrategy strategy) {
+      return keySubjectNameStrategy((SubjectNamer) strategy);
+    }
+
     /** {@value SerdeConfig#KEY_SUBJECT_NAME_STRATEGY}; default TOPIC_NAME. */
     public Builder keySubjectNameStrategy(SubjectNamer strategy) {
       this.keySubjectNameStrategy = Objects.requireNonNull(strategy, "keySubjectNameStrategy");
       return this;
+    }
+
+    /**
+     * A built-in value strategy; same as the {@link SubjectNamer} overload (kept for binary
+     * compatibility).
+     */
+    public Builder valueSubjectNameStrategy(SubjectNameStrategy strategy) {
+      return valueSubjectNameStrategy((SubjectNamer) strategy);
     }
 
     /** {@value SerdeConfig#VALUE_SUBJECT_NAME_STRATEGY}; default TOPIC_NAME. */

@@ -107,11 +107,15 @@ class RelayboxStarterIT {
     await("audit of the committed order")
         .atMost(Duration.ofSeconds(60))
         .until(() -> count("test_audit", committed) == 1);
+    await("notice of the committed order")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> count("test_notices", committed) == 1);
     // The relay publishes in commit order per partition: the committed order was written after the
     // rolled-back one, so had the latter reached the topic it would have been consumed first.
     assertThat(count("test_orders", rolledBack)).isZero();
     assertThat(outboxRows("order", rolledBack)).isZero();
     assertThat(count("test_labels", rolledBack)).isZero();
+    assertThat(count("test_notices", rolledBack)).isZero();
     assertThat(labels.calls(rolledBack)).isZero();
     assertThat(outboxRows("order", committed)).isEqualTo(1);
     assertThat(labels.calls(committed)).isEqualTo(1);
