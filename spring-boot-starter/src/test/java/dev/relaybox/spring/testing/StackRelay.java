@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -32,13 +34,26 @@ public final class StackRelay implements AutoCloseable {
    */
   public static void register(
       DynamicPropertyRegistry registry, Supplier<DevStack> stack, String id) {
-    registry.add("spring.datasource.url", () -> stack.get().postgres().jdbcUrl());
-    registry.add("spring.datasource.username", () -> stack.get().postgres().username());
-    registry.add("spring.datasource.password", () -> stack.get().postgres().password());
-    registry.add("relaybox.schema-registry.url", () -> stack.get().schemaRegistry().url());
-    registry.add("relaybox.kafka.bootstrap-servers", () -> stack.get().kafka().bootstrapServers());
-    registry.add("relaybox.outbox.table", () -> outboxTable(id));
-    registry.add("relaybox.outbox.topic-pattern", () -> topic(id, "${aggregatetype}"));
+    suppliers(stack, id).forEach(registry::add);
+  }
+
+  /** The same properties as values, e.g. for a {@code SpringApplicationBuilder}. */
+  public static Map<String, Object> properties(DevStack stack, String id) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    suppliers(() -> stack, id).forEach((key, value) -> values.put(key, value.get()));
+    return values;
+  }
+
+  private static Map<String, Supplier<Object>> suppliers(Supplier<DevStack> stack, String id) {
+    Map<String, Supplier<Object>> p = new LinkedHashMap<>();
+    p.put("spring.datasource.url", () -> stack.get().postgres().jdbcUrl());
+    p.put("spring.datasource.username", () -> stack.get().postgres().username());
+    p.put("spring.datasource.password", () -> stack.get().postgres().password());
+    p.put("relaybox.schema-registry.url", () -> stack.get().schemaRegistry().url());
+    p.put("relaybox.kafka.bootstrap-servers", () -> stack.get().kafka().bootstrapServers());
+    p.put("relaybox.outbox.table", () -> outboxTable(id));
+    p.put("relaybox.outbox.topic-pattern", () -> topic(id, "${aggregatetype}"));
+    return p;
   }
 
   /** The outbox table of {@code id}. */
