@@ -10,9 +10,10 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * Actuator health of the listeners' groups. {@code relaybox}: DOWN when a group does not poll or
- * stalls (see {@link RelayboxConsumers.GroupStatus#problem()}). {@code relayboxReadiness}:
- * OUT_OF_SERVICE until every group has joined and polled, for the readiness probe group.
+ * Actuator health of the listeners' groups. {@code relaybox}: DOWN when a running group does not
+ * poll or stalls (see {@link RelayboxConsumers.GroupStatus#problem()}). {@code relayboxReadiness}:
+ * OUT_OF_SERVICE until the listeners run and every group has joined and polled, for the readiness
+ * probe group.
  */
 public final class RelayboxHealthIndicator implements HealthIndicator {
 
