@@ -101,6 +101,18 @@ final class ConsoleBrowser implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits until {@code condition} holds (the pages refresh themselves, the pipeline settles); on
+   * timeout fails with the page's path and text.
+   */
+  void await(String what, java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      org.awaitility.Awaitility.await(what).atMost(Pipelines.DEADLINE).until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(what + ", but " + currentPath() + " shows:\n" + text(), e);
+    }
+  }
+
   /** Whether the current page has an element for {@code css}. */
   boolean has(String css) {
     return (Boolean) script("return document.querySelector(arguments[0]) !== null;", css);

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,21 +85,15 @@ class ConsoleSecurityIT {
         browser.find("input[name=token]").sendKeys(TOKEN);
         browser.clickAndWait("form button");
         assertThat(browser.currentPath()).isEqualTo("/topics");
-        try {
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(
-                  () ->
-                      browser
-                          .go("/topics")
-                          .has(
-                              "form[action='/topics/replay/plan'] select[name=group] option[value='"
-                                  + group
-                                  + "']"));
-        } catch (RuntimeException e) {
-          System.out.println("DEBUG PAGE " + browser.currentPath() + "\n" + browser.text());
-          throw e;
-        }
+        browser.await(
+            "the replay form offers the group",
+            () ->
+                browser
+                    .go("/topics")
+                    .has(
+                        "form[action='/topics/replay/plan'] select[name=group] option[value='"
+                            + group
+                            + "']"));
 
         browser.screenshot("topics");
 

@@ -10,7 +10,6 @@ import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.outbox.CleanupMode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,16 +42,11 @@ class ConsoleTraceIT {
                   stack, pipeline, 0, p -> p.put("audit.file", tmp.resolve("audit").toString()));
           ConsoleBrowser browser = ConsoleBrowser.open(console.url())) {
         // the console knows the groups after its first samples
-        await().atMost(Duration.ofSeconds(30)).until(() -> browser.go("/").has("[data-group]"));
+        await().atMost(Pipelines.DEADLINE).until(() -> browser.go("/").has("[data-group]"));
         browser.go("/trace");
         browser.find("input[name=q]").sendKeys(order.toString());
         browser.clickAndWait("form.search button");
-        try {
-          await().atMost(Duration.ofSeconds(60)).until(() -> browser.has("[data-trace-key]"));
-        } catch (RuntimeException e) {
-          System.out.println("DEBUG PAGE " + browser.currentPath() + "\n" + browser.text());
-          throw e;
-        }
+        browser.await("the trace is shown", () -> browser.has("[data-trace-key]"));
 
         assertThat(browser.find("[data-trace-key]").getDomAttribute("data-trace-key"))
             .isEqualTo(order.toString());

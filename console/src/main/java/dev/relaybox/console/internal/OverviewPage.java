@@ -85,7 +85,10 @@ final class OverviewPage {
             slotLag,
             "Relay slot lag",
             slotLag < 0 ? "—" : Fmt.bytes(slotLag),
-            slotLagTime(slot)),
+            Html.f(
+                "<span data-metric=\"slot-lag-ms\" data-value=\"%s\">%s</span>",
+                slot == null || slot.lagTime() == null ? -1 : slot.lagTime().toMillis(),
+                slotLagTime(slot))),
         tile(
             "group-lag",
             groupLag,
