@@ -3,7 +3,6 @@ package dev.relaybox.spring;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
 import dev.relaybox.outbox.TransactionRequiredException;
-import dev.relaybox.spring.internal.OutsideTransaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -70,8 +69,7 @@ public final class TransactionalOutbox {
       if (!TransactionSynchronizationManager.isActualTransactionActive()) {
         // Spring would hand out a connection nobody commits as one unit with the business rows:
         // the plain API's auto-commit refusal is the same mistake, so it gives the same answer.
-        outbox.publishAll(OutsideTransaction.CONNECTION, events);
-        throw new IllegalStateException("the outbox accepted a connection outside a transaction");
+        throw TransactionRequiredException.outsideTransaction();
       }
       Connection tx = DataSourceUtils.getConnection(dataSource);
       try {
