@@ -206,7 +206,12 @@ public final class Sampler implements AutoCloseable {
     String relay = sources.config().get(ConsoleSettings.RELAY_URL);
     if (relay != null) {
       Answer a = answers.get(relay);
-      result.add(new ServiceStats("relay", relay, a.ready(), a.detail()));
+      result.add(
+          new ServiceStats(
+              "relay",
+              relay,
+              a.ready(),
+              a.detail() + counters(a, "relaybox_relay_events_published_total", "published")));
     }
     Map<String, List<String>> groupsByUrl = new LinkedHashMap<>();
     view.groups()
@@ -222,9 +227,29 @@ public final class Sampler implements AutoCloseable {
           Answer a = answers.get(url);
           result.add(
               new ServiceStats(
-                  "consumers: " + String.join(", ", names), url, a.ready(), a.detail()));
+                  "consumers: " + String.join(", ", names),
+                  url,
+                  a.ready(),
+                  a.detail()
+                      + counters(a, "relaybox_consumer_events_processed_total", "processed")
+                      + counters(a, "relaybox_consumer_events_retried_total", "retried")
+                      + counters(
+                          a, "relaybox_consumer_events_dead_lettered_total", "dead-lettered")));
         });
     return result;
+  }
+
+  /** {@code "; <label> N"}: a counter of the service's /metrics, summed over groups. */
+  private static String counters(Answer answer, String metric, String label) {
+    double sum = 0;
+    boolean found = false;
+    for (Map.Entry<String, Double> e : answer.metrics().entrySet()) {
+      if (e.getKey().startsWith(metric + "|")) {
+        sum += e.getValue();
+        found = true;
+      }
+    }
+    return found ? "; " + label + " " + Fmt.count(Math.round(sum)) + " since start" : "";
   }
 
   private Point point(Instant now, View view, SlotPosition slot) {
