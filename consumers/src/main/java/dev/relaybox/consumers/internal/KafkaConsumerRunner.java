@@ -66,6 +66,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private volatile boolean polled;
   private volatile boolean failed;
 
+  /** Set by the poll thread once the partitions are paused for the parked-key bounds. */
+  private volatile String pausedReason;
+
   public KafkaConsumerRunner(RunnerSettings settings) {
     this.settings = settings;
     this.keys = new ProcessedKeys(settings);
@@ -179,7 +182,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
 
   @Override
   public Optional<String> pausedReason() {
-    return monitor == null ? Optional.empty() : monitor.pausedReason();
+    return Optional.ofNullable(pausedReason);
   }
 
   @Override
@@ -252,7 +255,8 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     bufferFull = bufferFull ? unsettled > maxBuffered / 2 : unsettled >= maxBuffered;
     Set<TopicPartition> assignment = consumer.assignment();
     Set<TopicPartition> wanted;
-    if (bufferFull || monitor.pausedReason().isPresent()) {
+    String bounds = monitor.pauseReason().orElse(null);
+    if (bufferFull || bounds != null) {
       wanted = assignment;
     } else {
       wanted = new HashSet<>(rebalancer.unloaded());
@@ -269,6 +273,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     if (!resume.isEmpty()) {
       consumer.resume(resume);
     }
+    // Reported only now that it holds: records sent from here on stay in Kafka.
+    pausedReason = bounds;
+    metrics.intakePaused(bounds != null);
     return !wanted.isEmpty();
   }
 

@@ -74,8 +74,8 @@ final class SetMonitor implements AutoCloseable {
     }
   }
 
-  /** Why intake is paused (the parked keys or events at their bound), if it is. */
-  Optional<String> pausedReason() {
+  /** Why intake must pause (the parked keys or events at their bound), if it must. */
+  Optional<String> pauseReason() {
     return Optional.ofNullable(pausedReason);
   }
 
@@ -189,7 +189,6 @@ final class SetMonitor implements AutoCloseable {
           counts.parkedEvents());
       pausedReason = null;
     }
-    metrics.intakePaused(pausedReason != null);
   }
 
   @Override
