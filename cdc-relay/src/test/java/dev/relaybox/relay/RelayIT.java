@@ -37,7 +37,13 @@ class RelayIT {
       DevStack stack, @TempDir Path dir) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("order");
-      try (Relay relay = Relay.create(f.config().offsetsFile(dir.resolve("offsets.dat")).build())) {
+      // The at-least-once relay (file offsets need it) delivers the same records.
+      try (Relay relay =
+          Relay.create(
+              f.config()
+                  .offsetsFile(dir.resolve("offsets.dat"))
+                  .set("delivery.guarantee", "at-least-once")
+                  .build())) {
         relay.start();
         await().atMost(DEADLINE).until(relay::isReady);
 

@@ -54,7 +54,8 @@ final class Preflight {
       checkWalLevel(c);
       checkTable(c, config);
       ensurePublication(c, config);
-      if (!slotExists(c, config)) {
+      // Exactly-once, SlotPreflight checks the slot against the committed position.
+      if (!slotExists(c, config) && !config.exactlyOnce()) {
         checkOffsetsWithoutSlot(config, engineProperties);
       }
     }
