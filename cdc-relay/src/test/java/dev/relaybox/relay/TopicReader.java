@@ -58,6 +58,22 @@ final class TopicReader implements AutoCloseable {
     return countById.size();
   }
 
+  /**
+   * Polls until every partition is read to its end as of this call (the last stable offset for a
+   * read_committed reader) and returns this reader.
+   */
+  TopicReader readToEnd(Duration timeout) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not read to the end within " + timeout + ": " + end);
+      }
+      poll();
+    }
+    return this;
+  }
+
   /** Records read so far minus distinct ids. */
   int duplicates() {
     return records.size() - countById.size();
