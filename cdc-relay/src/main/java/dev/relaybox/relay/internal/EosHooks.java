@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
  * Crash-window test points of the exactly-once relay, off unless the JVM property {@value
  * #PROPERTY} is {@code <point>:<n>:<marker file>}: at the {@code n}-th occurrence of {@code point}
  * the engine thread writes the marker file and waits until interrupted, so a test can SIGKILL the
- * relay in exactly that window. Points: {@code before-batch} (a batch with outbox changes arrived,
- * nothing sent: the slot is not confirmed further), {@code in-tx} (every record and the offset sent
- * and flushed, transaction open), {@code after-commit} (committed in Kafka, slot not yet
- * confirmed). Not a relay setting: a test seam only.
+ * relay in exactly that window. Occurrences count batches with outbox changes. Points: {@code
+ * before-batch} (a batch arrived, nothing sent: the slot is not confirmed further), {@code in-tx}
+ * (every record and the offset sent and flushed, transaction open), {@code after-commit} (committed
+ * in Kafka, slot not yet confirmed). Not a relay setting: a test seam only.
  */
 final class EosHooks {
   static final String PROPERTY = "relaybox.test.pause";

@@ -76,7 +76,6 @@ public final class EosOffsetStore implements OffsetBackingStore {
   @Override
   public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
     // Committed with the events already; the engine's flush only triggers the slot flush.
-    run.offsetFlushed();
     if (callback != null) {
       callback.onCompletion(null, null);
     }

@@ -44,7 +44,6 @@ final class TransactionalChangeConsumer
   private final EosHooks hooks;
   private final StreamCursor cursor;
   private final AtomicBoolean taskStarted = new AtomicBoolean();
-  private final AtomicBoolean flushPending = new AtomicBoolean();
   private volatile Position committed;
   private volatile byte[] committedOffset;
 
@@ -82,18 +81,16 @@ final class TransactionalChangeConsumer
 
   /**
    * Debezium read the stored offset. Its Postgres task does so when it (re)starts, and then
-   * delivers the current transaction again; and after every offset flush, to confirm the slot up to
-   * it. A read not preceded by a flush is therefore a (re)start.
+   * delivers the current transaction again; and in {@code performCommit}, after every offset flush,
+   * to confirm the slot up to it. Any read but the latter is a (re)start.
    */
   void offsetRead() {
-    if (!flushPending.getAndSet(false)) {
+    boolean confirming =
+        StackWalker.getInstance()
+            .walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("performCommit")));
+    if (!confirming) {
       taskStarted.set(true);
     }
-  }
-
-  /** The engine flushed offsets (a no-op here); the task reads them back next. */
-  void offsetFlushed() {
-    flushPending.set(true);
   }
 
   @Override
@@ -144,7 +141,9 @@ final class TransactionalChangeConsumer
       committed = after;
       committedOffset = codec.encode(after);
       progress.committed(after);
-      hooks.at("after-commit", () -> {});
+      if (!routed.isEmpty()) {
+        hooks.at("after-commit", () -> {});
+      }
     }
     if (skipped > 0) {
       metrics.replaysSkipped.increment(skipped);
@@ -171,7 +170,9 @@ final class TransactionalChangeConsumer
           acks.add(producer.send(r.record()));
         }
         producer.send(new ProducerRecord<>(offsetsTopic, codec.key(), codec.encode(after)));
-        hooks.at("in-tx", producer::flush);
+        if (!attempt.isEmpty()) {
+          hooks.at("in-tx", producer::flush);
+        }
         producer.commitTransaction();
       } catch (ProducerFencedException e) {
         metrics.sendFailures.increment();
