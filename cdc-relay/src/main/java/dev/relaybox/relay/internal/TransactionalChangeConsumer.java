@@ -196,7 +196,9 @@ final class TransactionalChangeConsumer
     metrics.transactionsAborted.increment();
     try {
       producer.abortTransaction();
-    } catch (KafkaException e) {
+    } catch (RuntimeException e) {
+      // e.g. the commit timed out (Kafka down): the run restarts with a new producer, whose
+      // initTransactions completes or aborts this transaction before the position is read.
       LOG.warn("abort failed after {}: {}", cause, e.toString());
     }
   }
