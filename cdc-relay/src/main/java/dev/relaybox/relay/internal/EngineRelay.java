@@ -50,6 +50,7 @@ public final class EngineRelay implements Relay {
   private volatile boolean polling;
   private volatile RelayException failure;
   private volatile EngineRun run;
+  private volatile GapRepair gapRepair;
   private ScheduledFuture<?> pendingRestart;
   private long backoffMs;
   private int runs;
@@ -118,7 +119,7 @@ public final class EngineRelay implements Relay {
       launchLocked(first);
     }
     scheduler.scheduleWithFixedDelay(
-        monitor::poll,
+        this::supervise,
         0,
         config.get(RelaySettings.SLOT_MONITOR_INTERVAL).toMillis(),
         TimeUnit.MILLISECONDS);
@@ -181,6 +182,15 @@ public final class EngineRelay implements Relay {
     polling = false;
     terminated.countDown();
     LOG.info("relay stopped name={}", config.name());
+  }
+
+  /** Every slot.monitor.interval.ms on the supervisor thread. */
+  private void supervise() {
+    monitor.poll();
+    GapRepair repair = gapRepair;
+    if (repair != null && polling && repair.attempt()) {
+      gapRepair = null;
+    }
   }
 
   /** Checks Postgres and prepares the next run; blocking, called without the lock. */
@@ -303,6 +313,10 @@ public final class EngineRelay implements Relay {
           return;
         }
         backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
+      }
+      GapRepair repair = r.gapRepair(progress);
+      if (repair != null) {
+        gapRepair = repair;
       }
       polling = true;
     }

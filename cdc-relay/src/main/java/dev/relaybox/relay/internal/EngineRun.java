@@ -7,6 +7,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -46,6 +47,7 @@ final class EngineRun {
   private String handle;
   private volatile long confirmedAtStart = -1;
   private Position discarded;
+  private Instant discardedAt;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
   private EngineRun(
@@ -105,6 +107,7 @@ final class EngineRun {
           new ProducerRecord<>(config.get(RelaySettings.OFFSETS_TOPIC), codec.key(), null));
       producer.commitTransaction();
       discarded = outcome.discarded();
+      discardedAt = Instant.now();
     }
     confirmedAtStart = outcome.confirmedAtStart();
     if (outcome.committed() != null) {
@@ -136,9 +139,21 @@ final class EngineRun {
     return confirmedAtStart;
   }
 
-  /** The position given up with a lost slot when this run started over, or null. */
-  Position discarded() {
-    return discarded;
+  /**
+   * When this run started over from a new slot, a repair of the gap after the discarded position
+   * (with {@code reconcile.after.slot.loss}); else null.
+   */
+  GapRepair gapRepair(RelayProgress progress) {
+    if (discarded == null || !config.get(RelaySettings.RECONCILE_AFTER_SLOT_LOSS)) {
+      return null;
+    }
+    if (discarded.lastCommitTime() == null) {
+      LOG.error(
+          "cannot reconcile the gap after the lost slot automatically: its last relayed commit"
+              + " time is unknown; run `relaybox outbox reconcile` from the time the slot was lost");
+      return null;
+    }
+    return new GapRepair(config, progress, discarded.lastCommitTime(), discardedAt);
   }
 
   /** Runs the engine on its own thread. */
