@@ -11,7 +11,6 @@ import dev.relaybox.devstack.peers.PaymentGatewayServer;
 import dev.relaybox.examples.orders.OrderLineItem;
 import dev.relaybox.examples.orders.OrderService;
 import dev.relaybox.examples.orders.events.OrderPlaced;
-import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
@@ -26,10 +25,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * The whole pipeline on a dev stack, wired once for {@code relaybox demo} and the acceptance tests:
@@ -39,8 +36,8 @@ import java.util.function.Consumer;
  *
  * <p>By default the pipeline uses the services' default names (schema {@code public}, topics {@code
  * outbox.event.*}, groups {@code payments}, ...), as {@code relaybox devstack --config-dir} writes
- * them. {@link Builder#isolated()} gives it names of its own (schema, topics, groups, slot), so
- * several pipelines share one stack.
+ * them. {@link DemoPipelineBuilder#isolated()} gives it names of its own (schema, topics, groups,
+ * slot), so several pipelines share one stack.
  */
 public final class DemoPipeline implements AutoCloseable {
 
@@ -56,7 +53,7 @@ public final class DemoPipeline implements AutoCloseable {
   private static final long UNIT_PRICE_MINOR = 2_500;
 
   private final DevStack stack;
-  private final Builder settings;
+  private final DemoPipelineBuilder settings;
   private final String id;
   private final String schema;
   private final HikariDataSource dataSource;
@@ -70,8 +67,8 @@ public final class DemoPipeline implements AutoCloseable {
   private ServiceHost services;
 
   /** A pipeline on {@code stack} with the defaults listed on the builder's setters. */
-  public static Builder builder(DevStack stack) {
-    return new Builder(stack);
+  public static DemoPipelineBuilder builder(DevStack stack) {
+    return new DemoPipelineBuilder(stack);
   }
 
   /**
@@ -90,7 +87,7 @@ public final class DemoPipeline implements AutoCloseable {
     SERVICES.forEach(s -> stack.kafka().createTopic(s + groupSuffix + ".dlq", 1));
   }
 
-  private DemoPipeline(Builder b) throws Exception {
+  DemoPipeline(DemoPipelineBuilder b) throws Exception {
     this.stack = b.stack;
     this.settings = b;
     this.id =
@@ -378,68 +375,5 @@ public final class DemoPipeline implements AutoCloseable {
       }
     }
     dataSource.close();
-  }
-
-  /** Options of a {@link DemoPipeline}; every setter returns {@code this}. */
-  public static final class Builder {
-    private final DevStack stack;
-    private boolean isolated;
-    private CleanupMode cleanup = CleanupMode.DELETE_AFTER_INSERT;
-    private Duration readyTimeout = Duration.ofSeconds(120);
-    private boolean startServices = true;
-    private boolean http;
-    private Consumer<Map<String, String>> hostTweak = p -> {};
-    private Consumer<Map<String, String>> relayTweak = p -> {};
-
-    private Builder(DevStack stack) {
-      this.stack = Objects.requireNonNull(stack, "stack");
-    }
-
-    /** Names of its own: schema, topics, groups, slot. Default: the services' default names. */
-    public Builder isolated() {
-      this.isolated = true;
-      return this;
-    }
-
-    /** The order service's outbox mode. Default {@link CleanupMode#DELETE_AFTER_INSERT}. */
-    public Builder cleanup(CleanupMode cleanup) {
-      this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
-      return this;
-    }
-
-    /** How long to wait for the relay and the services. Default 120 s. */
-    public Builder readyTimeout(Duration readyTimeout) {
-      this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
-      return this;
-    }
-
-    /** Whether the service host starts with the pipeline. Default true. */
-    public Builder startServices(boolean startServices) {
-      this.startServices = startServices;
-      return this;
-    }
-
-    /** Whether the service host serves HTTP on a free loopback port. Default false. */
-    public Builder http(boolean http) {
-      this.http = http;
-      return this;
-    }
-
-    /** Changes the service host's properties before each start (see {@link #hostProperties}). */
-    public Builder hostProperties(Consumer<Map<String, String>> tweak) {
-      this.hostTweak = Objects.requireNonNull(tweak, "tweak");
-      return this;
-    }
-
-    /** Changes the relay's properties (see {@link #relayProperties}). */
-    public Builder relayProperties(Consumer<Map<String, String>> tweak) {
-      this.relayTweak = Objects.requireNonNull(tweak, "tweak");
-      return this;
-    }
-
-    /** Starts the relay (and the services) and waits until they stream. */
-    public DemoPipeline start() throws Exception {
-      return new DemoPipeline(this);
-    }
   }
 }
