@@ -7,13 +7,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Publishes every row inserted into the outbox table to Kafka in commit order per aggregate:
- * an embedded Debezium Postgres connector reads the table's inserts from the WAL (pgoutput,
- * inserts-only publication). By default ({@code delivery.guarantee=exactly-once}) each batch is
- * one Kafka transaction holding its records and the relay's position, and the slot is confirmed
- * only up to what Kafka committed: a {@code read_committed} reader sees each event once, through
- * crashes. With {@code at-least-once} an idempotent producer sends them and a crash re-sends up to
- * one offset flush interval of events, which consumers dedupe by the {@code id} header.
+ * Publishes every row inserted into the outbox table to Kafka in commit order per aggregate: an
+ * embedded Debezium Postgres connector reads the table's inserts from the WAL (pgoutput,
+ * inserts-only publication). By default ({@code delivery.guarantee=exactly-once}) each batch is one
+ * Kafka transaction holding its records and the relay's position, and the slot is confirmed only up
+ * to what Kafka committed: a {@code read_committed} reader sees each event once, through crashes.
+ * With {@code at-least-once} an idempotent producer sends them and a crash re-sends up to one
+ * offset flush interval of events, which consumers dedupe by the {@code id} header.
  *
  * <p>Payloads are published untouched; see docs/architecture.md for topic, key, timestamp and
  * headers. Rows that cannot be routed go to the dead-letter topic with the reason in headers.
@@ -21,8 +21,7 @@ import java.util.Optional;
  * <p>Lifecycle: {@link #start()} once, then {@link #close()}. After start the relay recovers from
  * Kafka and Postgres outages by itself (restarting its engine with backoff); it stops for good only
  * when closed, when its slot is lost, dropped or recreated (events would be missing), or when
- * another instance with the same name fences it (see {@link #failure()}).
- * Thread-safe.
+ * another instance with the same name fences it (see {@link #failure()}). Thread-safe.
  */
 public interface Relay extends AutoCloseable {
 

@@ -333,13 +333,11 @@ public final class EngineRelay implements Relay {
       if (ended == run) {
         polling = false;
       }
-      if (fenced(error)) {
+      RelayException fenced = fenced(error);
+      if (fenced != null) {
         // The run has ended: nothing to stop, and stopping it here would wait for ourselves.
-        fail(
-            error instanceof RelayException re
-                ? re
-                : new RelayException("producer fenced: " + message, error),
-            false);
+        LOG.error("relay stopping name={}: {}", config.name(), fenced.getMessage());
+        fail(fenced, false);
         return;
       }
       synchronized (lock) {
@@ -358,13 +356,13 @@ public final class EngineRelay implements Relay {
       }
     }
 
-    private boolean fenced(Throwable error) {
+    private RelayException fenced(Throwable error) {
       for (Throwable t = error; t != null; t = t.getCause()) {
-        if (t instanceof TransactionalChangeConsumer.FencedException) {
-          return true;
+        if (t instanceof TransactionalChangeConsumer.FencedException f) {
+          return f;
         }
       }
-      return false;
+      return null;
     }
   }
 }

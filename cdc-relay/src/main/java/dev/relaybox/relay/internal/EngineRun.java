@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,17 @@ final class EngineRun {
   private void prepareTransactions(
       ChangeRecords changes, OutboxRouter router, RelayMetrics metrics, RelayProgress progress)
       throws Exception {
-    producer.initTransactions();
+    try {
+      producer.initTransactions();
+    } catch (TimeoutException e) {
+      throw new TimeoutException(
+          "Kafka did not initialise the relay's transactions (transactional.id "
+              + config.transactionalId()
+              + ") in time: is it reachable, and does it support transactions"
+              + " (transaction.state.log.replication.factor and .min.isr no larger than the"
+              + " number of brokers)?",
+          e);
+    }
     Duration timeout = config.get(RelaySettings.TRANSACTION_TIMEOUT).plusSeconds(30);
     OffsetsTopic.ensure(config, Duration.ofSeconds(30));
     OffsetCodec codec = new OffsetCodec(config.name());

@@ -2,9 +2,9 @@ package dev.relaybox.relay.internal;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where the relay stands in the change stream: what it commits, with the batch's events, to its
@@ -56,7 +56,13 @@ record Position(
   static final String MESSAGE_TYPE = "messageType";
 
   Position {
-    resumeOffset = Collections.unmodifiableMap(new LinkedHashMap<>(resumeOffset));
+    // Map.copyOf returns an immutable map as is: the positions of one transaction share it.
+    if (resumeOffset.values().stream().anyMatch(Objects::isNull)) {
+      Map<String, Object> present = new LinkedHashMap<>(resumeOffset);
+      present.values().removeIf(Objects::isNull);
+      resumeOffset = present;
+    }
+    resumeOffset = Map.copyOf(resumeOffset);
   }
 
   /** The position after relaying data change {@code offset} of a transaction first seen now. */
