@@ -155,6 +155,15 @@ record Position(
         null);
   }
 
+  /**
+   * Whether the slot can be checked against {@link #ackLsn}: not for a legacy offset, nor inside
+   * the first transaction after a new slot (no {@code lsn_commit} yet: its changes may lie before
+   * the slot's start).
+   */
+  boolean ackComparable() {
+    return kind != Kind.LEGACY && lsnCommit != null;
+  }
+
   /** The commit time of the last relayed event, for messages; null if unknown. */
   Instant lastCommitTime() {
     return lastCommitTsUsec == null || lastCommitTsUsec == 0

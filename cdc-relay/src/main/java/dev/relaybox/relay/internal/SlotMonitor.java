@@ -97,7 +97,7 @@ final class SlotMonitor {
       return slot.invalidated() ? SlotPreflight.problem(slot, null) : null;
     }
     long allowed = Math.max(committed.ackLsn(), confirmedAtRunStart.getAsLong());
-    if (committed.kind() != Position.Kind.LEGACY
+    if (committed.ackComparable()
         && slot.confirmedFlushLsn() != null
         && slot.confirmedFlushLsn() > allowed) {
       return SlotPreflight.problem(slot, committed);

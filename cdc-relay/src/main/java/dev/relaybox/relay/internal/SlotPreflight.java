@@ -74,7 +74,7 @@ final class SlotPreflight {
         return new Outcome(null, committed, -1);
       }
       long confirmed = confirmed(slot);
-      if (committed.kind() != Position.Kind.LEGACY && confirmed < committed.ackLsn()) {
+      if (committed.ackComparable() && confirmed < committed.ackLsn()) {
         awaitInactive(c, config.slotName());
         try (PreparedStatement s =
             c.prepareStatement("SELECT pg_replication_slot_advance(?, ?::pg_lsn)")) {
@@ -108,7 +108,7 @@ final class SlotPreflight {
           + "): Postgres removed WAL it still needed, typically because it retained more than"
           + " max_slot_wal_keep_size while the relay was down or stalled";
     }
-    if (committed.kind() != Position.Kind.LEGACY
+    if (committed.ackComparable()
         && slot.confirmedFlushLsn() != null
         && slot.confirmedFlushLsn() > committed.ackLsn()) {
       return "Replication slot "
