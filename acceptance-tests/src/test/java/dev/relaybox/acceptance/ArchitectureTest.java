@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  /** The product: what relaybox.jar ships. */
+  /** The product: what relaybox.jar ships, and the Spring Boot starter. */
   private static final String[] PRODUCT = {
     "dev.relaybox.config..",
     "dev.relaybox.schemas..",
     "dev.relaybox.outbox..",
     "dev.relaybox.relay..",
     "dev.relaybox.consumers..",
+    "dev.relaybox.spring..",
     "dev.relaybox.runtime.."
   };
 
@@ -52,6 +53,8 @@ class ArchitectureTest {
           "dev.relaybox.consumers.host.ServiceHost",
           "dev.relaybox.runtime.RelayboxCli",
           "dev.relaybox.examples.orders.OrderService",
+          "dev.relaybox.spring.RelayboxAutoConfiguration",
+          "dev.relaybox.examples.springorders.OrderPlacement",
           "dev.relaybox.dev.DemoPipeline"
         }) {
       org.assertj.core.api.Assertions.assertThat(classes.contain(name)).as(name).isTrue();
@@ -97,6 +100,7 @@ class ArchitectureTest {
             "dev.relaybox.relay..",
             "dev.relaybox.consumers.internal..",
             "dev.relaybox.consumers.host.internal..",
+            "dev.relaybox.spring.internal..",
             "dev.relaybox.runtime..",
             "dev.relaybox.dev..",
             "dev.relaybox.devstack..")

@@ -3,7 +3,9 @@ package dev.relaybox.schemas;
 import dev.relaybox.schemas.registry.CompatibilityLevel;
 import dev.relaybox.schemas.registry.CompatibilityResult;
 import dev.relaybox.schemas.registry.RegisteredSchema;
+import dev.relaybox.schemas.registry.RegistryMode;
 import dev.relaybox.schemas.registry.SchemaNotFoundException;
+import dev.relaybox.schemas.registry.SchemaReference;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,6 +131,41 @@ public final class InMemoryRegistry implements SchemaRegistryClient {
 
   @Override
   public CompatibilityLevel setCompatibility(String subject, CompatibilityLevel level) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int register(String subject, Schema schema, List<SchemaReference> references) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public RegistryMode mode() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<RegistryMode> mode(String subject) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public RegistryMode setMode(RegistryMode mode) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public RegistryMode setMode(String subject, RegistryMode mode) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public List<Integer> deleteSubject(String subject, boolean permanent) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int deleteVersion(String subject, int version, boolean permanent) {
     throw new UnsupportedOperationException();
   }
 }

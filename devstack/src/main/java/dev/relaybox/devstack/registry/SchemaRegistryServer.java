@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  *   <li>compatibility checks with Avro's own {@link org.apache.avro.SchemaCompatibility} under the
  *       levels NONE, BACKWARD (default), FORWARD, FULL and their {@code _TRANSITIVE} variants,
  *       globally or per subject ({@code /config});
- *   <li>soft and permanent deletes of subjects and versions.
+ *   <li>soft and permanent deletes of subjects and versions;
+ *   <li>the mode, globally or per subject ({@code /mode}): a READONLY or READONLY_OVERRIDE subject
+ *       refuses registrations and deletes (42205); IMPORT is kept and reported, and needs an empty
+ *       registry (or subject) unless {@code force=true}, but ids are not taken from requests.
  * </ul>
  *
  * <p>Only AVRO schemas are accepted; JSON Schema and Protobuf get 422 (error code 42201). Schema

@@ -76,11 +76,7 @@ public final class JdbcOutbox implements Outbox {
     Objects.requireNonNull(tx, "tx must not be null: give the business transaction's connection");
     Objects.requireNonNull(events, "events must not be null");
     if (tx.getAutoCommit()) {
-      throw new TransactionRequiredException(
-          "the connection is in auto-commit mode, so the outbox row would be committed on its own,"
-              + " independently of the business rows (the dual-write bug the outbox prevents);"
-              + " call setAutoCommit(false), write the business rows and publish on that same"
-              + " connection, then commit. Nothing was written");
+      throw TransactionRequiredException.outsideTransaction();
     }
     if (events.isEmpty()) {
       return;

@@ -15,10 +15,13 @@ import org.apache.avro.Schema;
  * A client of a schema registry speaking Confluent's REST API (Avro schemas only).
  *
  * <p>Build one with {@link #builder()}. Registered ids are cached both ways: a schema already
- * registered or looked up under a subject, and a schema already fetched by id, cost no HTTP call.
- * Versions, subjects and config are always fetched. Requests go to the first URL that answers;
- * connection errors and HTTP 5xx fail over to the next URL and are retried with exponential
- * backoff; every other error is thrown at once.
+ * registered or looked up under a subject, and a schema already fetched by id, cost no HTTP call;
+ * each cache holds at most {@link Builder#cacheCapacity} entries, least recently used out first.
+ * Versions, subjects, config and mode are always fetched. Schemas with {@link SchemaReference
+ * references} are registered without the referenced types and read with them resolved, as
+ * Confluent's clients do. Requests go to the first URL that answers; connection errors and HTTP 5xx
+ * fail over to the next URL and are retried with exponential backoff; every other error is thrown
+ * at once.
  *
  * <p>Thread-safe; share one instance. Arguments are never null. Every operation throws a {@link
  * SchemaRegistryException} subclass on failure: {@link SchemaNotFoundException}, {@link
@@ -45,6 +48,16 @@ public interface SchemaRegistryClient {
    * Registers a schema, asking the registry to normalize it first when {@code normalize} is true.
    */
   int register(String subject, Schema schema, boolean normalize);
+
+  /**
+   * Registers a schema that uses named types of other subjects' versions, and returns its id. The
+   * schema is parsed with the referenced types (e.g. with a {@code Schema.Parser} that parsed them
+   * first); it is sent without them, with the references, and read back with them resolved.
+   *
+   * @throws SchemaNotFoundException if a referenced subject version does not exist
+   * @throws InvalidSchemaException if the registry cannot resolve a reference
+   */
+  int register(String subject, Schema schema, List<SchemaReference> references);
 
   /**
    * Finds a schema already registered under a subject, without registering it.
@@ -113,6 +126,39 @@ public interface SchemaRegistryClient {
   /** Sets a subject's compatibility level and returns the level the registry confirmed. */
   CompatibilityLevel setCompatibility(String subject, CompatibilityLevel level);
 
+  /** The registry-wide mode ({@code GET /mode}). */
+  RegistryMode mode();
+
+  /** The subject's own mode; empty when it has none (it then has the global one). */
+  Optional<RegistryMode> mode(String subject);
+
+  /** Sets the registry-wide mode and returns the mode the registry confirmed. */
+  RegistryMode setMode(RegistryMode mode);
+
+  /** Sets a subject's mode and returns the mode the registry confirmed. */
+  RegistryMode setMode(String subject, RegistryMode mode);
+
+  /**
+   * Deletes every version of a subject: soft ({@code permanent} false: the ids still resolve, the
+   * versions are hidden) or, after a soft delete, permanent. Forgets the subject's cached ids.
+   *
+   * @return the deleted version numbers
+   * @throws SchemaNotFoundException 40401 unknown subject, 40404 already soft-deleted
+   * @throws SchemaRegistryException 40405 permanent delete before a soft one
+   */
+  List<Integer> deleteSubject(String subject, boolean permanent);
+
+  /**
+   * Deletes one version of a subject, soft or (after a soft delete) permanent. Forgets the
+   * subject's cached ids.
+   *
+   * @return the deleted version number
+   * @throws SchemaNotFoundException 40401 unknown subject, 40402 unknown version, 40406 already
+   *     soft-deleted
+   * @throws SchemaRegistryException 40407 permanent delete before a soft one
+   */
+  int deleteVersion(String subject, int version, boolean permanent);
+
   /**
    * Settings for a {@link SchemaRegistryClient}; validated at {@link #build()}. Not thread-safe.
    */
@@ -126,6 +172,7 @@ public interface SchemaRegistryClient {
     private Duration maxBackoff = Duration.ofSeconds(5);
     private String basicAuthUserInfo;
     private SSLContext sslContext;
+    private int cacheCapacity = 1000;
 
     Builder() {}
 
@@ -218,6 +265,15 @@ public interface SchemaRegistryClient {
     }
 
     /**
+     * Most entries each cache keeps (ids by subject and schema, schemas by id, lookups, resolved
+     * references); the least recently used go first. Default 1000, as Confluent's client.
+     */
+    public Builder cacheCapacity(int cacheCapacity) {
+      this.cacheCapacity = cacheCapacity;
+      return this;
+    }
+
+    /**
      * A new client. Creating one makes no request.
      *
      * @throws IllegalArgumentException naming the first invalid property
@@ -233,6 +289,9 @@ public interface SchemaRegistryClient {
       if (maxRetries < 0) {
         throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
       }
+      if (cacheCapacity < 1) {
+        throw new IllegalArgumentException("cacheCapacity must be >= 1, was " + cacheCapacity);
+      }
       String userInfo = basicAuthUserInfo != null ? basicAuthUserInfo : urlUserInfo;
       if (userInfo != null && !userInfo.contains(":")) {
         // The value itself is a secret: never echo it.
@@ -247,7 +306,8 @@ public interface SchemaRegistryClient {
               initialBackoff,
               maxBackoff,
               userInfo,
-              sslContext));
+              sslContext,
+              cacheCapacity));
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -3,6 +3,7 @@ package dev.relaybox.schemas.serde;
 import dev.relaybox.schemas.registry.SchemaNotFoundException;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import dev.relaybox.schemas.registry.SchemaRegistryException;
+import dev.relaybox.schemas.registry.internal.BoundedCache;
 import dev.relaybox.schemas.serde.EventDecodingException.Reason;
 import dev.relaybox.schemas.serde.internal.RegistryClients;
 import dev.relaybox.schemas.serde.internal.WireFormat;
@@ -12,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
@@ -45,7 +44,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class AvroDeserializer implements Deserializer<Object> {
 
-  private final ConcurrentMap<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+  private BoundedCache<Integer, DatumReader<Object>> readers;
   private SchemaRegistryClient client;
   private SerdeConfig config;
   private boolean isKey;
@@ -63,6 +62,7 @@ public final class AvroDeserializer implements Deserializer<Object> {
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
     this.isKey = isKey;
+    this.readers = new BoundedCache<>(config.maxSchemas());
   }
 
   /**
@@ -79,6 +79,7 @@ public final class AvroDeserializer implements Deserializer<Object> {
     this.config = SerdeConfig.fromMap(configs);
     this.client = RegistryClients.fromConfig(configs);
     this.isKey = isKey;
+    this.readers = new BoundedCache<>(config.maxSchemas());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.relaybox.schemas.serde;
 import dev.relaybox.schemas.registry.RegisteredSchema;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import dev.relaybox.schemas.registry.SchemaRegistryException;
+import dev.relaybox.schemas.registry.internal.BoundedCache;
 import dev.relaybox.schemas.serde.internal.RegistryClients;
 import dev.relaybox.schemas.serde.internal.WireFormat;
 import java.io.ByteArrayOutputStream;
@@ -10,8 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericContainer;
@@ -43,10 +42,7 @@ public final class AvroSerializer implements Serializer<Object> {
 
   private record SubjectSchema(String subject, Schema schema) {}
 
-  private record WriterKey(Class<?> type, Schema schema) {}
-
-  private final ConcurrentMap<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
-  private final ConcurrentMap<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+  private BoundedCache<SubjectSchema, Integer> ids;
   private SchemaRegistryClient client;
   private SerdeConfig config;
   private boolean isKey;
@@ -64,6 +60,7 @@ public final class AvroSerializer implements Serializer<Object> {
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
     this.isKey = isKey;
+    this.ids = new BoundedCache<>(config.maxSchemas());
   }
 
   /**
@@ -80,6 +77,7 @@ public final class AvroSerializer implements Serializer<Object> {
     this.config = SerdeConfig.fromMap(configs);
     this.client = RegistryClients.fromConfig(configs);
     this.isKey = isKey;
+    this.ids = new BoundedCache<>(config.maxSchemas());
   }
 
   @Override
@@ -195,16 +193,6 @@ public final class AvroSerializer implements Serializer<Object> {
           e);
     }
     return out.toByteArray();
-  }
-
-  /** Generated classes carry their own model with the logical-type conversions (UUID, Instant). */
-  @SuppressWarnings("unchecked")
-  private static DatumWriter<Object> writer(WriterKey key) {
-    GenericData model =
-        SpecificRecord.class.isAssignableFrom(key.type())
-            ? SpecificData.getForClass(key.type())
-            : GenericData.get();
-    return (DatumWriter<Object>) model.createDatumWriter(key.schema());
   }
 
   private String kind() {

@@ -40,10 +40,22 @@ public final class SerdeConfig {
   /** Ask the registry to normalize schemas when registering or looking up. Default false. */
   public static final String NORMALIZE_SCHEMAS = "normalize.schemas";
 
-  /** Subject strategy for keys. Default TopicNameStrategy. */
+  /**
+   * Most entries each serde and registry cache keeps (Confluent's key). Default {@value
+   * #DEFAULT_MAX_SCHEMAS}.
+   */
+  public static final String MAX_SCHEMAS_PER_SUBJECT = "max.schemas.per.subject";
+
+  /** Default of {@link #MAX_SCHEMAS_PER_SUBJECT}, as Confluent's. */
+  public static final int DEFAULT_MAX_SCHEMAS = 1000;
+
+  /**
+   * Subject strategy for keys: TopicNameStrategy (default), RecordNameStrategy,
+   * TopicRecordNameStrategy, or the class name of a {@link SubjectNamer}.
+   */
   public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
 
-  /** Subject strategy for values. Default TopicNameStrategy. */
+  /** Subject strategy for values; as {@link #KEY_SUBJECT_NAME_STRATEGY}. */
   public static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
 
   /** {@code URL} (default: user info of the registry URL) or {@code USER_INFO}. */
@@ -59,9 +71,10 @@ public final class SerdeConfig {
   private final boolean useLatestVersion;
   private final int useSchemaId;
   private final boolean normalizeSchemas;
-  private final SubjectNameStrategy keySubjectNameStrategy;
-  private final SubjectNameStrategy valueSubjectNameStrategy;
+  private final SubjectNamer keySubjectNameStrategy;
+  private final SubjectNamer valueSubjectNameStrategy;
   private final boolean specificAvroReader;
+  private final int maxSchemas;
   private final Map<String, Schema> readerSchemas;
 
   private SerdeConfig(Builder b) {
@@ -72,6 +85,7 @@ public final class SerdeConfig {
     this.keySubjectNameStrategy = b.keySubjectNameStrategy;
     this.valueSubjectNameStrategy = b.valueSubjectNameStrategy;
     this.specificAvroReader = b.specificAvroReader;
+    this.maxSchemas = b.maxSchemas;
     this.readerSchemas = Map.copyOf(b.readerSchemas);
   }
 
@@ -108,11 +122,21 @@ public final class SerdeConfig {
     }
     Object key = configs.get(KEY_SUBJECT_NAME_STRATEGY);
     if (key != null) {
-      b.keySubjectNameStrategy(SubjectNameStrategy.parse(KEY_SUBJECT_NAME_STRATEGY, key));
+      b.keySubjectNameStrategy(SubjectNameStrategy.namer(KEY_SUBJECT_NAME_STRATEGY, key, configs));
     }
     Object value = configs.get(VALUE_SUBJECT_NAME_STRATEGY);
     if (value != null) {
-      b.valueSubjectNameStrategy(SubjectNameStrategy.parse(VALUE_SUBJECT_NAME_STRATEGY, value));
+      b.valueSubjectNameStrategy(
+          SubjectNameStrategy.namer(VALUE_SUBJECT_NAME_STRATEGY, value, configs));
+    }
+    Object max = configs.get(MAX_SCHEMAS_PER_SUBJECT);
+    if (max != null) {
+      try {
+        b.maxSchemas(
+            max instanceof Number n ? n.intValue() : Integer.parseInt(max.toString().trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(MAX_SCHEMAS_PER_SUBJECT, max, "expected a positive integer");
+      }
     }
     try {
       return b.build();
@@ -153,8 +177,14 @@ public final class SerdeConfig {
     return normalizeSchemas;
   }
 
-  public SubjectNameStrategy subjectNameStrategy(boolean isKey) {
+  /** The key's or the value's subject strategy: a {@link SubjectNameStrategy} or a custom one. */
+  public SubjectNamer subjectNameStrategy(boolean isKey) {
     return isKey ? keySubjectNameStrategy : valueSubjectNameStrategy;
+  }
+
+  /** {@value #MAX_SCHEMAS_PER_SUBJECT}: the capacity of each serde cache. */
+  public int maxSchemas() {
+    return maxSchemas;
   }
 
   public boolean specificAvroReader() {
@@ -177,14 +207,18 @@ public final class SerdeConfig {
         + ", normalizeSchemas="
         + normalizeSchemas
         + ", key="
-        + keySubjectNameStrategy.shortName()
+        + name(keySubjectNameStrategy)
         + ", value="
-        + valueSubjectNameStrategy.shortName()
+        + name(valueSubjectNameStrategy)
         + ", specificAvroReader="
         + specificAvroReader
         + ", readerSchemas="
         + readerSchemas.keySet()
         + "]";
+  }
+
+  private static String name(SubjectNamer namer) {
+    return namer instanceof SubjectNameStrategy s ? s.shortName() : namer.getClass().getName();
   }
 
   /** Settings for a {@link SerdeConfig}; each defaults to Confluent's. Not thread-safe. */
@@ -193,9 +227,10 @@ public final class SerdeConfig {
     private boolean useLatestVersion;
     private int useSchemaId = -1;
     private boolean normalizeSchemas;
-    private SubjectNameStrategy keySubjectNameStrategy = SubjectNameStrategy.TOPIC_NAME;
-    private SubjectNameStrategy valueSubjectNameStrategy = SubjectNameStrategy.TOPIC_NAME;
+    private SubjectNamer keySubjectNameStrategy = SubjectNameStrategy.TOPIC_NAME;
+    private SubjectNamer valueSubjectNameStrategy = SubjectNameStrategy.TOPIC_NAME;
     private boolean specificAvroReader;
+    private int maxSchemas = DEFAULT_MAX_SCHEMAS;
     private final Map<String, Schema> readerSchemas = new LinkedHashMap<>();
 
     private Builder() {}
@@ -224,15 +259,37 @@ public final class SerdeConfig {
       return this;
     }
 
-    /** {@value SerdeConfig#KEY_SUBJECT_NAME_STRATEGY}; default TOPIC_NAME. */
+    /**
+     * A built-in key strategy; same as the {@link SubjectNamer} overload (kept for binary
+     * compatibility).
+     */
     public Builder keySubjectNameStrategy(SubjectNameStrategy strategy) {
+      return keySubjectNameStrategy((SubjectNamer) strategy);
+    }
+
+    /** {@value SerdeConfig#KEY_SUBJECT_NAME_STRATEGY}; default TOPIC_NAME. */
+    public Builder keySubjectNameStrategy(SubjectNamer strategy) {
       this.keySubjectNameStrategy = Objects.requireNonNull(strategy, "keySubjectNameStrategy");
       return this;
     }
 
-    /** {@value SerdeConfig#VALUE_SUBJECT_NAME_STRATEGY}; default TOPIC_NAME. */
+    /**
+     * A built-in value strategy; same as the {@link SubjectNamer} overload (kept for binary
+     * compatibility).
+     */
     public Builder valueSubjectNameStrategy(SubjectNameStrategy strategy) {
+      return valueSubjectNameStrategy((SubjectNamer) strategy);
+    }
+
+    /** {@value SerdeConfig#VALUE_SUBJECT_NAME_STRATEGY}; default TOPIC_NAME. */
+    public Builder valueSubjectNameStrategy(SubjectNamer strategy) {
       this.valueSubjectNameStrategy = Objects.requireNonNull(strategy, "valueSubjectNameStrategy");
+      return this;
+    }
+
+    /** {@value SerdeConfig#MAX_SCHEMAS_PER_SUBJECT}; default 1000; at least 1. */
+    public Builder maxSchemas(int maxSchemas) {
+      this.maxSchemas = maxSchemas;
       return this;
     }
 
@@ -266,6 +323,10 @@ public final class SerdeConfig {
       if (useSchemaId < -1) {
         throw new IllegalArgumentException(
             USE_SCHEMA_ID + " must be a schema id >= 0 or -1 (unset), was " + useSchemaId);
+      }
+      if (maxSchemas < 1) {
+        throw new IllegalArgumentException(
+            MAX_SCHEMAS_PER_SUBJECT + " must be at least 1, was " + maxSchemas);
       }
       if (useSchemaId >= 0 && useLatestVersion) {
         throw new IllegalArgumentException(

@@ -109,4 +109,27 @@ class CompatibilityGateTest {
         .contains("field 'note'", "READER_FIELD_MISSING_DEFAULT_VALUE")
         .contains("the released version cannot read the new one");
   }
+
+  @Test
+  void theLevelIsAnOptionOfTheMain() throws IOException {
+    String withNote =
+        V1.replace(
+            "{\"name\":\"id\",\"type\":\"string\"}",
+            "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"note\",\"type\":\"string\"}");
+    Path avro = current(withNote);
+    Path released = released(V1);
+    String[] forward = {avro.toString(), released.toString(), "--level=FORWARD_TRANSITIVE"};
+    String[] full = {avro.toString(), released.toString(), "--level=full"};
+
+    CompatibilityGate.main(forward);
+    assertThatThrownBy(() -> CompatibilityGate.main(full))
+        .hasMessageContaining("at FULL")
+        .hasMessageContaining("field 'note' READER_FIELD_MISSING_DEFAULT_VALUE");
+    assertThatThrownBy(
+            () ->
+                CompatibilityGate.main(
+                    new String[] {avro.toString(), released.toString(), "--level=SIDEWAYS"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown compatibility level SIDEWAYS");
+  }
 }

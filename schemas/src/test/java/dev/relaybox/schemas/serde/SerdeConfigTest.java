@@ -62,7 +62,7 @@ class SerdeConfigTest {
             () -> SerdeConfig.fromMap(Map.of("value.subject.name.strategy", "com.acme.MyStrategy")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("value.subject.name.strategy")
-        .hasMessageContaining("custom strategies are not supported");
+        .hasMessageContaining("nor a class on the classpath");
   }
 
   @Test

@@ -134,6 +134,31 @@ final class RegistryException extends RuntimeException {
         null);
   }
 
+  static RegistryException subjectModeNotFound(String subject) {
+    return new RegistryException(
+        404, 40409, "Subject '" + subject + "' does not have subject-level mode configured", null);
+  }
+
+  static RegistryException readOnly(String subject) {
+    return new RegistryException(422, 42205, "Subject " + subject + " is in read-only mode", null);
+  }
+
+  static RegistryException importNeedsEmptyRegistry() {
+    return new RegistryException(
+        422,
+        42205,
+        "Cannot import since found existing subjects; use force=true to import into them",
+        null);
+  }
+
+  static RegistryException invalidMode() {
+    return new RegistryException(
+        422,
+        42204,
+        "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT",
+        null);
+  }
+
   static RegistryException storeFailure(String detail, Throwable cause) {
     return new RegistryException(500, 50001, "Error in the backend data store: " + detail, cause);
   }

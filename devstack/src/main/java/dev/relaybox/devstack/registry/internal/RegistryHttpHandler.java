@@ -1,7 +1,6 @@
 package dev.relaybox.devstack.registry.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,12 +10,13 @@ import dev.relaybox.devstack.registry.internal.Wire.ConfigResponse;
 import dev.relaybox.devstack.registry.internal.Wire.ConfigUpdate;
 import dev.relaybox.devstack.registry.internal.Wire.ErrorBody;
 import dev.relaybox.devstack.registry.internal.Wire.IdResponse;
+import dev.relaybox.devstack.registry.internal.Wire.ModeBody;
 import dev.relaybox.devstack.registry.internal.Wire.SchemaRequest;
 import dev.relaybox.devstack.registry.internal.Wire.SchemaString;
 import dev.relaybox.devstack.registry.internal.Wire.StoredSchema;
 import dev.relaybox.schemas.registry.CompatibilityLevel;
+import dev.relaybox.schemas.registry.RegistryMode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +36,6 @@ public final class RegistryHttpHandler implements HttpHandler {
   static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
   private static final Logger log = LoggerFactory.getLogger(RegistryHttpHandler.class);
-  private static final Set<String> JSON_TYPES =
-      Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/json");
-  private static final Set<String> REQUEST_TYPES =
-      Set.of(
-          CONTENT_TYPE,
-          "application/vnd.schemaregistry+json",
-          "application/json",
-          "application/octet-stream");
 
   private final ObjectMapper mapper =
       JsonMapper.builder()
@@ -125,13 +116,16 @@ public final class RegistryHttpHandler implements HttpHandler {
                 call.version(),
                 call.body(SchemaRequest.class),
                 call.flag("verbose")));
-    route("GET", "config", call -> new ConfigResponse(store.globalLevel().name()));
+    route(
+        "GET",
+        "config",
+        call -> new ConfigResponse(store.settings(RegistrySettings::globalLevel).name()));
     route(
         "PUT",
         "config",
         call -> {
           CompatibilityLevel level = level(call);
-          store.setGlobalLevel(level);
+          store.changeSettings(settings -> settings.globalLevel(level));
           return new ConfigUpdate(level.name());
         });
     route(
@@ -139,15 +133,47 @@ public final class RegistryHttpHandler implements HttpHandler {
         "config/{subject}",
         call ->
             new ConfigResponse(
-                store.subjectLevel(call.subject(), call.flag("defaultToGlobal")).name()));
+                store
+                    .settings(s -> s.subjectLevel(call.subject(), call.flag("defaultToGlobal")))
+                    .name()));
     route(
         "PUT",
         "config/{subject}",
         call -> {
           CompatibilityLevel level = level(call);
-          store.setSubjectLevel(call.subject(), level);
+          store.changeSettings(settings -> settings.subjectLevel(call.subject(), level));
           return new ConfigUpdate(level.name());
         });
+    route("GET", "mode", call -> new ModeBody(store.settings(RegistrySettings::globalMode).name()));
+    route(
+        "PUT",
+        "mode",
+        call -> {
+          RegistryMode mode = mode(call);
+          store.setGlobalMode(mode, call.flag("force"));
+          return new ModeBody(mode.name());
+        });
+    route(
+        "GET",
+        "mode/{subject}",
+        call ->
+            new ModeBody(
+                store
+                    .settings(s -> s.subjectMode(call.subject(), call.flag("defaultToGlobal")))
+                    .name()));
+    route(
+        "PUT",
+        "mode/{subject}",
+        call -> {
+          RegistryMode mode = mode(call);
+          store.setSubjectMode(call.subject(), mode, call.flag("force"));
+          return new ModeBody(mode.name());
+        });
+    route(
+        "DELETE",
+        "mode/{subject}",
+        call ->
+            new ModeBody(store.changeSettings(s -> s.deleteSubjectMode(call.subject())).name()));
   }
 
   /**
@@ -169,8 +195,8 @@ public final class RegistryHttpHandler implements HttpHandler {
       try {
         Matched matched = match(method, path);
         params = matched.params();
-        checkMediaTypes(exchange);
-        Object result = matched.route().action().handle(new Call(exchange, params, mapper));
+        MediaTypes.check(exchange);
+        Object result = matched.route().action().handle(new RegistryCall(exchange, params, mapper));
         send(exchange, 200, result);
         if (log.isDebugEnabled()) {
           log.debug(
@@ -241,67 +267,12 @@ public final class RegistryHttpHandler implements HttpHandler {
   }
 
   /** Percent-decodes a path segment or query part; a malformed escape is the client's error. */
-  private static String decode(String encoded) {
+  static String decode(String encoded) {
     try {
       return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw RegistryException.http(400, "Bad Request");
     }
-  }
-
-  /**
-   * Every response is {@value #CONTENT_TYPE}, as with Confluent; requests that accept none of the
-   * JSON types get 406. Bodies are read as JSON whatever their declared type among those Confluent
-   * consumes; a missing Content-Type counts as {@code application/octet-stream}.
-   */
-  private static void checkMediaTypes(HttpExchange exchange) {
-    List<String> accept = exchange.getRequestHeaders().get("Accept");
-    if (accept != null && !accepts(String.join(",", accept))) {
-      throw RegistryException.http(406, "Not Acceptable");
-    }
-    String method = exchange.getRequestMethod();
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if ((method.equals("POST") || method.equals("PUT"))
-        && contentType != null
-        && !REQUEST_TYPES.contains(baseType(contentType))) {
-      throw RegistryException.http(415, "Unsupported Media Type");
-    }
-  }
-
-  private static boolean accepts(String header) {
-    if (header.isBlank()) {
-      return true;
-    }
-    for (String range : header.split(",")) {
-      String type = baseType(range);
-      boolean matches =
-          type.equals("*/*") || type.equals("application/*") || JSON_TYPES.contains(type);
-      if (matches && !zeroQuality(range)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean zeroQuality(String range) {
-    for (String parameter : range.split(";")) {
-      String[] pair = parameter.trim().split("=", 2);
-      if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("q")) {
-        try {
-          return Double.parseDouble(pair[1].trim()) <= 0;
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static String baseType(String mediaType) {
-    int semicolon = mediaType.indexOf(';');
-    return (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon))
-        .trim()
-        .toLowerCase(Locale.ROOT);
   }
 
   private void send(HttpExchange exchange, int status, Object result) throws IOException {
@@ -314,16 +285,25 @@ public final class RegistryHttpHandler implements HttpHandler {
     exchange.getResponseBody().write(body);
   }
 
-  private static CompatibilityLevel level(Call call) throws IOException {
+  private static CompatibilityLevel level(RegistryCall call) throws IOException {
     return CompatibilityLevel.parse(call.body(ConfigUpdate.class).compatibility())
         .orElseThrow(RegistryException::invalidCompatibilityLevel);
+  }
+
+  private static RegistryMode mode(RegistryCall call) throws IOException {
+    String mode = call.body(ModeBody.class).mode();
+    try {
+      return RegistryMode.valueOf(String.valueOf(mode).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw RegistryException.invalidMode();
+    }
   }
 
   private static SchemaString schemaString(StoredSchema schema) {
     return new SchemaString(schema.schema(), schema.references());
   }
 
-  private static List<String> paged(List<String> items, Call call) {
+  private static List<String> paged(List<String> items, RegistryCall call) {
     int offset = Math.max(0, call.intQuery("offset", 0));
     int limit = call.intQuery("limit", -1);
     List<String> page = items.subList(Math.min(offset, items.size()), items.size());
@@ -348,7 +328,7 @@ public final class RegistryHttpHandler implements HttpHandler {
 
   @FunctionalInterface
   private interface Action {
-    Object handle(Call call) throws IOException;
+    Object handle(RegistryCall call) throws IOException;
   }
 
   private record Route(String method, List<String> pattern, Action action) {
@@ -367,87 +347,6 @@ public final class RegistryHttpHandler implements HttpHandler {
         }
       }
       return params;
-    }
-  }
-
-  /** One request: path parameters, query parameters and the JSON body. */
-  private static final class Call {
-    private final HttpExchange exchange;
-    private final Map<String, String> params;
-    private final ObjectMapper mapper;
-    private final Map<String, String> query = new LinkedHashMap<>();
-
-    Call(HttpExchange exchange, Map<String, String> params, ObjectMapper mapper) {
-      this.exchange = exchange;
-      this.params = params;
-      this.mapper = mapper;
-      String rawQuery = exchange.getRequestURI().getRawQuery();
-      if (rawQuery != null) {
-        for (String pair : rawQuery.split("&")) {
-          String[] parts = pair.split("=", 2);
-          query.put(decode(parts[0]), parts.length == 2 ? decode(parts[1]) : "");
-        }
-      }
-    }
-
-    String subject() {
-      return params.get("subject");
-    }
-
-    /** A positive version number, or {@link RegistryStore#LATEST}. */
-    int version() {
-      String version = params.get("version");
-      if (version.equals("latest")) {
-        return RegistryStore.LATEST;
-      }
-      try {
-        int number = Integer.parseInt(version);
-        if (number >= 1) {
-          return number;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw RegistryException.invalidVersion(version);
-    }
-
-    /** The schema id; a non-numeric id matches no resource, as in Confluent. */
-    int id() {
-      try {
-        return Integer.parseInt(params.get("id"));
-      } catch (NumberFormatException e) {
-        throw RegistryException.http(404, "Not Found");
-      }
-    }
-
-    String query(String name, String defaultValue) {
-      return query.getOrDefault(name, defaultValue);
-    }
-
-    boolean flag(String name) {
-      return Boolean.parseBoolean(query.get(name));
-    }
-
-    int intQuery(String name, int defaultValue) {
-      String value = query.get(name);
-      try {
-        return value == null ? defaultValue : Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        return defaultValue;
-      }
-    }
-
-    <T> T body(Class<T> type) throws IOException {
-      try (InputStream in = exchange.getRequestBody()) {
-        T value = mapper.readValue(in, type);
-        if (value == null) {
-          throw RegistryException.malformedJson(
-              "The request body is empty or null: send a JSON object");
-        }
-        return value;
-      } catch (JsonProcessingException e) {
-        throw RegistryException.malformedJson(e.getOriginalMessage());
-      }
     }
   }
 }

@@ -9,7 +9,7 @@ import dev.relaybox.devstack.registry.internal.Wire.StoredSchema;
 import dev.relaybox.devstack.registry.internal.Wire.StoredVersion;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectSchema;
 import dev.relaybox.devstack.registry.internal.Wire.SubjectVersion;
-import dev.relaybox.schemas.registry.CompatibilityLevel;
+import dev.relaybox.schemas.registry.RegistryMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +37,11 @@ final class RegistryStore {
   private static final Logger log = LoggerFactory.getLogger(RegistryStore.class);
 
   private final StateFile stateFile;
-  private CompatibilityLevel globalLevel;
+  private final RegistrySettings settings = new RegistrySettings();
   private final TreeMap<Integer, StoredSchema> schemasById = new TreeMap<>();
   private final Map<String, Integer> idsByIdentity = new HashMap<>();
   private final Map<Integer, Schema> parsedById = new HashMap<>();
   private final TreeMap<String, List<StoredVersion>> subjects = new TreeMap<>();
-  private final TreeMap<String, CompatibilityLevel> subjectLevels = new TreeMap<>();
 
   RegistryStore(Path directory, ObjectMapper mapper) throws IOException {
     this.stateFile = new StateFile(directory, mapper);
@@ -50,15 +49,15 @@ final class RegistryStore {
   }
 
   private void apply(State state) {
-    globalLevel =
-        state.globalCompatibility() == null
-            ? CompatibilityLevel.BACKWARD
-            : state.globalCompatibility();
+    settings.load(
+        state.globalCompatibility(),
+        state.subjectCompatibility(),
+        state.globalMode(),
+        state.subjectModes());
     schemasById.clear();
     idsByIdentity.clear();
     parsedById.clear();
     subjects.clear();
-    subjectLevels.clear();
     // The mapper omits empty collections (NON_EMPTY, as on the wire), so any of them may be null.
     for (StoredSchema schema : orEmpty(state.schemas())) {
       StoredSchema normalized =
@@ -67,11 +66,11 @@ final class RegistryStore {
               schema.schema(),
               schema.references() == null ? List.of() : schema.references());
       schemasById.put(schema.id(), normalized);
-      idsByIdentity.put(identity(normalized.schema(), normalized.references()), schema.id());
+      idsByIdentity.put(
+          Versions.identity(normalized.schema(), normalized.references()), schema.id());
     }
     orEmpty(state.subjects())
         .forEach((subject, versions) -> subjects.put(subject, new ArrayList<>(versions)));
-    subjectLevels.putAll(orEmpty(state.subjectCompatibility()));
   }
 
   private static <T> List<T> orEmpty(List<T> list) {
@@ -86,10 +85,12 @@ final class RegistryStore {
     State state =
         new State(
             StateFile.FORMAT_VERSION,
-            globalLevel,
+            settings.globalLevel(),
             List.copyOf(schemasById.values()),
             subjects,
-            subjectLevels);
+            settings.subjectLevels(),
+            settings.globalMode(),
+            settings.subjectModes());
     try {
       stateFile.save(state);
     } catch (IOException e) {
@@ -107,20 +108,21 @@ final class RegistryStore {
 
   /** Registers the schema under the subject, or returns the id it already has there. */
   synchronized int register(String subject, SchemaRequest request) {
+    settings.requireWritable(subject);
     AvroSchemas.Parsed parsed = parse(request);
     List<SchemaReference> references = request.referencesOrEmpty();
     List<StoredVersion> versions = subjects.getOrDefault(subject, List.of());
-    for (StoredVersion version : live(versions)) {
+    for (StoredVersion version : Versions.live(versions)) {
       if (sameSchema(version.id(), parsed.normalized(), references)) {
         return version.id();
       }
     }
     List<String> problems =
-        AvroSchemas.check(effectiveLevel(subject), parsed.schema(), previous(versions));
+        AvroSchemas.check(settings.effectiveLevel(subject), parsed.schema(), previous(versions));
     if (!problems.isEmpty()) {
       throw RegistryException.incompatible(subject, problems);
     }
-    String identity = identity(parsed.normalized(), references);
+    String identity = Versions.identity(parsed.normalized(), references);
     Integer id = idsByIdentity.get(identity);
     if (id == null) {
       id = schemasById.isEmpty() ? 1 : schemasById.lastKey() + 1;
@@ -165,7 +167,7 @@ final class RegistryStore {
     List<SubjectVersion> result = new ArrayList<>();
     subjects.forEach(
         (subject, versions) ->
-            live(versions).stream()
+            Versions.live(versions).stream()
                 .filter(v -> v.id() == id)
                 .forEach(v -> result.add(new SubjectVersion(subject, v.version()))));
     return result;
@@ -176,7 +178,7 @@ final class RegistryStore {
     subjects.forEach(
         (subject, versions) -> {
           if (subject.startsWith(prefix)
-              && versions.stream().anyMatch(visibility(deleted, deletedOnly))) {
+              && versions.stream().anyMatch(Versions.visibility(deleted, deletedOnly))) {
             result.add(subject);
           }
         });
@@ -189,7 +191,7 @@ final class RegistryStore {
         versions == null
             ? List.of()
             : versions.stream()
-                .filter(visibility(deleted, deletedOnly))
+                .filter(Versions.visibility(deleted, deletedOnly))
                 .map(StoredVersion::version)
                 .toList();
     if (result.isEmpty() && !(deletedOnly && versions != null)) {
@@ -199,7 +201,8 @@ final class RegistryStore {
   }
 
   synchronized SubjectSchema version(String subject, int version, boolean includeDeleted) {
-    return subjectSchema(subject, find(subject, visibleOrThrow(subject, includeDeleted), version));
+    return subjectSchema(
+        subject, Versions.find(subject, visibleOrThrow(subject, includeDeleted), version));
   }
 
   /**
@@ -213,14 +216,14 @@ final class RegistryStore {
     if (version == null) {
       against = versions;
     } else if (version == LATEST) {
-      List<StoredVersion> live = live(versions);
+      List<StoredVersion> live = Versions.live(versions);
       against = live.isEmpty() ? List.of() : live.subList(live.size() - 1, live.size());
     } else {
-      against = List.of(find(subject, live(versions), version));
+      against = List.of(Versions.find(subject, Versions.live(versions), version));
     }
     AvroSchemas.Parsed parsed = parse(request);
     List<String> problems =
-        AvroSchemas.check(effectiveLevel(subject), parsed.schema(), previous(against));
+        AvroSchemas.check(settings.effectiveLevel(subject), parsed.schema(), previous(against));
     return new CompatibilityResponse(problems.isEmpty(), verbose ? problems : List.of());
   }
 
@@ -231,7 +234,8 @@ final class RegistryStore {
     if (versions == null) {
       throw RegistryException.subjectNotFound(subject);
     }
-    List<StoredVersion> live = live(versions);
+    settings.requireWritable(subject);
+    List<StoredVersion> live = Versions.live(versions);
     List<Integer> deleted;
     if (permanent) {
       if (!live.isEmpty()) {
@@ -239,7 +243,7 @@ final class RegistryStore {
       }
       deleted = versions.stream().map(StoredVersion::version).toList();
       subjects.remove(subject);
-      subjectLevels.remove(subject);
+      settings.forget(subject);
     } else {
       if (live.isEmpty()) {
         throw RegistryException.subjectSoftDeleted(subject);
@@ -257,10 +261,12 @@ final class RegistryStore {
     if (versions == null) {
       throw RegistryException.subjectNotFound(subject);
     }
+    settings.requireWritable(subject);
     // "latest" is the newest live version for a soft delete; an explicit number may name a
     // soft-deleted version, which a soft delete refuses with 40406 and a permanent one removes.
     StoredVersion target =
-        find(subject, version == LATEST && !permanent ? live(versions) : versions, version);
+        Versions.find(
+            subject, version == LATEST && !permanent ? Versions.live(versions) : versions, version);
     if (permanent) {
       if (!target.deleted()) {
         throw RegistryException.versionNotSoftDeleted(subject, target.version());
@@ -286,39 +292,38 @@ final class RegistryStore {
     return target.version();
   }
 
-  // ---------------------------------------------------------------- compatibility config
+  // ---------------------------------------------------------------- compatibility and mode
 
-  synchronized CompatibilityLevel globalLevel() {
-    return globalLevel;
+  /** Reads the compatibility levels and modes under the lock. */
+  synchronized <T> T settings(Function<RegistrySettings, T> read) {
+    return read.apply(settings);
   }
 
-  synchronized void setGlobalLevel(CompatibilityLevel level) {
-    globalLevel = level;
+  /** Changes the compatibility levels or modes under the lock and saves them. */
+  synchronized <T> T changeSettings(Function<RegistrySettings, T> change) {
+    T result = change.apply(settings);
+    save();
+    return result;
+  }
+
+  /** IMPORT needs an empty registry unless forced, as in Confluent. */
+  synchronized void setGlobalMode(RegistryMode mode, boolean force) {
+    if (mode == RegistryMode.IMPORT && !force && !subjects.isEmpty()) {
+      throw RegistryException.importNeedsEmptyRegistry();
+    }
+    settings.globalMode(mode);
     save();
   }
 
-  /** The subject's own level, or the global one when {@code defaultToGlobal}. */
-  synchronized CompatibilityLevel subjectLevel(String subject, boolean defaultToGlobal) {
-    CompatibilityLevel level = subjectLevels.get(subject);
-    if (level != null) {
-      return level;
+  synchronized void setSubjectMode(String subject, RegistryMode mode, boolean force) {
+    if (mode == RegistryMode.IMPORT && !force && subjects.containsKey(subject)) {
+      throw RegistryException.importNeedsEmptyRegistry();
     }
-    if (defaultToGlobal) {
-      return globalLevel;
-    }
-    throw RegistryException.subjectLevelConfigNotFound(subject);
-  }
-
-  synchronized void setSubjectLevel(String subject, CompatibilityLevel level) {
-    subjectLevels.put(subject, level);
+    settings.subjectMode(subject, mode);
     save();
   }
 
   // ---------------------------------------------------------------- helpers (lock held)
-
-  private CompatibilityLevel effectiveLevel(String subject) {
-    return subjectLevels.getOrDefault(subject, globalLevel);
-  }
 
   private AvroSchemas.Parsed parse(SchemaRequest request) {
     String type = request.schemaType();
@@ -339,7 +344,7 @@ final class RegistryStore {
         .or(
             () ->
                 reference.version() == LATEST
-                    ? live(versions).stream().reduce((a, b) -> b)
+                    ? Versions.live(versions).stream().reduce((a, b) -> b)
                     : Optional.empty())
         .map(v -> schemasById.get(v.id()))
         .orElseThrow(
@@ -355,7 +360,7 @@ final class RegistryStore {
   }
 
   private List<AvroSchemas.Previous> previous(List<StoredVersion> versions) {
-    return live(versions).stream()
+    return Versions.live(versions).stream()
         .map(
             v ->
                 new AvroSchemas.Previous(
@@ -379,44 +384,16 @@ final class RegistryStore {
 
   private List<StoredVersion> visibleOrThrow(String subject, boolean includeDeleted) {
     List<StoredVersion> versions = subjects.getOrDefault(subject, List.of());
-    List<StoredVersion> visible = includeDeleted ? versions : live(versions);
+    List<StoredVersion> visible = includeDeleted ? versions : Versions.live(versions);
     if (visible.isEmpty()) {
       throw RegistryException.subjectNotFound(subject);
     }
     return visible;
   }
 
-  private static StoredVersion find(String subject, List<StoredVersion> versions, int version) {
-    if (version == LATEST) {
-      if (versions.isEmpty()) {
-        throw RegistryException.subjectNotFound(subject);
-      }
-      return versions.get(versions.size() - 1);
-    }
-    return versions.stream()
-        .filter(v -> v.version() == version)
-        .findFirst()
-        .orElseThrow(() -> RegistryException.versionNotFound(version));
-  }
-
   private SubjectSchema subjectSchema(String subject, StoredVersion version) {
     StoredSchema schema = schemasById.get(version.id());
     return new SubjectSchema(
         subject, version.version(), version.id(), schema.references(), schema.schema());
-  }
-
-  private static List<StoredVersion> live(List<StoredVersion> versions) {
-    return versions.stream().filter(v -> !v.deleted()).toList();
-  }
-
-  private static Predicate<StoredVersion> visibility(boolean deleted, boolean deletedOnly) {
-    if (deletedOnly) {
-      return StoredVersion::deleted;
-    }
-    return deleted ? v -> true : v -> !v.deleted();
-  }
-
-  private static String identity(String normalized, List<SchemaReference> references) {
-    return references.isEmpty() ? normalized : normalized + '\u0000' + references;
   }
 }

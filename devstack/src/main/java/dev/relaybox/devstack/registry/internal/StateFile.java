@@ -40,7 +40,7 @@ final class StateFile {
   /** The saved state, or an empty one when nothing was saved yet. */
   State load() throws IOException {
     if (!Files.exists(file)) {
-      return new State(FORMAT_VERSION, null, List.of(), Map.of(), Map.of());
+      return new State(FORMAT_VERSION, null, List.of(), Map.of(), Map.of(), null, Map.of());
     }
     State state = mapper.readValue(file.toFile(), State.class);
     if (state.formatVersion() != FORMAT_VERSION) {

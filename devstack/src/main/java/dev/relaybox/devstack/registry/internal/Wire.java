@@ -3,6 +3,7 @@ package dev.relaybox.devstack.registry.internal;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.relaybox.schemas.registry.CompatibilityLevel;
+import dev.relaybox.schemas.registry.RegistryMode;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +44,10 @@ final class Wire {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record ConfigUpdate(String compatibility) {}
 
+  /** GET and PUT /mode body and answer. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ModeBody(String mode) {}
+
   record ErrorBody(@JsonProperty("error_code") int errorCode, String message) {}
 
   /** A schema as stored: always AVRO, identified by its global id. */
@@ -51,11 +56,16 @@ final class Wire {
   /** One version of a subject; {@code deleted} marks a soft delete. */
   record StoredVersion(int version, int id, boolean deleted) {}
 
-  /** The whole registry state, as written to the state file. */
+  /**
+   * The whole registry state, as written to the state file. The modes were added within format 1: a
+   * file without them loads as READWRITE everywhere.
+   */
   record State(
       int formatVersion,
       CompatibilityLevel globalCompatibility,
       List<StoredSchema> schemas,
       Map<String, List<StoredVersion>> subjects,
-      Map<String, CompatibilityLevel> subjectCompatibility) {}
+      Map<String, CompatibilityLevel> subjectCompatibility,
+      RegistryMode globalMode,
+      Map<String, RegistryMode> subjectModes) {}
 }

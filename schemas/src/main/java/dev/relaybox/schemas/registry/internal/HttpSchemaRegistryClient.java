@@ -1,14 +1,15 @@
 package dev.relaybox.schemas.registry.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaybox.schemas.registry.CompatibilityLevel;
 import dev.relaybox.schemas.registry.CompatibilityResult;
-import dev.relaybox.schemas.registry.MalformedRegistryResponseException;
 import dev.relaybox.schemas.registry.RegisteredSchema;
+import dev.relaybox.schemas.registry.RegistryMode;
 import dev.relaybox.schemas.registry.SchemaNotFoundException;
+import dev.relaybox.schemas.registry.SchemaReference;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
-import dev.relaybox.schemas.registry.SchemaRegistryException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /** {@link SchemaRegistryClient} over {@code java.net.http} and Jackson. Thread-safe. */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
@@ -35,7 +34,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       Duration initialBackoff,
       Duration maxBackoff,
       String basicAuthUserInfo,
-      SSLContext sslContext) {
+      SSLContext sslContext,
+      int cacheCapacity) {
 
     @Override
     public String toString() {
@@ -44,48 +44,78 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
   }
 
-  private record SubjectSchema(String subject, String schema, boolean normalize) {}
+  private record SubjectSchema(
+      String subject, String schema, List<SchemaReference> references, boolean normalize) {}
 
   private final Settings settings;
   private final RestTransport transport;
-  private final ConcurrentMap<SubjectSchema, Integer> registeredIds = new ConcurrentHashMap<>();
-  private final ConcurrentMap<SubjectSchema, RegisteredSchema> lookups = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final BoundedCache<SubjectSchema, Integer> registeredIds;
+  private final BoundedCache<SubjectSchema, RegisteredSchema> lookups;
+  private final BoundedCache<Integer, Schema> schemasById;
+  private final ReferenceResolver references;
 
   public HttpSchemaRegistryClient(Settings settings) {
     this.settings = settings;
     this.transport = new RestTransport(settings);
+    this.registeredIds = new BoundedCache<>(settings.cacheCapacity());
+    this.lookups = new BoundedCache<>(settings.cacheCapacity());
+    this.schemasById = new BoundedCache<>(settings.cacheCapacity());
+    this.references =
+        new ReferenceResolver(
+            settings.cacheCapacity(),
+            reference -> {
+              String operation =
+                  "resolve reference '"
+                      + reference.name()
+                      + "' to version "
+                      + reference.version()
+                      + " of subject '"
+                      + reference.subject()
+                      + "'";
+              return ReferenceResolver.fetched(
+                  operation, getVersion(operation, reference.subject(), reference.version() + ""));
+            });
   }
 
   @Override
   public int register(String subject, Schema schema) {
-    return register(subject, schema, false);
+    return register(subject, schema, List.of(), false);
   }
 
   @Override
   public int register(String subject, Schema schema, boolean normalize) {
-    SubjectSchema key = key(subject, schema, normalize);
+    return register(subject, schema, List.of(), normalize);
+  }
+
+  @Override
+  public int register(String subject, Schema schema, List<SchemaReference> references) {
+    return register(subject, schema, references, false);
+  }
+
+  private int register(
+      String subject, Schema schema, List<SchemaReference> refs, boolean normalize) {
+    String operation =
+        "register schema " + schema.getFullName() + " under subject '" + subject + "'";
+    SubjectSchema key = key(subject, text(operation, schema, refs), refs, normalize);
     Integer cached = registeredIds.get(key);
     if (cached != null) {
       return cached;
     }
-    String operation =
-        "register schema " + schema.getFullName() + " under subject '" + subject + "'";
     JsonNode response =
         transport.send(
             operation,
             "POST",
             "/subjects/" + encode(subject) + "/versions?normalize=" + normalize,
-            schemaBody(schema));
-    int id = requiredInt(operation, response, "id");
+            schemaBody(key.schema(), refs));
+    int id = Responses.requiredInt(operation, response, "id");
     registeredIds.put(key, id);
-    schemasById.putIfAbsent(id, schema);
+    schemasById.computeIfAbsent(id, i -> schema);
     return id;
   }
 
   @Override
   public RegisteredSchema lookup(String subject, Schema schema, boolean normalize) {
-    SubjectSchema key = key(subject, schema, normalize);
+    SubjectSchema key = key(subject, schema.toString(), List.of(), normalize);
     RegisteredSchema cached = lookups.get(key);
     if (cached != null) {
       return cached;
@@ -97,7 +127,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             operation,
             "POST",
             "/subjects/" + encode(subject) + "?normalize=" + normalize + "&deleted=false",
-            schemaBody(schema));
+            schemaBody(key.schema(), List.of()));
     RegisteredSchema found = registered(operation, subject, response);
     lookups.put(key, found);
     return found;
@@ -105,15 +135,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public Schema schemaById(int id) {
-    Schema cached = schemasById.get(id);
-    if (cached != null) {
-      return cached;
-    }
-    String operation = "get schema id " + id;
-    JsonNode response = transport.send(operation, "GET", "/schemas/ids/" + id, null);
-    Schema schema = parseSchema(operation, response);
-    Schema previous = schemasById.putIfAbsent(id, schema);
-    return previous != null ? previous : schema;
+    return schemasById.computeIfAbsent(
+        id,
+        key -> {
+          String operation = "get schema id " + id;
+          JsonNode response = transport.send(operation, "GET", "/schemas/ids/" + id, null);
+          return parse(operation, response);
+        });
   }
 
   @Override
@@ -131,10 +159,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   private RegisteredSchema fetchVersion(String subject, String version) {
     String operation = "get version " + version + " of subject '" + subject + "'";
-    JsonNode response =
-        transport.send(
-            operation, "GET", "/subjects/" + encode(subject) + "/versions/" + version, null);
-    return registered(operation, subject, response);
+    return registered(operation, subject, getVersion(operation, subject, version));
+  }
+
+  private JsonNode getVersion(String operation, String subject, String version) {
+    return transport.send(
+        operation, "GET", "/subjects/" + encode(subject) + "/versions/" + version, null);
   }
 
   @Override
@@ -161,10 +191,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             operation,
             "POST",
             "/compatibility/subjects/" + encode(subject) + "/versions/" + version + "?verbose=true",
-            schemaBody(schema));
+            schemaBody(schema.toString(), List.of()));
     JsonNode compatible = response == null ? null : response.get("is_compatible");
     if (compatible == null || !compatible.isBoolean()) {
-      throw malformed(operation, "no boolean 'is_compatible'");
+      throw Responses.malformed(operation, "no boolean 'is_compatible'");
     }
     List<String> messages = new ArrayList<>();
     response.path("messages").forEach(m -> messages.add(m.asText()));
@@ -175,7 +205,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   public List<String> subjects() {
     String operation = "list subjects";
     List<String> subjects = new ArrayList<>();
-    for (JsonNode subject : array(operation, transport.send(operation, "GET", "/subjects", null))) {
+    for (JsonNode subject :
+        Responses.array(operation, transport.send(operation, "GET", "/subjects", null))) {
       subjects.add(subject.asText());
     }
     return List.copyOf(subjects);
@@ -184,56 +215,142 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   @Override
   public List<Integer> versions(String subject) {
     String operation = "list versions of subject '" + subject + "'";
+    return Responses.integers(
+        operation,
+        transport.send(operation, "GET", "/subjects/" + encode(subject) + "/versions", null));
+  }
+
+  @Override
+  public List<Integer> deleteSubject(String subject, boolean permanent) {
+    String operation = (permanent ? "permanently " : "") + "delete subject '" + subject + "'";
+    List<Integer> deleted =
+        Responses.integers(
+            operation,
+            transport.send(
+                operation,
+                "DELETE",
+                "/subjects/" + encode(subject) + "?permanent=" + permanent,
+                null));
+    forget(subject);
+    return deleted;
+  }
+
+  @Override
+  public int deleteVersion(String subject, int version, boolean permanent) {
+    String operation =
+        (permanent ? "permanently " : "")
+            + "delete version "
+            + version
+            + " of subject '"
+            + subject
+            + "'";
     JsonNode response =
-        transport.send(operation, "GET", "/subjects/" + encode(subject) + "/versions", null);
-    List<Integer> versions = new ArrayList<>();
-    for (JsonNode version : array(operation, response)) {
-      if (!version.canConvertToInt()) {
-        throw malformed(operation, "version " + version + " is not an integer");
-      }
-      versions.add(version.asInt());
+        transport.send(
+            operation,
+            "DELETE",
+            "/subjects/" + encode(subject) + "/versions/" + version + "?permanent=" + permanent,
+            null);
+    forget(subject);
+    if (response == null || !response.canConvertToInt()) {
+      throw Responses.malformed(operation, "expected the deleted version number");
     }
-    return List.copyOf(versions);
+    return response.asInt();
+  }
+
+  /** A deleted version's schema may come back under a new version: its cached ids must go. */
+  private void forget(String subject) {
+    registeredIds.removeIf(key -> key.subject().equals(subject));
+    lookups.removeIf(key -> key.subject().equals(subject));
   }
 
   @Override
   public CompatibilityLevel compatibility() {
     String operation = "get global compatibility level";
-    return level(
-        operation, transport.send(operation, "GET", "/config", null), "compatibilityLevel");
+    return Responses.constant(
+        operation,
+        transport.send(operation, "GET", "/config", null),
+        "compatibilityLevel",
+        CompatibilityLevel::valueOf);
   }
 
   @Override
   public Optional<CompatibilityLevel> compatibility(String subject) {
-    String operation = "get compatibility level of subject '" + subject + "'";
+    return subjectSetting(
+        "get compatibility level of subject '" + subject + "'",
+        "/config/" + encode(subject),
+        "compatibilityLevel",
+        CompatibilityLevel::valueOf);
+  }
+
+  @Override
+  public CompatibilityLevel setCompatibility(CompatibilityLevel level) {
+    return put("set global compatibility level to " + level, "/config", "compatibility", level);
+  }
+
+  @Override
+  public CompatibilityLevel setCompatibility(String subject, CompatibilityLevel level) {
+    return put(
+        "set compatibility level of subject '" + subject + "' to " + level,
+        "/config/" + encode(subject),
+        "compatibility",
+        level);
+  }
+
+  @Override
+  public RegistryMode mode() {
+    String operation = "get global mode";
+    return Responses.constant(
+        operation, transport.send(operation, "GET", "/mode", null), "mode", RegistryMode::valueOf);
+  }
+
+  @Override
+  public Optional<RegistryMode> mode(String subject) {
+    return subjectSetting(
+        "get mode of subject '" + subject + "'",
+        "/mode/" + encode(subject),
+        "mode",
+        RegistryMode::valueOf);
+  }
+
+  @Override
+  public RegistryMode setMode(RegistryMode mode) {
+    return put("set global mode to " + mode, "/mode", "mode", mode);
+  }
+
+  @Override
+  public RegistryMode setMode(String subject, RegistryMode mode) {
+    return put(
+        "set mode of subject '" + subject + "' to " + mode,
+        "/mode/" + encode(subject),
+        "mode",
+        mode);
+  }
+
+  /** A subject's own config or mode; empty when it has none (40401, 40408, 40409). */
+  private <E> Optional<E> subjectSetting(
+      String operation, String path, String field, Function<String, E> valueOf) {
     try {
-      JsonNode response = transport.send(operation, "GET", "/config/" + encode(subject), null);
-      return Optional.of(level(operation, response, "compatibilityLevel"));
+      return Optional.of(
+          Responses.constant(
+              operation, transport.send(operation, "GET", path, null), field, valueOf));
     } catch (SchemaNotFoundException e) {
-      if (e.errorCode() == 40408 || e.errorCode() == 40401) {
+      if (e.errorCode() == 40401 || e.errorCode() == 40408 || e.errorCode() == 40409) {
         return Optional.empty();
       }
       throw e;
     }
   }
 
-  @Override
-  public CompatibilityLevel setCompatibility(CompatibilityLevel level) {
-    return putConfig("set global compatibility level to " + level, "/config", level);
-  }
-
-  @Override
-  public CompatibilityLevel setCompatibility(String subject, CompatibilityLevel level) {
-    return putConfig(
-        "set compatibility level of subject '" + subject + "' to " + level,
-        "/config/" + encode(subject),
-        level);
-  }
-
-  private CompatibilityLevel putConfig(String operation, String path, CompatibilityLevel level) {
-    Objects.requireNonNull(level, "level");
-    ObjectNode body = RestTransport.json().createObjectNode().put("compatibility", level.name());
-    return level(operation, transport.send(operation, "PUT", path, body), "compatibility");
+  @SuppressWarnings("unchecked")
+  private <E extends Enum<E>> E put(String operation, String path, String field, E value) {
+    Objects.requireNonNull(value, field);
+    ObjectNode body = RestTransport.json().createObjectNode().put(field, value.name());
+    Class<E> type = (Class<E>) value.getDeclaringClass();
+    return Responses.constant(
+        operation,
+        transport.send(operation, "PUT", path, body),
+        field,
+        name -> Enum.valueOf(type, name));
   }
 
   @Override
@@ -241,77 +358,55 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return "SchemaRegistryClient[urls=" + settings.urls() + "]";
   }
 
-  private static SubjectSchema key(String subject, Schema schema, boolean normalize) {
-    Objects.requireNonNull(subject, "subject");
+  /** The schema's text as registered: without the named types its references define. */
+  @SuppressWarnings("deprecation") // Avro 1.12 has no other printer that leaves types out
+  private String text(String operation, Schema schema, List<SchemaReference> refs) {
     Objects.requireNonNull(schema, "schema");
-    return new SubjectSchema(subject, schema.toString(), normalize);
+    Objects.requireNonNull(refs, "references");
+    return refs.isEmpty()
+        ? schema.toString()
+        : schema.toString(references.referencedTypes(operation, refs), false);
   }
 
-  private static ObjectNode schemaBody(Schema schema) {
-    return RestTransport.json().createObjectNode().put("schema", schema.toString());
+  private static SubjectSchema key(
+      String subject, String text, List<SchemaReference> refs, boolean normalize) {
+    Objects.requireNonNull(subject, "subject");
+    return new SubjectSchema(subject, text, List.copyOf(refs), normalize);
   }
 
-  private static RegisteredSchema registered(String operation, String subject, JsonNode response) {
-    int id = requiredInt(operation, response, "id");
-    int version = requiredInt(operation, response, "version");
+  private static ObjectNode schemaBody(String text, List<SchemaReference> refs) {
+    ObjectNode body = RestTransport.json().createObjectNode().put("schema", text);
+    if (!refs.isEmpty()) {
+      ArrayNode array = body.putArray("references");
+      for (SchemaReference r : refs) {
+        array
+            .addObject()
+            .put("name", r.name())
+            .put("subject", r.subject())
+            .put("version", r.version());
+      }
+    }
+    return body;
+  }
+
+  private RegisteredSchema registered(String operation, String subject, JsonNode response) {
+    int id = Responses.requiredInt(operation, response, "id");
+    int version = Responses.requiredInt(operation, response, "version");
     String returnedSubject = response.path("subject").asText(subject);
-    return new RegisteredSchema(returnedSubject, version, id, parseSchema(operation, response));
+    return new RegisteredSchema(
+        returnedSubject,
+        version,
+        id,
+        parse(operation, response),
+        Responses.references(operation, response));
   }
 
-  private static int requiredInt(String operation, JsonNode response, String field) {
-    JsonNode value = response == null ? null : response.get(field);
-    if (value == null || !value.canConvertToInt()) {
-      throw malformed(operation, "no integer '" + field + "'");
-    }
-    return value.asInt();
-  }
-
-  private static Schema parseSchema(String operation, JsonNode response) {
-    JsonNode schema = response == null ? null : response.get("schema");
-    if (schema == null || !schema.isTextual()) {
-      throw malformed(operation, "no string 'schema'");
-    }
-    String type = response.path("schemaType").asText("AVRO");
-    if (!type.equals("AVRO")) {
-      throw new SchemaRegistryException(
-          operation + " failed: the registry holds a " + type + " schema; only Avro is supported",
-          200,
-          SchemaRegistryException.JSON_PARSE_ERROR_CODE,
-          null);
-    }
-    try {
-      return new Schema.Parser().parse(schema.asText());
-    } catch (SchemaParseException e) {
-      throw new MalformedRegistryResponseException(
-          operation + " failed: the registry returned an invalid Avro schema: " + e.getMessage(),
-          200,
-          SchemaRegistryException.JSON_PARSE_ERROR_CODE,
-          e);
-    }
-  }
-
-  private static JsonNode array(String operation, JsonNode response) {
-    if (response == null || !response.isArray()) {
-      throw malformed(operation, "expected a JSON array");
-    }
-    return response;
-  }
-
-  private static CompatibilityLevel level(String operation, JsonNode response, String field) {
-    String value = response == null ? null : response.path(field).asText(null);
-    try {
-      return CompatibilityLevel.valueOf(Objects.requireNonNull(value));
-    } catch (RuntimeException e) {
-      throw malformed(operation, "'" + field + "' is " + value + ", not a compatibility level");
-    }
-  }
-
-  private static MalformedRegistryResponseException malformed(String operation, String problem) {
-    return new MalformedRegistryResponseException(
-        operation + " failed: unexpected registry response: " + problem,
-        200,
-        SchemaRegistryException.JSON_PARSE_ERROR_CODE,
-        null);
+  /** The schema of a response, its references resolved. */
+  private Schema parse(String operation, JsonNode response) {
+    return references.parse(
+        operation,
+        Responses.schemaText(operation, response),
+        Responses.references(operation, response));
   }
 
   private static String encode(String pathSegment) {

@@ -55,6 +55,7 @@ public final class RegistryClients {
               source,
               "supported values are URL and USER_INFO");
     }
+    builder.cacheCapacity(SerdeConfig.fromMap(configs).maxSchemas());
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
