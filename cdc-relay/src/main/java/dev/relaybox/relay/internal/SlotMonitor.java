@@ -93,16 +93,11 @@ final class SlotMonitor {
       return "Replication slot " + slot.name() + " was dropped while the relay streamed from it";
     }
     Position committed = progress.committed();
-    if (slot.invalidated() || committed == null) {
-      return slot.invalidated() ? SlotPreflight.problem(slot, null) : null;
-    }
-    long allowed = Math.max(committed.ackLsn(), confirmedAtRunStart.getAsLong());
-    if (committed.ackComparable()
-        && slot.confirmedFlushLsn() != null
-        && slot.confirmedFlushLsn() > allowed) {
-      return SlotPreflight.problem(slot, committed);
-    }
-    return null;
+    long allowed =
+        committed == null
+            ? Long.MAX_VALUE
+            : Math.max(committed.ackLsn(), confirmedAtRunStart.getAsLong());
+    return SlotPreflight.problem(slot, committed, allowed);
   }
 
   private void export(SlotStatus slot) {

@@ -56,7 +56,7 @@ final class SlotPreflight {
         }
         return new Outcome(null, null, confirmed(slot));
       }
-      String problem = problem(slot, committed);
+      String problem = problem(slot, committed, committed.ackLsn());
       if (problem != null) {
         if (!config.get(RelaySettings.ALLOW_MISSING_SLOT)) {
           throw new RelayException(refusal(config, problem, committed));
@@ -93,8 +93,13 @@ final class SlotPreflight {
     }
   }
 
-  /** Why {@code slot} cannot serve {@code committed}, or null if it can. */
-  static String problem(SlotStatus slot, Position committed) {
+  /**
+   * Why {@code slot} cannot serve {@code committed} (null: nothing relayed yet), or null if it can.
+   * The slot must exist, not be invalidated, still hold the WAL the resume offset needs ({@code
+   * restart_lsn} at or before its {@code lsn_proc}, as Debezium requires) and not be confirmed past
+   * {@code allowedConfirmed}: only the relay confirms it, up to what it committed.
+   */
+  static String problem(SlotStatus slot, Position committed, long allowedConfirmed) {
     if (!slot.exists()) {
       return "Replication slot " + slot.name() + " does not exist";
     }
@@ -108,15 +113,31 @@ final class SlotPreflight {
           + "): Postgres removed WAL it still needed, typically because it retained more than"
           + " max_slot_wal_keep_size while the relay was down or stalled";
     }
+    if (committed == null) {
+      return null;
+    }
+    Long proc = Position.longValue(committed.resumeOffset(), Position.LSN_PROC);
+    if (proc == null) {
+      proc = Position.longValue(committed.resumeOffset(), Position.LSN);
+    }
+    if (slot.restartLsn() != null && proc != null && slot.restartLsn() > proc) {
+      return "Replication slot "
+          + slot.name()
+          + " no longer holds the WAL the relay resumes from (its restart_lsn "
+          + lsn(slot.restartLsn())
+          + " is past "
+          + lsn(proc)
+          + "): it was dropped and recreated, or advanced by another client";
+    }
     if (committed.ackComparable()
         && slot.confirmedFlushLsn() != null
-        && slot.confirmedFlushLsn() > committed.ackLsn()) {
+        && slot.confirmedFlushLsn() > allowedConfirmed) {
       return "Replication slot "
           + slot.name()
           + " is confirmed at "
           + lsn(slot.confirmedFlushLsn())
           + ", past the relay's committed position "
-          + lsn(committed.ackLsn())
+          + lsn(allowedConfirmed)
           + ": it was dropped and recreated, or advanced by another client";
     }
     return null;
