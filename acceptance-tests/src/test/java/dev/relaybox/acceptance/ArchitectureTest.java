@@ -27,6 +27,7 @@ class ArchitectureTest {
     "dev.relaybox.outbox..",
     "dev.relaybox.relay..",
     "dev.relaybox.consumers..",
+    "dev.relaybox.console..",
     "dev.relaybox.spring..",
     "dev.relaybox.runtime.."
   };
@@ -51,6 +52,7 @@ class ArchitectureTest {
           "dev.relaybox.config.Setting",
           "dev.relaybox.relay.RelayConfig",
           "dev.relaybox.consumers.host.ServiceHost",
+          "dev.relaybox.console.Console",
           "dev.relaybox.runtime.RelayboxCli",
           "dev.relaybox.examples.orders.OrderService",
           "dev.relaybox.spring.RelayboxAutoConfiguration",

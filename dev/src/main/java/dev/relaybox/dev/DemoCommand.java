@@ -1,5 +1,6 @@
 package dev.relaybox.dev;
 
+import dev.relaybox.console.Console;
 import dev.relaybox.dev.ThirdParties.Row;
 import dev.relaybox.dev.ThirdParties.Verification;
 import dev.relaybox.devstack.DevStack;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
       "  relaybox demo --orders 1000 --rate 200",
       "  relaybox demo --faults none",
       "  relaybox demo --faults payment-outage --outage 10s",
+      "  relaybox demo --console-port 9000",
       "",
       "Exit codes: 0 verified (0 lost, 0 doubled), 1 verification failed or timed out,"
           + " 2 usage error, 3 the dev stack could not start."
@@ -76,6 +78,14 @@ final class DemoCommand implements Callable<Integer> {
   Duration outage;
 
   @Option(
+      names = "--console-port",
+      defaultValue = "8085",
+      description =
+          "Port of the operations console on 127.0.0.1; 0 picks a free one, -1 starts none"
+              + " (default: ${DEFAULT-VALUE}).")
+  int consolePort;
+
+  @Option(
       names = "--timeout",
       defaultValue = "3m",
       converter = DurationConverter.class,
@@ -96,7 +106,8 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("Dev stack ready in %d ms.%n", stack.startupTime().toMillis());
       out.println("Starting the relay and the payments, email and fulfillment services...");
       out.flush();
-      try (DemoPipeline pipeline = DemoPipeline.builder(stack).start()) {
+      try (DemoPipeline pipeline = DemoPipeline.builder(stack).http(consolePort >= 0).start();
+          Console console = DemoConsole.startForDemo(stack, pipeline, consolePort, out)) {
         out.printf(
             "Placing %d orders at %d/s; faults: %s.%n",
             orders,

@@ -31,6 +31,7 @@ class DevJarIT {
     assertThat(result.exit).as("exit code; output:%n%s", result.text).isZero();
     assertThat(result.text)
         .contains("Dev stack ready in")
+        .containsPattern("Operations console at http://127\\.0\\.0\\.1:\\d+/")
         .contains("payment gateway DOWN for 2 s")
         .containsPattern("fulfilled +\\d+")
         .containsPattern("out of stock +4 +4 +4 +0 +8 +0 +0")

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       DlqCommand.class,
       OutboxCommand.class,
+      ConsoleCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -40,7 +41,7 @@ public final class RelayboxCli {
   private RelayboxCli() {}
 
   /** Commands that run as long-lived services and therefore log at INFO by default. */
-  private static final Set<String> SERVICES = Set.of("relay", "consumers");
+  private static final Set<String> SERVICES = Set.of("relay", "consumers", "console");
 
   public static void main(String[] args) {
     System.exit(execute(commandLine(e -> false), args, SERVICES));

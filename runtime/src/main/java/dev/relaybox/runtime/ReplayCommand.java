@@ -1,9 +1,9 @@
 package dev.relaybox.runtime;
 
-import dev.relaybox.runtime.internal.OffsetReset;
-import dev.relaybox.runtime.internal.OffsetReset.PartitionPlan;
-import dev.relaybox.runtime.internal.OffsetReset.Plan;
-import dev.relaybox.runtime.internal.OffsetReset.Start;
+import dev.relaybox.console.OffsetReset;
+import dev.relaybox.console.OffsetReset.PartitionPlan;
+import dev.relaybox.console.OffsetReset.Plan;
+import dev.relaybox.console.OffsetReset.Start;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,5 +1,6 @@
-package dev.relaybox.runtime.internal;
+package dev.relaybox.console;
 
+import dev.relaybox.console.internal.Futures;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,9 +26,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
- * Plans and applies a consumer group offset reset on one topic, for replays. Kafka itself cannot
- * replay without double effects; Relaybox consumers can, because they skip event ids already in
- * their processed-keys table.
+ * Plans and applies a consumer group offset reset on one topic, for replays: {@code relaybox
+ * replay} and the console's replay share it, so both refuse a group with live members and show the
+ * plan before changing anything. Kafka itself cannot replay without double effects; Relaybox
+ * consumers can, because they skip event ids already in their processed-keys table. Not
+ * thread-safe; the admin client stays the caller's.
  */
 public final class OffsetReset {
 
@@ -181,15 +184,14 @@ public final class OffsetReset {
           new TopicPartition(plan.topic(), p.partition()),
           new OffsetAndMetadata(p.newOffset(), "relaybox replay"));
     }
-    KafkaFutures.get(admin.alterConsumerGroupOffsets(plan.group(), offsets).all());
+    Futures.get(admin.alterConsumerGroupOffsets(plan.group(), offsets).all());
   }
 
   private void requireInactive(String group) {
     ConsumerGroupDescription description;
     try {
       description =
-          KafkaFutures.get(
-              admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+          Futures.get(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return; // never used: nothing to protect
@@ -220,7 +222,7 @@ public final class OffsetReset {
     var descriptions = admin.describeTopics(Set.of(topic)).topicNameValues().get(topic);
     try {
       return descriptions
-          .get(KafkaFutures.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(Futures.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .partitions()
           .stream()
           .map(p -> new TopicPartition(topic, p.partition()))
@@ -238,7 +240,7 @@ public final class OffsetReset {
     partitions.forEach(tp -> request.put(tp, spec));
     // read_committed: the end is the last stable offset, never inside an open transaction
     Map<TopicPartition, ListOffsetsResultInfo> result =
-        KafkaFutures.get(
+        Futures.get(
             admin
                 .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                 .all());
@@ -250,7 +252,7 @@ public final class OffsetReset {
 
   private Map<TopicPartition, OffsetAndMetadata> committed(String group) {
     Map<TopicPartition, OffsetAndMetadata> offsets =
-        KafkaFutures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        Futures.get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
     offsets.forEach(
         (tp, om) -> {
