@@ -7,6 +7,7 @@ import dev.relaybox.consumers.ConsumerMetrics;
 import dev.relaybox.dev.DemoPipeline;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,9 +16,11 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,17 +57,13 @@ class ReplayIT {
       try (Admin admin = Admin.create(props)) {
         for (var entry : topicsOfGroup.entrySet()) {
           Map<TopicPartition, OffsetAndMetadata> zero = new HashMap<>();
-          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
           for (String topic : entry.getValue()) {
             for (int p = 0; p < 3; p++) {
               zero.put(new TopicPartition(topic, p), new OffsetAndMetadata(0));
-              latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
           }
           admin.alterConsumerGroupOffsets(entry.getKey(), zero).all().get();
-          for (var end : admin.listOffsets(latest).all().get().values()) {
-            redelivered += end.offset();
-          }
+          redelivered += records(stack, zero.keySet());
         }
       }
       var services = pipeline.startServices();
@@ -88,6 +87,25 @@ class ReplayIT {
                   .mapToDouble(c -> c.count())
                   .sum())
           .isZero();
+    }
+  }
+
+  /** Records on {@code partitions}, read_committed (the relay's transaction markers are not). */
+  private static long records(DevStack stack, java.util.Set<TopicPartition> partitions) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> all = new ArrayList<>(partitions);
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
+      Map<TopicPartition, Long> end = consumer.endOffsets(all);
+      long count = 0;
+      while (all.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        count += consumer.poll(Duration.ofMillis(200)).count();
+      }
+      return count;
     }
   }
 }

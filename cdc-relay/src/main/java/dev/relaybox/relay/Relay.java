@@ -7,20 +7,21 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Publishes every row inserted into the outbox table to Kafka, at least once and in commit order
- * per aggregate: an embedded Debezium Postgres connector reads the table's inserts from the WAL
- * (pgoutput, inserts-only publication) and an idempotent {@code acks=all} producer sends them; a
- * batch's offsets are committed only after Kafka acknowledged every record of it. After a crash up
- * to {@value RelayConfig#OFFSETS_FLUSH_INTERVAL_MS} worth of events are sent again, so consumers
- * dedupe by the {@code id} header.
+ * Publishes every row inserted into the outbox table to Kafka in commit order per aggregate: an
+ * embedded Debezium Postgres connector reads the table's inserts from the WAL (pgoutput,
+ * inserts-only publication). By default ({@code delivery.guarantee=exactly-once}) each batch is one
+ * Kafka transaction holding its records and the relay's position, and the slot is confirmed only up
+ * to what Kafka committed: a {@code read_committed} reader sees each event once, through crashes.
+ * With {@code at-least-once} an idempotent producer sends them and a crash re-sends up to one
+ * offset flush interval of events, which consumers dedupe by the {@code id} header.
  *
  * <p>Payloads are published untouched; see docs/architecture.md for topic, key, timestamp and
  * headers. Rows that cannot be routed go to the dead-letter topic with the reason in headers.
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #close()}. After start the relay recovers from
  * Kafka and Postgres outages by itself (restarting its engine with backoff); it stops for good only
- * when closed or when a restart finds the replication slot gone (see {@link #failure()}).
- * Thread-safe.
+ * when closed, when its slot is lost, dropped or recreated (events would be missing), or when
+ * another instance with the same name fences it (see {@link #failure()}). Thread-safe.
  */
 public interface Relay extends AutoCloseable {
 
@@ -31,7 +32,8 @@ public interface Relay extends AutoCloseable {
 
   /**
    * A relay recording {@code relaybox.relay.*} meters (events published, dead-lettered, batch
-   * latency, slot lag in bytes, engine restarts) in {@code registry}.
+   * latency, transactions, the slot's lag, retained WAL and status, engine restarts) in {@code
+   * registry}.
    */
   static Relay create(RelayConfig config, MeterRegistry registry) {
     return new EngineRelay(config, registry);
@@ -39,7 +41,8 @@ public interface Relay extends AutoCloseable {
 
   /**
    * Checks Postgres (logical WAL, outbox table, publication, slot vs stored offsets), creates the
-   * publication if missing and starts the engine in the background; returns without waiting for the
+   * publication if missing, exactly-once also fences earlier instances and reads the committed
+   * position from Kafka, and starts the engine in the background; returns without waiting for the
    * first event.
    *
    * @throws RelayException if the relay cannot start: the message says why and what to do
@@ -64,8 +67,8 @@ public interface Relay extends AutoCloseable {
   boolean awaitTermination(Duration timeout) throws InterruptedException;
 
   /**
-   * Stops the engine (committing the offsets of every acknowledged event), then the producer.
-   * Idempotent; never throws.
+   * Stops the engine (what was committed stays committed; the slot is confirmed up to it), then the
+   * producer. Idempotent; never throws.
    */
   @Override
   void close();

@@ -49,6 +49,20 @@ public final class RelayConfig extends ServiceConfig {
     return get(RelaySettings.SLOT_NAME);
   }
 
+  /** Whether the relay publishes in Kafka transactions ({@code delivery.guarantee}). */
+  public boolean exactlyOnce() {
+    return get(RelaySettings.DELIVERY_GUARANTEE).equals(RelaySettings.EXACTLY_ONCE);
+  }
+
+  /**
+   * The producer's {@code transactional.id}: {@code relaybox.<relay.name>} unless {@code
+   * kafka.producer.transactional.id} overrides it (e.g. to match an ACL prefix).
+   */
+  public String transactionalId() {
+    String override = withPrefix(PRODUCER_PREFIX).get("transactional.id");
+    return override != null ? override : "relaybox." + name();
+  }
+
   /** Collects properties; {@link #build()} validates them. Not thread-safe. */
   public static final class Builder extends ServiceConfig.Builder<Builder> {
 
@@ -120,6 +134,29 @@ public final class RelayConfig extends ServiceConfig {
       String acks = config.withPrefix(PRODUCER_PREFIX).get("acks");
       if (acks != null && !acks.equals("all") && !acks.equals("-1")) {
         throw bad(PRODUCER_PREFIX + "acks", "must be all: the relay never loses an event");
+      }
+      boolean kafkaOffsets = config.get(RelaySettings.OFFSETS_STORAGE).equals("kafka");
+      if (config.exactlyOnce() && !kafkaOffsets) {
+        throw bad(
+            RelaySettings.OFFSETS_STORAGE.key(),
+            "must be kafka with delivery.guarantee=exactly-once: the offsets are written in the"
+                + " same Kafka transaction as the events (or set delivery.guarantee=at-least-once)");
+      }
+      if (config.exactlyOnce()) {
+        for (String key : config.withPrefix(RelaySettings.DEBEZIUM_PREFIX).keySet()) {
+          if (RelaySettings.fixedForExactlyOnce(key)) {
+            throw bad(
+                RelaySettings.DEBEZIUM_PREFIX + key,
+                "cannot be overridden with delivery.guarantee=exactly-once: the relay confirms"
+                    + " the slot and stores offsets itself");
+          }
+        }
+      }
+      if (!config.exactlyOnce()
+          && config.withPrefix(PRODUCER_PREFIX).containsKey("transactional.id")) {
+        throw bad(
+            PRODUCER_PREFIX + "transactional.id",
+            "is only used with delivery.guarantee=exactly-once");
       }
       if ("false".equals(config.withPrefix(PRODUCER_PREFIX).get("enable.idempotence"))) {
         throw bad(

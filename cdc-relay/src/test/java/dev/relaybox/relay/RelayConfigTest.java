@@ -93,10 +93,58 @@ class RelayConfigTest {
   }
 
   @Test
-  void fileOffsets() {
-    RelayConfig c = minimal().offsetsFile(Path.of("/tmp/offsets.dat")).build();
+  void fileOffsetsAreForTheAtLeastOnceRelay() {
+    RelayConfig c =
+        minimal()
+            .offsetsFile(Path.of("/tmp/offsets.dat"))
+            .set("delivery.guarantee", "at-least-once")
+            .build();
     assertThat(c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")).isFalse();
     assertThat(c.get(RelaySettings.OFFSETS_FILE)).isEqualTo("/tmp/offsets.dat");
+    assertThat(c.exactlyOnce()).isFalse();
+    assertThatThrownBy(() -> minimal().offsetsFile(Path.of("/tmp/offsets.dat")).build())
+        .hasMessageContaining(
+            "'offsets.storage' must be kafka with delivery.guarantee=exactly-once");
+  }
+
+  @Test
+  void exactlyOnceIsTheDefaultWithATransactionalIdFromTheRelayName() {
+    RelayConfig c = minimal().name("orders-relay").build();
+    assertThat(c.exactlyOnce()).isTrue();
+    assertThat(c.transactionalId()).isEqualTo("relaybox.orders-relay");
+    assertThat(
+            minimal()
+                .set("kafka.producer.transactional.id", "team-a.relay")
+                .build()
+                .transactionalId())
+        .isEqualTo("team-a.relay");
+    assertThatThrownBy(
+            () ->
+                minimal()
+                    .set("delivery.guarantee", "at-least-once")
+                    .set("kafka.producer.transactional.id", "x")
+                    .build())
+        .hasMessageContaining("'kafka.producer.transactional.id' is only used with");
+    assertThatThrownBy(() -> minimal().set("delivery.guarantee", "maybe").build())
+        .hasMessageContaining("'delivery.guarantee' must be one of exactly-once, at-least-once");
+  }
+
+  @Test
+  void exactlyOnceRefusesDebeziumOverridesOfHowTheSlotIsConfirmed() {
+    for (String key :
+        new String[] {
+          "debezium.lsn.flush.mode",
+          "debezium.offset.mismatch.strategy",
+          "debezium.offset.storage",
+          "debezium.offset.storage.topic",
+          "debezium.snapshot.mode"
+        }) {
+      assertThatThrownBy(() -> minimal().set(key, "x").build())
+          .as(key)
+          .hasMessageContaining("'" + key + "' cannot be overridden");
+      assertThat(minimal().set("delivery.guarantee", "at-least-once").set(key, "x").build())
+          .isNotNull();
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.relaybox.relay;
 
 import dev.relaybox.devstack.DevStack;
+import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class RelayFixture implements AutoCloseable {
   final Outbox outbox;
   final int payloadBytes;
 
-  private RelayFixture(DevStack stack, int payloadBytes) {
+  private RelayFixture(DevStack stack, int payloadBytes, CleanupMode cleanup) {
     this.stack = stack;
     this.id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     this.table = "outbox_" + id;
@@ -62,6 +63,7 @@ final class RelayFixture implements AutoCloseable {
     this.outbox =
         Outbox.builder()
             .table(table)
+            .cleanupMode(cleanup)
             .serializer((topic, data) -> payload((Long) ((GenericRecord) data).get("seq")))
             .build();
   }
@@ -72,7 +74,12 @@ final class RelayFixture implements AutoCloseable {
   }
 
   static RelayFixture create(DevStack stack, int payloadBytes) {
-    RelayFixture f = new RelayFixture(stack, payloadBytes);
+    return create(stack, payloadBytes, CleanupMode.DELETE_AFTER_INSERT);
+  }
+
+  /** A fixture whose outbox keeps its rows ({@link CleanupMode#RETAIN}) or not. */
+  static RelayFixture create(DevStack stack, int payloadBytes, CleanupMode cleanup) {
+    RelayFixture f = new RelayFixture(stack, payloadBytes, cleanup);
     f.outbox.migrate(stack.postgres().dataSource());
     return f;
   }
@@ -154,6 +161,18 @@ final class RelayFixture implements AutoCloseable {
       list.add(event(type, "a" + (seq % ids), seq));
     }
     return list;
+  }
+
+  /** {@code wal_status} of the slot, or null without one. */
+  String walStatus() throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   /** Bytes of WAL the slot retains beyond its confirmed position, or -1 without a slot. */

@@ -37,7 +37,13 @@ class RelayIT {
       DevStack stack, @TempDir Path dir) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("order");
-      try (Relay relay = Relay.create(f.config().offsetsFile(dir.resolve("offsets.dat")).build())) {
+      // The at-least-once relay (file offsets need it) delivers the same records.
+      try (Relay relay =
+          Relay.create(
+              f.config()
+                  .offsetsFile(dir.resolve("offsets.dat"))
+                  .set("delivery.guarantee", "at-least-once")
+                  .build())) {
         relay.start();
         await().atMost(DEADLINE).until(relay::isReady);
 
@@ -207,6 +213,42 @@ class RelayIT {
           Relay.create(f.config().set("startup.allow.missing.slot", "true").build())) {
         accepted.start();
         await().atMost(DEADLINE).until(accepted::isReady);
+      }
+    }
+  }
+
+  @Test
+  void aSlotDroppedAndRecreatedUnderTheRunningRelayStopsIt(DevStack stack) throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("order");
+      try (Relay relay = Relay.create(f.config().set("slot.monitor.interval.ms", "500").build())) {
+        relay.start();
+        await().atMost(DEADLINE).until(relay::isReady);
+        f.commit(List.of(RelayFixture.event("order", "o-1", 1)));
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
+          await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
+        }
+        // Another client takes the slot away and creates a new one of the same name.
+        await()
+            .atMost(DEADLINE)
+            .ignoreExceptions()
+            .untilAsserted(
+                () -> {
+                  f.execute(
+                      "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                          + " WHERE slot_name = '"
+                          + f.slot
+                          + "' AND active_pid IS NOT NULL");
+                  f.execute("SELECT pg_drop_replication_slot('" + f.slot + "')");
+                  f.execute(
+                      "SELECT pg_create_logical_replication_slot('" + f.slot + "', 'pgoutput')");
+                });
+        assertThat(relay.awaitTermination(DEADLINE)).isTrue();
+        assertThat(relay.isHealthy()).isFalse();
+        assertThat(relay.failure().orElseThrow().getMessage())
+            .contains("Replication slot " + f.slot)
+            .containsAnyOf("recreated", "does not exist", "dropped");
       }
     }
   }

@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@link RelayApplication} in a child JVM with the test classpath and {@code -Xmx512m}. */
 final class RelayProcess {
@@ -21,18 +23,20 @@ final class RelayProcess {
     this.httpPort = httpPort;
   }
 
-  static RelayProcess start(Path config, int httpPort, Path log) throws IOException {
+  /** Starts the relay; {@code jvmOptions} such as {@code -Drelaybox.test.pause=...} come first. */
+  static RelayProcess start(Path config, int httpPort, Path log, String... jvmOptions)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-XX:+UseSerialGC",
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC"));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             RelayApplication.class.getName(),
             "--config",
-            config.toString());
+            config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new RelayProcess(pb.start(), httpPort);

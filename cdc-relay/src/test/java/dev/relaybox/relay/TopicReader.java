@@ -17,8 +17,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads every partition of the given topics from the beginning and counts events by their {@code
- * id} header. Use from one thread.
+ * Reads every partition of the given topics from the beginning, {@code read_committed} unless told
+ * otherwise, and counts events by their {@code id} header. Use from one thread.
  */
 final class TopicReader implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -26,7 +26,15 @@ final class TopicReader implements AutoCloseable {
   final Map<String, Integer> countById = new HashMap<>();
 
   TopicReader(String bootstrapServers, String... topics) {
+    this(true, bootstrapServers, topics);
+  }
+
+  /**
+   * A reader that also sees records of open and aborted transactions when not {@code committed}.
+   */
+  TopicReader(boolean committed, String bootstrapServers, String... topics) {
     Properties p = new Properties();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -48,6 +56,22 @@ final class TopicReader implements AutoCloseable {
       countById.merge(header(r, "id"), 1, Integer::sum);
     }
     return countById.size();
+  }
+
+  /**
+   * Polls until every partition is read to its end as of this call (the last stable offset for a
+   * read_committed reader) and returns this reader.
+   */
+  TopicReader readToEnd(Duration timeout) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not read to the end within " + timeout + ": " + end);
+      }
+      poll();
+    }
+    return this;
   }
 
   /** Records read so far minus distinct ids. */

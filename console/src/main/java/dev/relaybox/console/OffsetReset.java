@@ -15,11 +15,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
@@ -236,8 +238,12 @@ public final class OffsetReset {
   private Map<TopicPartition, Long> listOffsets(List<TopicPartition> partitions, OffsetSpec spec) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, spec));
+    // read_committed: the end is the last stable offset, never inside an open transaction
     Map<TopicPartition, ListOffsetsResultInfo> result =
-        Futures.get(admin.listOffsets(request).all());
+        Futures.get(
+            admin
+                .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all());
     Map<TopicPartition, Long> offsets =
         new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
     result.forEach((tp, info) -> offsets.put(tp, info.offset()));

@@ -11,15 +11,12 @@ import dev.relaybox.devstack.peers.PaymentGatewayServer;
 import dev.relaybox.examples.orders.OrderLineItem;
 import dev.relaybox.examples.orders.OrderService;
 import dev.relaybox.examples.orders.events.OrderPlaced;
-import dev.relaybox.outbox.CleanupMode;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,10 +25,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * The whole pipeline on a dev stack, wired once for {@code relaybox demo} and the acceptance tests:
@@ -41,8 +36,8 @@ import java.util.function.Consumer;
  *
  * <p>By default the pipeline uses the services' default names (schema {@code public}, topics {@code
  * outbox.event.*}, groups {@code payments}, ...), as {@code relaybox devstack --config-dir} writes
- * them. {@link Builder#isolated()} gives it names of its own (schema, topics, groups, slot), so
- * several pipelines share one stack.
+ * them. {@link DemoPipelineBuilder#isolated()} gives it names of its own (schema, topics, groups,
+ * slot), so several pipelines share one stack.
  */
 public final class DemoPipeline implements AutoCloseable {
 
@@ -58,22 +53,22 @@ public final class DemoPipeline implements AutoCloseable {
   private static final long UNIT_PRICE_MINOR = 2_500;
 
   private final DevStack stack;
-  private final Builder settings;
+  private final DemoPipelineBuilder settings;
   private final String id;
   private final String schema;
   private final HikariDataSource dataSource;
   private final Outbox outbox;
   private final OrderService orders;
   private final MeterRegistry relayMeters = new SimpleMeterRegistry();
+  private final Map<String, String> relayProperties;
   private final RelayConfig relayConfig;
-  private final Path relayOffsets;
   private final ThirdParties thirdParties;
   private Relay relay;
   private ServiceHost services;
 
   /** A pipeline on {@code stack} with the defaults listed on the builder's setters. */
-  public static Builder builder(DevStack stack) {
-    return new Builder(stack);
+  public static DemoPipelineBuilder builder(DevStack stack) {
+    return new DemoPipelineBuilder(stack);
   }
 
   /**
@@ -92,7 +87,7 @@ public final class DemoPipeline implements AutoCloseable {
     SERVICES.forEach(s -> stack.kafka().createTopic(s + groupSuffix + ".dlq", 1));
   }
 
-  private DemoPipeline(Builder b) throws Exception {
+  DemoPipeline(DemoPipelineBuilder b) throws Exception {
     this.stack = b.stack;
     this.settings = b;
     this.id =
@@ -124,27 +119,28 @@ public final class DemoPipeline implements AutoCloseable {
     orders.migrate();
     stack.peers().fulfillment().markOutOfStock(RARE_SKU);
     this.thirdParties = new ThirdParties(stack.peers(), id);
-    this.relayOffsets = Files.createTempFile("relaybox-offsets" + id, ".dat");
-    Files.delete(relayOffsets);
-    RelayConfig.Builder relay =
-        RelayConfig.builder()
-            .name(b.isolated ? "relay-" + id : "relaybox-demo")
-            .kafkaBootstrapServers(stack.kafka().bootstrapServers())
-            .offsetsFile(relayOffsets)
-            .set("poll.interval.ms", "20")
-            .set("offsets.flush.interval.ms", "200");
-    stack.relayProperties().forEach(relay::set);
+    Map<String, String> relay = new LinkedHashMap<>(stack.relayProperties());
+    relay.put("relay.name", b.isolated ? "relay-" + id : "relaybox-demo");
+    // Exactly-once: the offsets live in Kafka, written in the relay's transactions; a topic of
+    // this pipeline's own, so a demo never resumes from another run's offsets.
+    relay.put(
+        "offsets.topic",
+        (b.isolated ? id : "relaybox-demo-" + Long.toHexString(System.nanoTime())) + ".offsets");
+    relay.put("poll.interval.ms", "20");
+    relay.put("offsets.flush.interval.ms", "200");
     if (b.isolated) {
-      relay
-          .outboxTable(schema, "outbox")
-          .slotAndPublication("slot_" + id, "pub_" + id)
-          .topicPattern(topic("${aggregatetype}"))
-          .set("dlq.topic", id + ".relay.dlq");
+      relay.put("outbox.schema", schema);
+      relay.put("outbox.table", "outbox");
+      relay.put("slot.name", "slot_" + id);
+      relay.put("publication.name", "pub_" + id);
+      relay.put("topic.pattern", topic("${aggregatetype}"));
+      relay.put("dlq.topic", id + ".relay.dlq");
     }
-    this.relayConfig = relay.build();
+    b.relayTweak.accept(relay);
+    this.relayProperties = Map.copyOf(relay);
+    this.relayConfig = RelayConfig.builder().setAll(relay).build();
     try {
       startRelay();
-      awaitRelay(b.readyTimeout);
       if (b.startServices) {
         startServices();
         awaitServices(b.readyTimeout);
@@ -205,6 +201,14 @@ public final class DemoPipeline implements AutoCloseable {
   }
 
   /**
+   * The relay's properties (they contain passwords), e.g. to write a file for {@code relaybox
+   * outbox reconcile --config}.
+   */
+  public Map<String, String> relayProperties() {
+    return relayProperties;
+  }
+
+  /**
    * The service host's properties for this pipeline (they contain passwords); for a host in another
    * process, write them to a file for {@code relaybox consumers --config}.
    */
@@ -223,6 +227,8 @@ public final class DemoPipeline implements AutoCloseable {
     p.put("http.port", settings.http ? "0" : "-1");
     p.put("kafka.consumer.session.timeout.ms", "6000");
     p.put("kafka.consumer.heartbeat.interval.ms", "1000");
+    // The relay publishes in transactions: read only what it committed.
+    p.put("kafka.consumer.isolation.level", "read_committed");
     settings.hostTweak.accept(p);
     return p;
   }
@@ -253,10 +259,25 @@ public final class DemoPipeline implements AutoCloseable {
     relay.close();
   }
 
-  /** Starts a relay from the stored offsets (after {@link #stopRelay()}). */
-  public synchronized void startRelay() {
-    relay = Relay.create(relayConfig, relayMeters);
+  /**
+   * Starts a relay from the stored offsets (after {@link #stopRelay()}); waits until it streams.
+   */
+  public synchronized void startRelay() throws InterruptedException {
+    startRelay(Map.of());
+  }
+
+  /**
+   * Starts a relay with these properties changed (e.g. {@code startup.allow.missing.slot=true}),
+   * from the stored offsets, and waits until it streams: a new slot sees only what commits after.
+   *
+   * @throws dev.relaybox.relay.RelayException if it cannot start
+   */
+  public synchronized void startRelay(Map<String, String> overrides) throws InterruptedException {
+    relay =
+        Relay.create(
+            RelayConfig.builder().setAll(relayProperties).setAll(overrides).build(), relayMeters);
     relay.start();
+    awaitRelay(settings.readyTimeout);
   }
 
   /** Places the {@code index}-th demo order of the given kind through the order service. */
@@ -358,66 +379,5 @@ public final class DemoPipeline implements AutoCloseable {
       }
     }
     dataSource.close();
-    try {
-      Files.deleteIfExists(relayOffsets);
-    } catch (java.io.IOException e) {
-      // a temp file; the OS cleans it
-    }
-  }
-
-  /** Options of a {@link DemoPipeline}; every setter returns {@code this}. */
-  public static final class Builder {
-    private final DevStack stack;
-    private boolean isolated;
-    private CleanupMode cleanup = CleanupMode.DELETE_AFTER_INSERT;
-    private Duration readyTimeout = Duration.ofSeconds(120);
-    private boolean startServices = true;
-    private boolean http;
-    private Consumer<Map<String, String>> hostTweak = p -> {};
-
-    private Builder(DevStack stack) {
-      this.stack = Objects.requireNonNull(stack, "stack");
-    }
-
-    /** Names of its own: schema, topics, groups, slot. Default: the services' default names. */
-    public Builder isolated() {
-      this.isolated = true;
-      return this;
-    }
-
-    /** The order service's outbox mode. Default {@link CleanupMode#DELETE_AFTER_INSERT}. */
-    public Builder cleanup(CleanupMode cleanup) {
-      this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
-      return this;
-    }
-
-    /** How long to wait for the relay and the services. Default 120 s. */
-    public Builder readyTimeout(Duration readyTimeout) {
-      this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
-      return this;
-    }
-
-    /** Whether the service host starts with the pipeline. Default true. */
-    public Builder startServices(boolean startServices) {
-      this.startServices = startServices;
-      return this;
-    }
-
-    /** Whether the service host serves HTTP on a free loopback port. Default false. */
-    public Builder http(boolean http) {
-      this.http = http;
-      return this;
-    }
-
-    /** Changes the service host's properties before each start (see {@link #hostProperties}). */
-    public Builder hostProperties(Consumer<Map<String, String>> tweak) {
-      this.hostTweak = Objects.requireNonNull(tweak, "tweak");
-      return this;
-    }
-
-    /** Starts the relay (and the services) and waits until they stream. */
-    public DemoPipeline start() throws Exception {
-      return new DemoPipeline(this);
-    }
   }
 }

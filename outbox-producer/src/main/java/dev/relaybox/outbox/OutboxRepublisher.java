@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -55,6 +56,8 @@ public final class OutboxRepublisher {
   private final String countSql;
   private final String deleteSql;
   private final String insertSql;
+  private final String orderIdsSql;
+  private final String deleteIdsSql;
 
   private OutboxRepublisher(Builder b, OutboxSettings settings) {
     this.dataSource = b.dataSource;
@@ -79,6 +82,17 @@ public final class OutboxRepublisher {
             + " FROM deleted ORDER BY created_at, id";
     this.insertSql =
         "INSERT INTO " + quoted + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)";
+    this.orderIdsSql = "SELECT id FROM " + quoted + " WHERE id = ANY (?) ORDER BY created_at, id";
+    this.deleteIdsSql =
+        "WITH deleted AS (DELETE FROM "
+            + quoted
+            + " WHERE id IN (SELECT id FROM "
+            + quoted
+            + " WHERE id = ANY (?) FOR UPDATE) RETURNING "
+            + COLUMNS
+            + ") SELECT "
+            + COLUMNS
+            + " FROM deleted ORDER BY created_at, id";
   }
 
   /** A builder with the defaults listed on its setters. */
@@ -159,6 +173,62 @@ public final class OutboxRepublisher {
     return total;
   }
 
+  /**
+   * Makes the relay publish exactly the retained events with these ids again (for {@code relaybox
+   * outbox reconcile}, which found them missing in Kafka). Rows are re-inserted in {@code
+   * (created_at, id)} order, in batches of {@link Builder#batchSize}, each in its own transaction,
+   * as {@link #republish(Instant, Instant, LongConsumer)} does; ids without a row are ignored.
+   *
+   * @param progress called after each committed batch with the number republished so far
+   * @return the number of events republished
+   * @throws SQLException if the database fails; committed batches stay republished, every row is
+   *     still present exactly once
+   */
+  public long republish(Collection<UUID> ids, LongConsumer progress) throws SQLException {
+    Objects.requireNonNull(ids, "ids must not be null");
+    Objects.requireNonNull(progress, "progress must not be null");
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    long total = 0;
+    try (Connection c = dataSource.getConnection()) {
+      List<UUID> ordered = new ArrayList<>(ids.size());
+      try (PreparedStatement ps = c.prepareStatement(orderIdsSql)) {
+        ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ordered.add(rs.getObject(1, UUID.class));
+          }
+        }
+      }
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement delete = c.prepareStatement(deleteIdsSql);
+          PreparedStatement insert = c.prepareStatement(insertSql)) {
+        for (int from = 0; from < ordered.size(); from += batchSize) {
+          List<UUID> batch = ordered.subList(from, Math.min(from + batchSize, ordered.size()));
+          delete.setArray(1, c.createArrayOf("uuid", batch.toArray()));
+          List<Row> rows = read(delete);
+          for (Row row : rows) {
+            row.bind(insert);
+            insert.addBatch();
+          }
+          insert.executeBatch();
+          c.commit();
+          total += rows.size();
+          progress.accept(total);
+        }
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+    log.info("outbox republished table={} ids={} events={}", table, ids.size(), total);
+    return total;
+  }
+
   /** Rows per transaction. */
   public int batchSize() {
     return batchSize;
@@ -176,6 +246,11 @@ public final class OutboxRepublisher {
     delete.setObject(3, afterCreatedAt);
     delete.setObject(4, afterId);
     delete.setInt(5, batchSize);
+    return read(delete);
+  }
+
+  /** The rows a delete statement returned, in its order. */
+  private List<Row> read(PreparedStatement delete) throws SQLException {
     List<Row> rows = new ArrayList<>(batchSize);
     try (ResultSet rs = delete.executeQuery()) {
       while (rs.next()) {

@@ -132,6 +132,22 @@ class OutboxRepublisherIT {
   }
 
   @Test
+  void republishesExactlyTheGivenIdsInCreationOrder() throws SQLException {
+    OutboxRepublisher republisher =
+        OutboxRepublisher.builder().dataSource(dataSource).schema(schema).batchSize(2).build();
+    List<Long> progress = new ArrayList<>();
+    long republished =
+        republisher.republish(
+            List.of(ids.get(4), ids.get(0), ids.get(2), UUID.randomUUID()), progress::add);
+
+    assertThat(republished).isEqualTo(3);
+    assertThat(progress).containsExactly(2L, 3L);
+    assertThat(insertedIds()).containsExactly(ids.get(0), ids.get(2), ids.get(4));
+    assertThat(rows()).isEqualTo(rowsBefore);
+    assertThat(republisher.republish(List.of(), done -> {})).isZero();
+  }
+
+  @Test
   void anEmptyWindowChangesNothing() throws SQLException {
     OutboxRepublisher republisher =
         OutboxRepublisher.builder().dataSource(dataSource).schema(schema).build();

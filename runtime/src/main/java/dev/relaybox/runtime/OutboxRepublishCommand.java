@@ -5,7 +5,6 @@ import dev.relaybox.runtime.internal.Progress;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,15 +59,17 @@ final class OutboxRepublishCommand implements Callable<Integer> {
       names = "--from",
       required = true,
       paramLabel = "TS",
+      converter = InstantConverter.class,
       description = "Start of the window, inclusive (ISO-8601 instant or epoch millis).")
-  String from;
+  Instant fromTs;
 
   @Option(
       names = "--to",
       required = true,
       paramLabel = "TS",
+      converter = InstantConverter.class,
       description = "End of the window, exclusive (ISO-8601 instant or epoch millis).")
-  String to;
+  Instant toTs;
 
   @Option(names = "--dry-run", description = "Count the events in the window; change nothing.")
   boolean dryRun;
@@ -82,8 +83,6 @@ final class OutboxRepublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Instant fromTs = instant("--from", from);
-    Instant toTs = instant("--to", to);
     if (!fromTs.isBefore(toTs)) {
       throw new ParameterException(
           spec.commandLine(),
@@ -144,21 +143,6 @@ final class OutboxRepublishCommand implements Callable<Integer> {
               + " before stay republished; every row is still present once, so run it again.%n",
           state, e.getMessage());
       return RelayboxCli.EXIT_FAILED;
-    }
-  }
-
-  private Instant instant(String option, String text) {
-    try {
-      return text.chars().allMatch(Character::isDigit)
-          ? Instant.ofEpochMilli(Long.parseLong(text))
-          : Instant.parse(text);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          option
-              + " expects an ISO-8601 instant such as 2026-11-22T10:00:00Z or epoch millis, got '"
-              + text
-              + "'");
     }
   }
 }

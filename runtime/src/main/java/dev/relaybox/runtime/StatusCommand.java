@@ -3,9 +3,11 @@ package dev.relaybox.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.relaybox.relay.SlotStatus;
 import dev.relaybox.runtime.internal.StatusReport;
 import dev.relaybox.runtime.internal.StatusReport.GroupLag;
 import dev.relaybox.runtime.internal.StatusReport.Report;
+import dev.relaybox.runtime.internal.StatusReport.Slot;
 import dev.relaybox.runtime.internal.StatusReport.TopicStatus;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Shows the pipeline's state: relay slot lag, topics, consumer group lag, dead letters. */
@@ -25,9 +28,13 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the pipeline's state: the relay's replication slot (lag and retained WAL in bytes),"
-          + " the outbox topics and their sizes, each consumer group's lag, and dead-letter"
-          + " topics with their record counts."
+      "Show the pipeline's state: the relay's replication slot (lag and retained WAL in bytes,"
+          + " wal_status, safe_wal_size, max_slot_wal_keep_size and the alert threshold), the"
+          + " outbox topics and their sizes, each consumer group's lag, and dead-letter topics"
+          + " with their record counts.",
+      "Kafka figures are read_committed, as the pipeline's readers see the topics; on topics"
+          + " written in transactions (the exactly-once relay) the record counts and lags include"
+          + " the transaction markers, one per transaction and partition."
     },
     footer = {
       "",
@@ -64,18 +71,36 @@ final class StatusCommand implements Callable<Integer> {
       description = "Regex of the dead-letter topics (default: ${DEFAULT-VALUE}).")
   String deadLetterTopics;
 
+  @Option(
+      names = "--wal-alert-percent",
+      defaultValue = "80",
+      paramLabel = "PCT",
+      description =
+          "Flag the slot when it retains this share of max_slot_wal_keep_size, as the relay's"
+              + " slot.wal.alert.percent (default: ${DEFAULT-VALUE}).")
+  int walAlertPercent;
+
   @Option(names = "--json", description = "Print JSON for scripts.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
+    if (walAlertPercent < 1 || walAlertPercent > 100) {
+      throw new ParameterException(
+          spec.commandLine(), "--wal-alert-percent must be between 1 and 100");
+    }
     // Without a URL the slot section is left out.
     PGSimpleDataSource dataSource = postgres.present() ? postgres.dataSource(spec) : null;
     Report report;
     try (Admin admin = Admin.create(admin())) {
       report =
           StatusReport.collect(
-              admin, dataSource, slot, Pattern.compile(topics), Pattern.compile(deadLetterTopics));
+              admin,
+              dataSource,
+              slot,
+              walAlertPercent,
+              Pattern.compile(topics),
+              Pattern.compile(deadLetterTopics));
     } catch (java.sql.SQLException | IllegalStateException e) {
       spec.commandLine()
           .getErr()
@@ -110,8 +135,9 @@ final class StatusCommand implements Callable<Integer> {
                     "  %s: %s, lag %s, retained WAL %s%n",
                     s.name(),
                     s.active() ? "active" : "INACTIVE (relay down?)",
-                    bytes(s.lagBytes()),
-                    bytes(s.retainedWalBytes()));
+                    SlotStatus.bytes(s.lagBytes()),
+                    SlotStatus.bytes(s.retainedWalBytes()));
+                printWal(out, s);
               }
               out.println();
             });
@@ -137,17 +163,33 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private static String bytes(Long value) {
-    if (value == null) {
-      return "-";
+  private static void printWal(PrintWriter out, Slot s) {
+    if (s.invalidated()) {
+      out.printf(
+          "  WAL: LOST (wal_status=%s): the slot was invalidated; the relay cannot stream from"
+              + " it. See docs/recovery.md: restart the relay with"
+              + " startup.allow.missing.slot=true, then relaybox outbox reconcile.%n",
+          s.walStatus());
+      return;
     }
-    if (value < 1024) {
-      return value + " B";
+    if (s.maxWalKeepSizeBytes() < 0) {
+      out.printf(
+          "  WAL: wal_status %s, max_slot_wal_keep_size unbounded (-1): a stopped relay's slot"
+              + " retains WAL until the disk is full; %s%n",
+          s.walStatus(), SlotStatus.boundedWalAdvice());
+      return;
     }
-    if (value < 1024 * 1024) {
-      return String.format("%.1f KiB", value / 1024.0);
-    }
-    return String.format("%.1f MiB", value / (1024.0 * 1024));
+    out.printf(
+        "  WAL: wal_status %s, safe_wal_size %s of max_slot_wal_keep_size %s, alert at %d %%"
+            + " retained%s%n",
+        s.walStatus(),
+        SlotStatus.bytes(s.safeWalSizeBytes()),
+        SlotStatus.bytes(s.maxWalKeepSizeBytes()),
+        s.walAlertPercent(),
+        s.walAlert()
+            ? ": ALERT, the slot is close to being invalidated: bring the relay up to date, or"
+                + " raise max_slot_wal_keep_size"
+            : "");
   }
 
   private Map<String, Object> admin() {

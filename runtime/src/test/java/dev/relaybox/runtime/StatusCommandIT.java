@@ -76,6 +76,11 @@ class StatusCommandIT {
       assertThat(report.at("/slot/exists").asBoolean()).isTrue();
       assertThat(report.at("/slot/active").asBoolean()).isFalse();
       assertThat(report.at("/slot/lagBytes").asLong()).isGreaterThan(100_000);
+      assertThat(report.at("/slot/walStatus").asText()).isEqualTo("reserved");
+      assertThat(report.at("/slot/maxWalKeepSizeBytes").asLong()).isEqualTo(-1);
+      assertThat(report.at("/slot/walAlertPercent").asInt()).isEqualTo(80);
+      assertThat(report.at("/slot/walAlert").asBoolean()).isFalse();
+      assertThat(report.at("/slot/invalidated").asBoolean()).isFalse();
       assertThat(report.at("/topics/0/name").asText()).isEqualTo(topic);
       assertThat(report.at("/topics/0/records").asLong()).isEqualTo(6);
       assertThat(report.at("/groups/0/group").asText()).isEqualTo(group);
@@ -86,6 +91,8 @@ class StatusCommandIT {
       String text = run(stack);
       assertThat(text)
           .contains(slot + ": INACTIVE (relay down?)")
+          .contains("WAL: wal_status reserved, max_slot_wal_keep_size unbounded (-1)")
+          .contains("ALTER SYSTEM SET max_slot_wal_keep_size")
           .containsPattern(topic + " +2 +6")
           .containsPattern(group + " +\\S+ +0 +" + topic.replace(".", "\\.") + " +4")
           .containsPattern(dlq.replace(".", "\\.") + " +2 record");

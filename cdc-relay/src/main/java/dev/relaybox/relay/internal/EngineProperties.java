@@ -61,8 +61,16 @@ final class EngineProperties {
     p.put("slot.max.retries", "30");
     p.put("slot.retry.delay.ms", "1000");
     p.put("bootstrap.servers", c.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS));
-    if (c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")) {
+    if (c.exactlyOnce()) {
+      // The relay stores offsets itself (see EosOffsetStore); the slot is confirmed only from
+      // what Kafka committed: Debezium flushes the LSNs of processed records, nothing else.
+      p.put("offset.storage", EosOffsetStore.class.getName());
+      p.put("lsn.flush.mode", "connector");
+      p.put("offset.mismatch.strategy", "no_validation");
+    } else if (c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")) {
       p.put("offset.storage", RelayOffsetStore.class.getName());
+      // Offsets an exactly-once relay wrote may sit next to aborted transactions.
+      p.put("isolation.level", "read_committed");
       p.put("offset.storage.topic", c.get(RelaySettings.OFFSETS_TOPIC));
       p.put(
           "offset.storage.partitions",
@@ -75,6 +83,22 @@ final class EngineProperties {
       p.put("offset.storage.file.filename", c.get(RelaySettings.OFFSETS_FILE));
     }
     p.putAll(c.withPrefix(RelaySettings.DEBEZIUM_PREFIX));
+    return p;
+  }
+
+  /**
+   * The {@code kafka.producer.*} settings every Kafka client of the relay needs too: {@code
+   * security.protocol}, {@code sasl.*}, {@code ssl.*}.
+   */
+  static Map<String, String> clientSecurity(RelayConfig c) {
+    Map<String, String> p = new LinkedHashMap<>();
+    c.withPrefix(RelaySettings.PRODUCER_PREFIX)
+        .forEach(
+            (k, v) -> {
+              if (k.equals("security.protocol") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                p.put(k, v);
+              }
+            });
     return p;
   }
 
@@ -91,7 +115,14 @@ final class EngineProperties {
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    if (c.exactlyOnce()) {
+      p.put(
+          ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, ms(c.get(RelaySettings.TRANSACTION_TIMEOUT)));
+    }
     p.putAll(c.withPrefix(RelaySettings.PRODUCER_PREFIX));
+    if (c.exactlyOnce()) {
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, c.transactionalId());
+    }
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;

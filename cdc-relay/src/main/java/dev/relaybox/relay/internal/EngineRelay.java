@@ -4,34 +4,26 @@ import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link Relay} over the Debezium async embedded engine, with a supervisor that restarts a failed
- * engine run (with a fresh producer, from the last committed offsets) after an exponential backoff.
- * Every state change happens under {@code lock}; engine runs happen on their own thread.
+ * engine run (with a fresh producer, from the last committed position) after an exponential
+ * backoff, and a {@link SlotMonitor} that stops the relay when its slot can no longer be streamed
+ * from without a gap. State changes happen under {@code lock}; blocking preparation (Postgres and
+ * Kafka round trips) happens outside it; engine runs happen on their own thread.
  */
 public final class EngineRelay implements Relay {
   private static final Logger LOG = LoggerFactory.getLogger(EngineRelay.class);
@@ -46,23 +38,27 @@ public final class EngineRelay implements Relay {
 
   private final RelayConfig config;
   private final RelayMetrics metrics;
+  private final RelayProgress progress;
   private final Map<String, String> engineProperties;
   private final ScheduledExecutorService scheduler;
+  private final SlotMonitor monitor;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lock = new Object();
+  private final EngineRun.Listener listener = new RunListener();
 
   private State state = State.NEW;
   private volatile boolean polling;
   private volatile RelayException failure;
-  private Run run;
+  private volatile EngineRun run;
+  private volatile GapRepair gapRepair;
   private ScheduledFuture<?> pendingRestart;
   private long backoffMs;
   private int runs;
-  private Connection lagConnection;
 
   public EngineRelay(RelayConfig config, MeterRegistry registry) {
     this.config = config;
     this.metrics = new RelayMetrics(registry, config.slotName());
+    this.progress = new RelayProgress(metrics);
     this.engineProperties = EngineProperties.engine(config);
     this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
     this.scheduler =
@@ -72,6 +68,14 @@ public final class EngineRelay implements Relay {
               t.setDaemon(true);
               return t;
             });
+    this.monitor =
+        new SlotMonitor(
+            config,
+            metrics,
+            progress,
+            () -> polling,
+            () -> run == null ? -1 : run.confirmedAtStart(),
+            this::stopAtGap);
   }
 
   @Override
@@ -80,49 +84,48 @@ public final class EngineRelay implements Relay {
       if (state != State.NEW) {
         throw new IllegalStateException("Relay already started (state " + state + ")");
       }
-      try {
-        Preflight.check(config, engineProperties);
-      } catch (SQLException e) {
-        RelayException ex =
-            new RelayException(
-                "Cannot reach Postgres at "
-                    + config.get(CommonSettings.PG_HOST)
-                    + ":"
-                    + config.get(CommonSettings.PG_PORT)
-                    + "/"
-                    + config.get(CommonSettings.PG_DATABASE)
-                    + " as "
-                    + config.get(CommonSettings.PG_USER)
-                    + ": "
-                    + e.getMessage(),
-                e);
-        failLocked(ex);
-        throw ex;
-      } catch (RuntimeException e) {
-        RelayException ex =
-            e instanceof RelayException re
-                ? re
-                : new RelayException("Relay cannot start: " + e.getMessage(), e);
-        failLocked(ex);
-        throw ex;
-      }
       state = State.RUNNING;
-      try {
-        launchLocked();
-      } catch (RuntimeException e) {
-        RelayException ex = new RelayException("Relay cannot start: " + e.getMessage(), e);
-        failLocked(ex);
-        throw ex;
+    }
+    EngineRun first;
+    try {
+      first = prepare();
+    } catch (SQLException e) {
+      throw failStart(
+          new RelayException(
+              "Cannot reach Postgres at "
+                  + config.get(CommonSettings.PG_HOST)
+                  + ":"
+                  + config.get(CommonSettings.PG_PORT)
+                  + "/"
+                  + config.get(CommonSettings.PG_DATABASE)
+                  + " as "
+                  + config.get(CommonSettings.PG_USER)
+                  + ": "
+                  + e.getMessage(),
+              e));
+    } catch (RelayException e) {
+      throw failStart(e);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
       }
+      throw failStart(new RelayException("Relay cannot start: " + e.getMessage(), e));
+    }
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        first.stop();
+        throw new IllegalStateException("Relay closed while starting");
+      }
+      launchLocked(first);
     }
     scheduler.scheduleWithFixedDelay(
-        this::pollSlotLag,
+        this::supervise,
         0,
-        config.get(RelaySettings.SLOT_LAG_POLL_INTERVAL).toMillis(),
+        config.get(RelaySettings.SLOT_MONITOR_INTERVAL).toMillis(),
         TimeUnit.MILLISECONDS);
     LOG.info(
         "relay started name={} slot={} publication={} table={}.{} topicPattern={} dlqTopic={}"
-            + " offsets={}",
+            + " offsets={} deliveryGuarantee={}",
         config.name(),
         config.slotName(),
         config.get(RelaySettings.PUBLICATION_NAME),
@@ -132,12 +135,13 @@ public final class EngineRelay implements Relay {
         config.get(RelaySettings.DLQ_TOPIC),
         config.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
             ? "kafka:" + config.get(RelaySettings.OFFSETS_TOPIC)
-            : "file:" + Path.of(config.get(RelaySettings.OFFSETS_FILE)));
+            : "file:" + Path.of(config.get(RelaySettings.OFFSETS_FILE)),
+        config.get(RelaySettings.DELIVERY_GUARANTEE));
   }
 
   @Override
   public boolean isReady() {
-    return polling;
+    return polling && failure == null;
   }
 
   @Override
@@ -157,7 +161,7 @@ public final class EngineRelay implements Relay {
 
   @Override
   public void close() {
-    Run current;
+    EngineRun current;
     synchronized (lock) {
       if (state != State.RUNNING && state != State.NEW) {
         return;
@@ -171,13 +175,7 @@ public final class EngineRelay implements Relay {
     if (current != null) {
       current.stop();
     }
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(15, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    closeLagConnection();
+    shutdownSupervisor();
     synchronized (lock) {
       state = State.STOPPED;
     }
@@ -186,30 +184,28 @@ public final class EngineRelay implements Relay {
     LOG.info("relay stopped name={}", config.name());
   }
 
-  private void launchLocked() {
-    runs++;
-    run = new Run(runs);
-    run.launch();
+  /** Every slot.monitor.interval.ms on the supervisor thread. */
+  private void supervise() {
+    monitor.poll();
+    GapRepair repair = gapRepair;
+    if (repair != null && polling && repair.attempt()) {
+      gapRepair = null;
+    }
   }
 
-  /** Called on the engine thread when a run ends. */
-  private void runEnded(Run ended, boolean success, String message, Throwable error) {
-    polling = false;
-    ended.closeProducer();
+  /** Checks Postgres and prepares the next run; blocking, called without the lock. */
+  private EngineRun prepare() throws Exception {
+    Preflight.check(config, engineProperties);
+    int number;
     synchronized (lock) {
-      if (state != State.RUNNING || ended != run) {
-        return;
-      }
-      metrics.restarts.increment();
-      LOG.error(
-          "engine stopped unexpectedly run={} success={} restartInMs={} message={}",
-          ended.number,
-          success,
-          backoffMs,
-          message,
-          error);
-      scheduleRestartLocked();
+      number = ++runs;
     }
+    return EngineRun.prepare(number, config, engineProperties, metrics, progress, listener);
+  }
+
+  private void launchLocked(EngineRun next) {
+    run = next;
+    next.start();
   }
 
   private void scheduleRestartLocked() {
@@ -223,158 +219,150 @@ public final class EngineRelay implements Relay {
       if (state != State.RUNNING) {
         return;
       }
-      try {
-        Preflight.check(config, engineProperties);
-      } catch (RelayException e) {
-        LOG.error(
-            "relay cannot restart, stopping name={} reason={}", config.name(), e.getMessage());
-        failLocked(e);
-        return;
-      } catch (Exception e) {
-        LOG.warn(
-            "restart check failed, retrying restartInMs={} error={}", backoffMs, String.valueOf(e));
-        scheduleRestartLocked();
+    }
+    EngineRun next;
+    try {
+      next = prepare();
+    } catch (RelayException e) {
+      LOG.error("relay cannot restart, stopping name={} reason={}", config.name(), e.getMessage());
+      fail(e);
+      return;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
         return;
       }
-      LOG.info("restarting engine run={}", runs + 1);
-      try {
-        launchLocked();
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "engine launch failed, retrying restartInMs={} error={}", backoffMs, String.valueOf(e));
-        scheduleRestartLocked();
+      synchronized (lock) {
+        if (state == State.RUNNING) {
+          LOG.warn(
+              "restart preparation failed, retrying restartInMs={} error={}",
+              backoffMs,
+              String.valueOf(e));
+          scheduleRestartLocked();
+        }
+      }
+      return;
+    }
+    synchronized (lock) {
+      if (state == State.RUNNING) {
+        LOG.info("restarting engine run={}", next.number);
+        launchLocked(next);
+        return;
       }
     }
+    next.stop();
   }
 
-  private void failLocked(RelayException e) {
-    failure = e;
-    state = State.FAILED;
-    polling = false;
-    scheduler.shutdownNow();
-    closeLagConnection();
+  private RelayException failStart(RelayException e) {
+    fail(e);
+    return e;
+  }
+
+  /** The slot monitor found a gap: stop for good, loudly. */
+  private void stopAtGap(RelayException e) {
+    LOG.error(
+        "relay stopping name={} slot={}: {}", config.name(), config.slotName(), e.getMessage());
+    fail(e);
+  }
+
+  /** Stops for good with {@code e} as the failure (idempotent; first failure wins). */
+  private void fail(RelayException e) {
+    fail(e, true);
+  }
+
+  private void fail(RelayException e, boolean stopRun) {
+    EngineRun current;
+    synchronized (lock) {
+      if (state != State.RUNNING && state != State.NEW) {
+        return;
+      }
+      failure = e;
+      state = State.FAILED;
+      polling = false;
+      if (pendingRestart != null) {
+        pendingRestart.cancel(false);
+      }
+      current = run;
+    }
+    if (current != null && stopRun) {
+      current.stop();
+    }
+    shutdownSupervisor();
     terminated.countDown();
   }
 
-  private void pollSlotLag() {
-    try {
-      if (lagConnection == null || lagConnection.isClosed()) {
-        lagConnection = Preflight.connect(config);
-      }
-      try (PreparedStatement s =
-          lagConnection.prepareStatement(
-              "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)"
-                  + " FROM pg_replication_slots WHERE slot_name = ?")) {
-        s.setString(1, config.slotName());
-        try (ResultSet rs = s.executeQuery()) {
-          metrics.slotLagBytes.set(rs.next() ? rs.getLong(1) : -1);
-        }
-      }
-    } catch (SQLException | RuntimeException e) {
-      metrics.slotLagBytes.set(-1);
-      closeLagConnection();
-      LOG.debug("slot lag query failed error={}", String.valueOf(e));
-    }
-  }
-
-  private void closeLagConnection() {
-    if (lagConnection != null) {
+  private void shutdownSupervisor() {
+    scheduler.shutdown();
+    if (!Thread.currentThread().getName().equals("relaybox-relay-supervisor")) {
+      scheduler.shutdownNow();
       try {
-        lagConnection.close();
-      } catch (SQLException ignored) {
-        // the connection is being discarded
-      }
-      lagConnection = null;
-    }
-  }
-
-  /** One engine run with its own producer. */
-  private final class Run {
-    final int number;
-    final CountDownLatch ended = new CountDownLatch(1);
-    KafkaProducer<byte[], byte[]> producer;
-    DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
-
-    Run(int number) {
-      this.number = number;
-    }
-
-    void launch() {
-      producer = new KafkaProducer<>(EngineProperties.producer(config));
-      OutboxChangeConsumer consumer =
-          new OutboxChangeConsumer(
-              EngineProperties.outboxTopic(config),
-              new OutboxRouter(
-                  config.get(CommonSettings.TOPIC_PATTERN), config.get(RelaySettings.DLQ_TOPIC)),
-              producer,
-              metrics);
-      Properties props = new Properties();
-      props.putAll(engineProperties);
-      engine =
-          DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-              .using(props)
-              .using(
-                  new DebeziumEngine.ConnectorCallback() {
-                    @Override
-                    public void pollingStarted() {
-                      polling = true;
-                      synchronized (lock) {
-                        backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
-                      }
-                      LOG.info("engine streaming run={} slot={}", number, config.slotName());
-                    }
-
-                    @Override
-                    public void pollingStopped() {
-                      polling = false;
-                    }
-                  })
-              .using(
-                  (success, message, error) -> {
-                    try {
-                      runEnded(this, success, message, error);
-                    } finally {
-                      ended.countDown();
-                    }
-                  })
-              .notifying(consumer)
-              .build();
-      Thread t = new Thread(engine, "relaybox-relay-engine-" + number);
-      t.start();
-    }
-
-    /** Stops the engine gracefully (it commits offsets of acknowledged events) and waits. */
-    void stop() {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (ended.getCount() > 0 && System.nanoTime() < deadline) {
-        try {
-          engine.close();
-          break;
-        } catch (IllegalStateException e) {
-          // Debezium refuses to stop while tasks are starting; try again shortly.
-          awaitEnd(100);
-        } catch (Exception e) {
-          LOG.warn("engine close failed run={} error={}", number, String.valueOf(e));
-          break;
-        }
-      }
-      awaitEnd(TimeUnit.SECONDS.toMillis(60));
-      closeProducer();
-    }
-
-    private void awaitEnd(long millis) {
-      try {
-        ended.await(millis, TimeUnit.MILLISECONDS);
+        scheduler.awaitTermination(15, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+    monitor.close();
+  }
 
-    synchronized void closeProducer() {
-      if (producer != null) {
-        producer.close(Duration.ofSeconds(5));
-        producer = null;
+  /** Callbacks of the current run, on its engine thread. */
+  private final class RunListener implements EngineRun.Listener {
+    @Override
+    public void streaming(EngineRun r) {
+      synchronized (lock) {
+        if (r != run || state != State.RUNNING) {
+          return;
+        }
+        backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
       }
+      GapRepair repair = r.gapRepair(progress);
+      if (repair != null) {
+        gapRepair = repair;
+      }
+      polling = true;
+    }
+
+    @Override
+    public void notStreaming(EngineRun r) {
+      if (r == run) {
+        polling = false;
+      }
+    }
+
+    @Override
+    public void ended(EngineRun ended, boolean success, String message, Throwable error) {
+      if (ended == run) {
+        polling = false;
+      }
+      RelayException fenced = fenced(error);
+      if (fenced != null) {
+        // The run has ended: nothing to stop, and stopping it here would wait for ourselves.
+        LOG.error("relay stopping name={}: {}", config.name(), fenced.getMessage());
+        fail(fenced, false);
+        return;
+      }
+      synchronized (lock) {
+        if (state != State.RUNNING || ended != run) {
+          return;
+        }
+        metrics.restarts.increment();
+        LOG.error(
+            "engine stopped unexpectedly run={} success={} restartInMs={} message={}",
+            ended.number,
+            success,
+            backoffMs,
+            message,
+            error);
+        scheduleRestartLocked();
+      }
+    }
+
+    private RelayException fenced(Throwable error) {
+      for (Throwable t = error; t != null; t = t.getCause()) {
+        if (t instanceof TransactionalChangeConsumer.FencedException f) {
+          return f;
+        }
+      }
+      return null;
     }
   }
 }

@@ -28,23 +28,23 @@ final class OutboxChangeConsumer
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxChangeConsumer.class);
 
-  private final String outboxTopic;
+  private final ChangeRecords changes;
   private final OutboxRouter router;
   private final Producer<byte[], byte[]> producer;
   private final RelayMetrics metrics;
+  private final RelayProgress progress;
 
-  /**
-   * @param outboxTopic the Debezium topic of the outbox table ({@code prefix.schema.table})
-   */
   OutboxChangeConsumer(
-      String outboxTopic,
+      ChangeRecords changes,
       OutboxRouter router,
       Producer<byte[], byte[]> producer,
-      RelayMetrics metrics) {
-    this.outboxTopic = outboxTopic;
+      RelayMetrics metrics,
+      RelayProgress progress) {
+    this.changes = changes;
     this.router = router;
     this.producer = producer;
     this.metrics = metrics;
+    this.progress = progress;
   }
 
   @Override
@@ -60,9 +60,14 @@ final class OutboxChangeConsumer
     long start = System.nanoTime();
     List<OutboxRouter.Routed> routed = new ArrayList<>(records.size());
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+    SourceRecord last = null;
     for (RecordChangeEvent<SourceRecord> event : records) {
-      Struct row = insertedRow(event.record());
+      if (!changes.isOutboxChange(event.record())) {
+        continue;
+      }
+      Struct row = changes.insertedRow(event.record());
       if (row != null) {
+        last = event.record();
         OutboxRouter.Routed r = router.route(row);
         routed.add(r);
         acks.add(producer.send(r.record()));
@@ -71,6 +76,9 @@ final class OutboxChangeConsumer
     if (!routed.isEmpty()) {
       producer.flush();
       awaitAll(routed, acks);
+      progress.relayed(
+          routed.get(routed.size() - 1).eventId(),
+          Position.longValue(last.sourceOffset(), Position.TS_USEC));
     }
     for (RecordChangeEvent<SourceRecord> event : records) {
       committer.markProcessed(event);
@@ -79,22 +87,6 @@ final class OutboxChangeConsumer
     if (!routed.isEmpty()) {
       metrics.batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
-  }
-
-  /** The inserted outbox row, or null for heartbeats, logical messages and other operations. */
-  private Struct insertedRow(SourceRecord record) {
-    if (!outboxTopic.equals(record.topic()) || !(record.value() instanceof Struct envelope)) {
-      return null;
-    }
-    String op = envelope.getString("op");
-    if (!"c".equals(op)) {
-      LOG.warn(
-          "ignoring non-insert change on the outbox table op={} topic={} (publish only inserts)",
-          op,
-          record.topic());
-      return null;
-    }
-    return envelope.getStruct("after");
   }
 
   private void awaitAll(List<OutboxRouter.Routed> routed, List<Future<RecordMetadata>> acks)

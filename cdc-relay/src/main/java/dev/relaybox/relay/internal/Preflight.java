@@ -54,7 +54,8 @@ final class Preflight {
       checkWalLevel(c);
       checkTable(c, config);
       ensurePublication(c, config);
-      if (!slotExists(c, config)) {
+      // Exactly-once, SlotPreflight checks the slot against the committed position.
+      if (!slotExists(c, config) && !config.exactlyOnce()) {
         checkOffsetsWithoutSlot(config, engineProperties);
       }
     }
@@ -205,9 +206,10 @@ final class Preflight {
                 + "=true (or "
                 + RelaySettings.ALLOW_MISSING_SLOT.environmentName()
                 + "=true) to start from a new slot, then either (1) republish the gap from a"
-                + " retained outbox (CleanupMode.RETAIN; OutboxRepublisher from the last relayed"
-                + " commit time to now; consumers dedupe by event id), or (2) accept that the"
-                + " events in the gap are lost.");
+                + " retained outbox (CleanupMode.RETAIN): `relaybox outbox reconcile --config"
+                + " <relay.properties> --from <last relayed commit time>` republishes exactly the"
+                + " events that never reached Kafka, or (2) accept that the events in the gap are"
+                + " lost.");
       }
       LOG.warn(
           "replication slot missing while offsets exist; {}=true: discarding the offsets and"

@@ -15,6 +15,31 @@ public final class RelaySettings {
   public static final String PRODUCER_PREFIX = "kafka.producer.";
   public static final String DEBEZIUM_PREFIX = "debezium.";
 
+  /** The prefix of the relay's heartbeat messages; their content is the wall time in millis. */
+  public static final String HEARTBEAT_PREFIX = "relaybox-heartbeat";
+
+  static final String HEARTBEAT_QUERY =
+      "SELECT pg_logical_emit_message(false, '"
+          + HEARTBEAT_PREFIX
+          + "', (extract(epoch from clock_timestamp()) * 1000)::bigint::text)";
+
+  /**
+   * Whether {@code debezium.<key>} would override what the exactly-once relay relies on: how the
+   * slot is confirmed, where offsets are stored, how Debezium resumes.
+   */
+  public static boolean fixedForExactlyOnce(String key) {
+    return key.startsWith("offset.storage")
+        || java.util.Set.of(
+                "lsn.flush.mode",
+                "flush.lsn.source",
+                "offset.mismatch.strategy",
+                "slot.seek.to.known.offset.on.start",
+                "snapshot.mode",
+                "provide.transaction.metadata",
+                "log.position.check.enable")
+            .contains(key);
+  }
+
   public static final Setting<String> NAME =
       Setting.text("relay.name")
           .defaultValue("relaybox-relay")
@@ -48,7 +73,29 @@ public final class RelaySettings {
   public static final Setting<Boolean> ALLOW_MISSING_SLOT =
       Setting.bool("startup.allow.missing.slot")
           .defaultValue("false")
-          .doc("start although the slot is gone while offsets exist (events in the gap are lost)")
+          .doc(
+              "start from a new slot although the slot is gone or invalidated while offsets exist"
+                  + " (events in the gap are not streamed: reconcile them)")
+          .build();
+
+  /** The value of {@link #DELIVERY_GUARANTEE} that turns Kafka transactions on. */
+  public static final String EXACTLY_ONCE = "exactly-once";
+
+  public static final Setting<String> DELIVERY_GUARANTEE =
+      Setting.oneOf("delivery.guarantee", EXACTLY_ONCE, "at-least-once")
+          .defaultValue(EXACTLY_ONCE)
+          .doc(
+              "`exactly-once`: one Kafka transaction per batch holding its records and the relay's"
+                  + " offset; `at-least-once`: idempotent producer, a crash re-sends up to one"
+                  + " offset flush interval")
+          .build();
+
+  public static final Setting<Duration> TRANSACTION_TIMEOUT =
+      Setting.millis("transaction.timeout.ms", 1_000, 900_000)
+          .defaultValue("60000")
+          .doc(
+              "exactly-once: the broker aborts a transaction of a dead relay after this; until"
+                  + " then read_committed readers wait")
           .build();
 
   public static final Setting<String> DLQ_TOPIC =
@@ -92,8 +139,8 @@ public final class RelaySettings {
       Setting.millis("offsets.flush.interval.ms", 1, Integer.MAX_VALUE)
           .defaultValue("1000")
           .doc(
-              "how often offsets are committed (and the slot advanced); bounds duplicates after a"
-                  + " crash")
+              "how often the slot is advanced (at-least-once: also how often offsets are stored,"
+                  + " which bounds duplicates after a crash)")
           .build();
 
   public static final Setting<Duration> HEARTBEAT_INTERVAL =
@@ -104,8 +151,10 @@ public final class RelaySettings {
 
   public static final Setting<String> HEARTBEAT_ACTION_QUERY =
       Setting.text("heartbeat.action.query")
-          .defaultValue("SELECT pg_logical_emit_message(false, 'relaybox-heartbeat', now()::text)")
-          .doc("run at every heartbeat so an idle outbox does not pin WAL")
+          .defaultValue(HEARTBEAT_QUERY)
+          .doc(
+              "run at every heartbeat so an idle outbox does not pin WAL; its message (epoch"
+                  + " millis) tells `outbox reconcile` how far the relay got")
           .build();
 
   public static final Setting<Duration> POLL_INTERVAL =
@@ -138,10 +187,36 @@ public final class RelaySettings {
           .doc("backoff cap (doubles per failure, resets once streaming)")
           .build();
 
-  public static final Setting<Duration> SLOT_LAG_POLL_INTERVAL =
-      Setting.millis("slot.lag.poll.interval.ms", 100, Integer.MAX_VALUE)
+  public static final Setting<Duration> SLOT_MONITOR_INTERVAL =
+      Setting.millis("slot.monitor.interval.ms", 100, Integer.MAX_VALUE)
           .defaultValue("10000")
-          .doc("how often the slot lag gauge is refreshed")
+          .doc(
+              "how often the slot's WAL retention is read (metrics, alert) and checked for"
+                  + " invalidation, drop or recreation")
+          .build();
+
+  public static final Setting<Integer> SLOT_WAL_ALERT_PERCENT =
+      Setting.integer("slot.wal.alert.percent", 1, 100)
+          .defaultValue("80")
+          .doc(
+              "alert (log, `relaybox_relay_slot_wal_alert`) when the slot retains this share of"
+                  + " `max_slot_wal_keep_size`, or its `wal_status` is `unreserved`")
+          .build();
+
+  public static final Setting<Boolean> RECONCILE_AFTER_SLOT_LOSS =
+      Setting.bool("reconcile.after.slot.loss")
+          .defaultValue("false")
+          .doc(
+              "with `startup.allow.missing.slot`: once streaming from the new slot, republish the"
+                  + " gap's retained outbox rows that never reached Kafka (RETAIN outbox only)")
+          .build();
+
+  public static final Setting<Duration> MAX_TRANSACTION_AGE =
+      Setting.millis("reconcile.max.transaction.age.ms", 0, Integer.MAX_VALUE)
+          .defaultValue("300000")
+          .doc(
+              "longest time between an outbox row's `created_at` (transaction start) and its"
+                  + " commit; reconcile windows are widened by it")
           .build();
 
   public static final Setting<Integer> HTTP_PORT = CommonSettings.httpPort(8080);
@@ -163,6 +238,8 @@ public final class RelaySettings {
               PUBLICATION_NAME,
               ALLOW_MISSING_SLOT,
               KAFKA_BOOTSTRAP_SERVERS,
+              DELIVERY_GUARANTEE,
+              TRANSACTION_TIMEOUT,
               CommonSettings.TOPIC_PATTERN,
               DLQ_TOPIC,
               OFFSETS_STORAGE,
@@ -178,13 +255,17 @@ public final class RelaySettings {
               MAX_QUEUE_SIZE,
               RESTART_BACKOFF_INITIAL,
               RESTART_BACKOFF_MAX,
-              SLOT_LAG_POLL_INTERVAL,
+              SLOT_MONITOR_INTERVAL,
+              SLOT_WAL_ALERT_PERCENT,
+              RECONCILE_AFTER_SLOT_LOSS,
+              MAX_TRANSACTION_AGE,
               CommonSettings.HTTP_HOST,
               HTTP_PORT)
           .passThrough(
               PRODUCER_PREFIX,
               "passed to the producer (prefix removed); `acks` must stay `all`,"
-                  + " `enable.idempotence` true")
+                  + " `enable.idempotence` true; `transactional.id` (exactly-once only) overrides"
+                  + " `relaybox.<relay.name>`")
           .passThrough(
               DEBEZIUM_PREFIX,
               "passed to the Debezium engine (prefix removed), overriding the relay's choices;"

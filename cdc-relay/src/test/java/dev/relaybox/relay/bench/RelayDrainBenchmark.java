@@ -41,7 +41,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * </ul>
  *
  * <p>Run: see cdc-relay/README.md (reactor classpath, no install). Arguments: number of events
- * (default 200,000), then optional extra JVM options for the relay.
+ * (default 200,000), extra JVM options for the relay (default none), the delivery guarantees to
+ * compare (default {@code exactly-once,at-least-once}), rounds (default 2; the order alternates).
+ * The consumer reads {@code read_committed}.
  */
 public final class RelayDrainBenchmark {
   private static final String[] TYPES = {"order", "payment", "shipment", "invoice"};
@@ -51,6 +53,9 @@ public final class RelayDrainBenchmark {
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     String jvmOptions = args.length > 1 ? args[1] : "";
+    List<String> guarantees =
+        List.of((args.length > 2 ? args[2] : "exactly-once,at-least-once").split(","));
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Path dir = Files.createTempDirectory("relay-bench");
     try (DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
       DevStack.Postgres pg = stack.postgres();
@@ -62,71 +67,105 @@ public final class RelayDrainBenchmark {
       for (String type : TYPES) {
         stack.kafka().createTopic("outbox.event." + type, 3);
       }
-      int httpPort = freePort();
-      Path config = writeConfig(dir, stack, httpPort);
-      Path log = dir.resolve("relay.log");
-
-      // First start creates the slot; events written after it are streamed on the next start.
-      Process first = startRelay(config, log, jvmOptions);
-      awaitReady(first, httpPort);
-      first.destroy();
-      first.waitFor(60, TimeUnit.SECONDS);
-
-      long writeStart = System.nanoTime();
-      prewrite(pg, events);
-      System.out.printf(
-          "prewrote events=%d in %.1f s%n", events, (System.nanoTime() - writeStart) / 1e9);
-
-      try (KafkaConsumer<byte[], byte[]> consumer = consumer(stack.kafka().bootstrapServers())) {
-        long start = System.nanoTime();
-        Process relay = startRelay(config, log, jvmOptions);
-        ProcessHandle handle = relay.toHandle();
-        long count = 0;
-        long firstAt = 0;
-        long lastAt = 0;
-        Duration cpuAtFirst = Duration.ZERO;
-        long walsenderAtFirst = 0;
-        while (count < events) {
-          ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-          if (!records.isEmpty()) {
-            if (count == 0) {
-              firstAt = System.nanoTime();
-              cpuAtFirst = cpu(handle);
-              walsenderAtFirst = walsenderTicks(pg);
-            }
-            count += records.count();
-            lastAt = System.nanoTime();
-          }
-          if (!relay.isAlive()) {
-            throw new IllegalStateException("relay exited, see " + log);
-          }
-          if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
-            throw new IllegalStateException("drain did not finish: " + count + " of " + events);
-          }
+      for (int round = 1; round <= rounds; round++) {
+        // alternate the order so the machine's drift hits both variants alike
+        List<String> order = new ArrayList<>(guarantees);
+        if (round % 2 == 0) {
+          java.util.Collections.reverse(order);
         }
-        Duration cpuAtLast = cpu(handle);
-        long walsenderAtLast = walsenderTicks(pg);
-        double drainSeconds = (lastAt - firstAt) / 1e9;
-        double relayCpu = (cpuAtLast.toNanos() - cpuAtFirst.toNanos()) / 1e9;
-        double walsenderCpu = (walsenderAtLast - walsenderAtFirst) / 100.0;
-        System.out.printf(
-            "RELAY DRAIN: events=%d drain=%.2f s rate=%.0f ev/s restartToFirstEvent=%.1f s%n",
-            events, drainSeconds, events / drainSeconds, (firstAt - start) / 1e9);
-        System.out.printf(
-            "RELAY CPU: drain window %.2f CPU-s = %.3f CPU-s per 1,000 events (total incl."
-                + " startup %.2f CPU-s); postgres walsender %.2f CPU-s = %.3f per 1,000%n",
-            relayCpu,
-            relayCpu * 1000 / events,
-            cpuAtLast.toNanos() / 1e9,
-            walsenderCpu,
-            walsenderCpu * 1000 / events);
-        relay.destroy();
-        relay.waitFor(60, TimeUnit.SECONDS);
+        for (String guarantee : order) {
+          drain(stack, dir, events, jvmOptions, guarantee, round);
+        }
       }
     }
   }
 
-  private static Path writeConfig(Path dir, DevStack stack, int httpPort) throws IOException {
+  /** One drain of a fresh backlog by a relay of its own (slot, offsets) with {@code guarantee}. */
+  private static void drain(
+      DevStack stack, Path dir, int events, String jvmOptions, String guarantee, int round)
+      throws Exception {
+    DevStack.Postgres pg = stack.postgres();
+    String name = "bench_" + guarantee.replace('-', '_') + "_" + round;
+    int httpPort = freePort();
+    Path config = writeConfig(dir, stack, httpPort, name, guarantee);
+    Path log = dir.resolve(name + ".log");
+
+    // First start creates the slot; events written after it are streamed on the next start.
+    Process first = startRelay(config, log, jvmOptions);
+    awaitReady(first, httpPort);
+    first.destroy();
+    first.waitFor(60, TimeUnit.SECONDS);
+
+    long writeStart = System.nanoTime();
+    prewrite(pg, events);
+    System.out.printf(
+        "prewrote events=%d in %.1f s%n", events, (System.nanoTime() - writeStart) / 1e9);
+
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(stack.kafka().bootstrapServers())) {
+      long start = System.nanoTime();
+      Process relay = startRelay(config, log, jvmOptions);
+      ProcessHandle handle = relay.toHandle();
+      long count = 0;
+      long firstAt = 0;
+      long lastAt = 0;
+      Duration cpuAtFirst = Duration.ZERO;
+      long walsenderAtFirst = 0;
+      while (count < events) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        if (!records.isEmpty()) {
+          if (count == 0) {
+            firstAt = System.nanoTime();
+            cpuAtFirst = cpu(handle);
+            walsenderAtFirst = walsenderTicks(pg, name);
+          }
+          count += records.count();
+          lastAt = System.nanoTime();
+        }
+        if (!relay.isAlive()) {
+          throw new IllegalStateException("relay exited, see " + log);
+        }
+        if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
+          throw new IllegalStateException("drain did not finish: " + count + " of " + events);
+        }
+      }
+      Duration cpuAtLast = cpu(handle);
+      long walsenderAtLast = walsenderTicks(pg, name);
+      double drainSeconds = (lastAt - firstAt) / 1e9;
+      double relayCpu = (cpuAtLast.toNanos() - cpuAtFirst.toNanos()) / 1e9;
+      double walsenderCpu = (walsenderAtLast - walsenderAtFirst) / 100.0;
+      System.out.printf(
+          "RELAY DRAIN %s round=%d: events=%d drain=%.2f s rate=%.0f ev/s"
+              + " restartToFirstEvent=%.1f s load=%s%n",
+          guarantee,
+          round,
+          events,
+          drainSeconds,
+          events / drainSeconds,
+          (firstAt - start) / 1e9,
+          Files.readString(Path.of("/proc/loadavg")).trim());
+      System.out.printf(
+          "RELAY CPU %s round=%d: drain window %.2f CPU-s = %.3f CPU-s per 1,000 events (total"
+              + " incl. startup %.2f CPU-s); postgres walsender %.2f CPU-s = %.3f per 1,000%n",
+          guarantee,
+          round,
+          relayCpu,
+          relayCpu * 1000 / events,
+          cpuAtLast.toNanos() / 1e9,
+          walsenderCpu,
+          walsenderCpu * 1000 / events);
+      relay.destroy();
+      relay.waitFor(60, TimeUnit.SECONDS);
+    }
+    try (Connection c = pg.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SELECT pg_drop_replication_slot('" + name + "')");
+      s.execute("DROP PUBLICATION " + name);
+      s.execute("TRUNCATE outbox");
+    }
+  }
+
+  static Path writeConfig(Path dir, DevStack stack, int httpPort, String name, String guarantee)
+      throws IOException {
     DevStack.Postgres pg = stack.postgres();
     Properties p = new Properties();
     p.setProperty("pg.host", pg.host());
@@ -137,7 +176,12 @@ public final class RelayDrainBenchmark {
     p.setProperty("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
     p.setProperty("http.host", "127.0.0.1");
     p.setProperty("http.port", Integer.toString(httpPort));
-    Path file = dir.resolve("relay.properties");
+    p.setProperty("relay.name", name);
+    p.setProperty("slot.name", name);
+    p.setProperty("publication.name", name);
+    p.setProperty("offsets.topic", name + ".offsets");
+    p.setProperty("delivery.guarantee", guarantee);
+    Path file = dir.resolve(name + ".properties");
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(w, "relay drain benchmark");
     }
@@ -166,7 +210,7 @@ public final class RelayDrainBenchmark {
     }
   }
 
-  private static Process startRelay(Path config, Path log, String jvmOptions) throws IOException {
+  static Process startRelay(Path config, Path log, String jvmOptions) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -188,7 +232,7 @@ public final class RelayDrainBenchmark {
         .start();
   }
 
-  private static void awaitReady(Process relay, int port) throws Exception {
+  static void awaitReady(Process relay, int port) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest ready =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
@@ -211,6 +255,7 @@ public final class RelayDrainBenchmark {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
@@ -230,13 +275,13 @@ public final class RelayDrainBenchmark {
   }
 
   /** utime + stime (clock ticks, 100/s) of the walsender serving the relay's slot, from /proc. */
-  private static long walsenderTicks(DevStack.Postgres pg) throws Exception {
+  private static long walsenderTicks(DevStack.Postgres pg, String slot) throws Exception {
     int pid;
     try (Connection c = pg.dataSource().getConnection();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'relaybox_outbox'")) {
+                "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
       if (!rs.next() || rs.getObject(1) == null) {
         return 0;
       }
@@ -247,7 +292,7 @@ public final class RelayDrainBenchmark {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
     }

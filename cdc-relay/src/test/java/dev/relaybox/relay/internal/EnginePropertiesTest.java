@@ -23,10 +23,26 @@ class EnginePropertiesTest {
         .containsEntry("table.include.list", "shop.events")
         .containsEntry("snapshot.mode", "no_data")
         .containsEntry("publication.autocreate.mode", "disabled")
-        .containsEntry("offset.storage", RelayOffsetStore.class.getName())
-        .containsEntry("offset.storage.topic", "relaybox.relay.offsets")
+        .containsEntry("offset.storage", EosOffsetStore.class.getName())
+        .containsEntry("lsn.flush.mode", "connector")
+        .containsEntry("offset.mismatch.strategy", "no_validation")
         .containsEntry("poll.interval.ms", "50");
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
+  }
+
+  @Test
+  void atLeastOnceReadsKafkaConnectOffsetsReadCommitted() {
+    var p =
+        EngineProperties.engine(
+            RelayConfig.builder()
+                .postgres("127.0.0.1", 5432, "app", "relay", "pw")
+                .kafkaBootstrapServers("127.0.0.1:9092")
+                .set("delivery.guarantee", "at-least-once")
+                .build());
+    assertThat(p)
+        .containsEntry("offset.storage", RelayOffsetStore.class.getName())
+        .containsEntry("offset.storage.topic", "relaybox.relay.offsets")
+        .containsEntry("isolation.level", "read_committed");
   }
 
   @Test
@@ -35,6 +51,8 @@ class EnginePropertiesTest {
     assertThat(p)
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", "true")
+        .containsEntry("transactional.id", "relaybox.relaybox-relay")
+        .containsEntry("transaction.timeout.ms", "60000")
         .containsEntry(
             "key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
   }

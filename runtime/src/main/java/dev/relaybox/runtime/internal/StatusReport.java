@@ -1,8 +1,7 @@
 package dev.relaybox.runtime.internal;
 
+import dev.relaybox.relay.SlotStatus;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,16 +18,33 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /** Collects what {@code relaybox status} shows: slot lag, topic sizes, group lag, dead letters. */
 public final class StatusReport {
 
-  /** The relay's replication slot, as Postgres sees it. */
+  /**
+   * The relay's replication slot, as Postgres sees it, and its WAL retention: {@code walStatus} and
+   * {@code safeWalSizeBytes} from {@code pg_replication_slots}, {@code maxWalKeepSizeBytes} ({@code
+   * max_slot_wal_keep_size}, -1 unbounded), and whether it passed the alert threshold ({@code
+   * walAlertPercent} of the limit, as the relay's {@code slot.wal.alert.percent}).
+   */
   public record Slot(
-      String name, boolean exists, boolean active, Long lagBytes, Long retainedWalBytes) {}
+      String name,
+      boolean exists,
+      boolean active,
+      Long lagBytes,
+      Long retainedWalBytes,
+      String walStatus,
+      Long safeWalSizeBytes,
+      long maxWalKeepSizeBytes,
+      int walAlertPercent,
+      boolean walAlert,
+      boolean invalidated) {}
 
   /** A topic and the number of records it holds. */
   public record TopicStatus(String name, int partitions, long endOffsets, long records) {}
@@ -50,15 +66,23 @@ public final class StatusReport {
    * every consumer group's lag on those topics, and every dead-letter topic ({@code dlqPattern}).
    */
   public static Report collect(
-      Admin admin, DataSource dataSource, String slotName, Pattern topicPattern, Pattern dlqPattern)
+      Admin admin,
+      DataSource dataSource,
+      String slotName,
+      int walAlertPercent,
+      Pattern topicPattern,
+      Pattern dlqPattern)
       throws SQLException {
     Optional<Slot> slot =
-        dataSource == null ? Optional.empty() : Optional.of(slot(dataSource, slotName));
+        dataSource == null
+            ? Optional.empty()
+            : Optional.of(slot(dataSource, slotName, walAlertPercent));
     Set<String> names = KafkaFutures.get(admin.listTopics().names());
     List<String> topics =
         names.stream().filter(n -> topicPattern.matcher(n).matches()).sorted().toList();
     List<String> dlqs =
         names.stream().filter(n -> dlqPattern.matcher(n).matches()).sorted().toList();
+    // read_committed: up to the last stable offset, as the pipeline's readers see the topics
     Map<TopicPartition, Long> end = offsets(admin, union(topics, dlqs), OffsetSpec.latest());
     Map<TopicPartition, Long> start = offsets(admin, union(topics, dlqs), OffsetSpec.earliest());
     return new Report(
@@ -68,21 +92,22 @@ public final class StatusReport {
         topicStatus(dlqs, start, end));
   }
 
-  private static Slot slot(DataSource dataSource, String name) throws SQLException {
-    String sql =
-        "SELECT active,"
-            + " pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint,"
-            + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
-            + " FROM pg_replication_slots WHERE slot_name = ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return new Slot(name, false, false, null, null);
-        }
-        return new Slot(name, true, rs.getBoolean(1), rs.getLong(2), rs.getLong(3));
-      }
+  private static Slot slot(DataSource dataSource, String name, int alertPercent)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      SlotStatus s = SlotStatus.read(c, name);
+      return new Slot(
+          name,
+          s.exists(),
+          s.active(),
+          s.lagBytes(),
+          s.retainedWalBytes(),
+          s.walStatus(),
+          s.safeWalSizeBytes(),
+          s.maxWalKeepSizeBytes(),
+          alertPercent,
+          s.walAlert(alertPercent),
+          s.invalidated());
     }
   }
 
@@ -148,7 +173,8 @@ public final class StatusReport {
                 d.partitions()
                     .forEach(p -> request.put(new TopicPartition(name, p.partition()), spec)));
     Map<TopicPartition, Long> offsets = new HashMap<>();
-    KafkaFutures.get(admin.listOffsets(request).all())
+    KafkaFutures.get(
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all())
         .forEach((tp, info) -> offsets.put(tp, info.offset()));
     return offsets;
   }

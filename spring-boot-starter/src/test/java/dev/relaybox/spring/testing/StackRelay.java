@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,17 +67,10 @@ public final class StackRelay implements AutoCloseable {
    * rows written before its slot exists would never be read.
    */
   public static StackRelay start(DevStack stack, String id) {
-    Path offsets;
-    try {
-      offsets = Files.createTempFile("relaybox-offsets-" + id, ".dat");
-      Files.delete(offsets);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     RelayConfig.Builder config =
         RelayConfig.builder()
             .name("relay-" + id)
-            .offsetsFile(offsets)
+            .offsetsTopic(id + ".relay.offsets")
             .outboxTable("public", outboxTable(id))
             .slotAndPublication("slot_" + id, "pub_" + id)
             .topicPattern(topic(id, "${aggregatetype}"))

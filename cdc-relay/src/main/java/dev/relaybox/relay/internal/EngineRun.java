@@ -1,0 +1,247 @@
+package dev.relaybox.relay.internal;
+
+import dev.relaybox.config.CommonSettings;
+import dev.relaybox.relay.RelayConfig;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine run with its own producer. {@link #prepare} does the blocking part: exactly-once, it
+ * initialises the transactional producer (which fences a previous instance and completes or aborts
+ * its open transaction), reads the committed position from the offsets topic and checks the slot
+ * against it. {@link #start} then runs the Debezium engine on its own thread.
+ */
+final class EngineRun {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineRun.class);
+
+  /** What the supervisor hears from a run. */
+  interface Listener {
+    void streaming(EngineRun run);
+
+    void notStreaming(EngineRun run);
+
+    void ended(EngineRun run, boolean success, String message, Throwable error);
+  }
+
+  final int number;
+  private final RelayConfig config;
+  private final Map<String, String> engineProperties;
+  private final Listener listener;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private KafkaProducer<byte[], byte[]> producer;
+  private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer;
+  private String handle;
+  private volatile long confirmedAtStart = -1;
+  private Position discarded;
+  private Instant discardedAt;
+  private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+
+  private EngineRun(
+      int number, RelayConfig config, Map<String, String> engineProperties, Listener listener) {
+    this.number = number;
+    this.config = config;
+    this.engineProperties = engineProperties;
+    this.listener = listener;
+  }
+
+  /**
+   * A run ready to start: producer created, exactly-once also fenced, position read, slot checked.
+   *
+   * @throws dev.relaybox.relay.RelayException if the slot cannot serve the committed position
+   * @throws Exception for transient failures (Kafka or Postgres unreachable): retry later
+   */
+  static EngineRun prepare(
+      int number,
+      RelayConfig config,
+      Map<String, String> engineProperties,
+      RelayMetrics metrics,
+      RelayProgress progress,
+      Listener listener)
+      throws Exception {
+    EngineRun run = new EngineRun(number, config, engineProperties, listener);
+    try {
+      run.producer = new KafkaProducer<>(EngineProperties.producer(config));
+      ChangeRecords changes = new ChangeRecords(EngineProperties.outboxTopic(config));
+      OutboxRouter router =
+          new OutboxRouter(
+              config.get(CommonSettings.TOPIC_PATTERN), config.get(RelaySettings.DLQ_TOPIC));
+      if (config.exactlyOnce()) {
+        run.prepareTransactions(changes, router, metrics, progress);
+      } else {
+        run.consumer = new OutboxChangeConsumer(changes, router, run.producer, metrics, progress);
+      }
+      return run;
+    } catch (Exception | Error e) {
+      run.closeProducer();
+      throw e;
+    }
+  }
+
+  private void prepareTransactions(
+      ChangeRecords changes, OutboxRouter router, RelayMetrics metrics, RelayProgress progress)
+      throws Exception {
+    try {
+      producer.initTransactions();
+    } catch (TimeoutException e) {
+      throw new TimeoutException(
+          "Kafka did not initialise the relay's transactions (transactional.id "
+              + config.transactionalId()
+              + ") in time: is it reachable, and does it support transactions"
+              + " (transaction.state.log.replication.factor and .min.isr no larger than the"
+              + " number of brokers)?",
+          e);
+    }
+    Duration timeout = config.get(RelaySettings.TRANSACTION_TIMEOUT).plusSeconds(30);
+    OffsetsTopic.ensure(config, Duration.ofSeconds(30));
+    OffsetCodec codec = new OffsetCodec(config.name());
+    Position committed = OffsetsTopic.readCommitted(config, codec, timeout).orElse(null);
+    SlotPreflight.Outcome outcome = SlotPreflight.check(config, committed);
+    if (outcome.discarded() != null) {
+      // Durably forget the position: it belongs to the lost slot's stream.
+      producer.beginTransaction();
+      producer.send(
+          new ProducerRecord<>(config.get(RelaySettings.OFFSETS_TOPIC), codec.key(), null));
+      producer.commitTransaction();
+      discarded = outcome.discarded();
+      discardedAt = Instant.now();
+    }
+    confirmedAtStart = outcome.confirmedAtStart();
+    if (outcome.committed() != null) {
+      progress.committed(outcome.committed());
+    }
+    LOG.info(
+        "exactly-once run={} transactionalId={} resumeFrom={}",
+        number,
+        config.transactionalId(),
+        outcome.committed() == null ? "new slot" : outcome.committed());
+    TransactionalChangeConsumer eos =
+        new TransactionalChangeConsumer(
+            changes,
+            router,
+            producer,
+            codec,
+            config.get(RelaySettings.OFFSETS_TOPIC),
+            outcome.committed(),
+            metrics,
+            progress,
+            EosHooks.fromSystemProperty());
+    handle = UUID.randomUUID().toString();
+    EosOffsetStore.register(handle, eos);
+    consumer = eos;
+  }
+
+  /** The slot's confirmed LSN once this run checked it; -1 unknown. */
+  long confirmedAtStart() {
+    return confirmedAtStart;
+  }
+
+  /**
+   * When this run started over from a new slot, a repair of the gap after the discarded position
+   * (with {@code reconcile.after.slot.loss}); else null.
+   */
+  GapRepair gapRepair(RelayProgress progress) {
+    if (discarded == null || !config.get(RelaySettings.RECONCILE_AFTER_SLOT_LOSS)) {
+      return null;
+    }
+    if (discarded.lastCommitTime() == null) {
+      LOG.error(
+          "cannot reconcile the gap after the lost slot automatically: its last relayed commit"
+              + " time is unknown; run `relaybox outbox reconcile` from the time the slot was lost");
+      return null;
+    }
+    return new GapRepair(config, progress, discarded.lastCommitTime(), discardedAt);
+  }
+
+  /** Runs the engine on its own thread. */
+  void start() {
+    Properties props = new Properties();
+    props.putAll(engineProperties);
+    if (handle != null) {
+      props.put(EosOffsetStore.HANDLE, handle);
+    }
+    engine =
+        DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+            .using(props)
+            .using(
+                new DebeziumEngine.ConnectorCallback() {
+                  @Override
+                  public void pollingStarted() {
+                    listener.streaming(EngineRun.this);
+                    LOG.info("engine streaming run={} slot={}", number, config.slotName());
+                  }
+
+                  @Override
+                  public void pollingStopped() {
+                    listener.notStreaming(EngineRun.this);
+                  }
+                })
+            .using(
+                (success, message, error) -> {
+                  try {
+                    closeProducer();
+                    listener.ended(this, success, message, error);
+                  } finally {
+                    ended.countDown();
+                  }
+                })
+            .notifying(consumer)
+            .build();
+    new Thread(engine, "relaybox-relay-engine-" + number).start();
+  }
+
+  /** Stops the engine gracefully (it confirms what was relayed) and waits; then the producer. */
+  void stop() {
+    if (engine == null) {
+      closeProducer();
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (ended.getCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        engine.close();
+        break;
+      } catch (IllegalStateException e) {
+        // Debezium refuses to stop while tasks are starting; try again shortly.
+        awaitEnd(100);
+      } catch (Exception e) {
+        LOG.warn("engine close failed run={} error={}", number, String.valueOf(e));
+        break;
+      }
+    }
+    awaitEnd(TimeUnit.SECONDS.toMillis(60));
+    closeProducer();
+  }
+
+  private void awaitEnd(long millis) {
+    try {
+      ended.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  synchronized void closeProducer() {
+    if (handle != null) {
+      EosOffsetStore.unregister(handle);
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+      producer = null;
+    }
+  }
+}
