@@ -1,6 +1,7 @@
 package dev.relaybox.relay.internal;
 
 import dev.relaybox.config.CommonSettings;
+import dev.relaybox.config.DependencyWait;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +47,14 @@ public final class EngineRelay implements Relay {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lock = new Object();
   private final EngineRun.Listener listener = new RunListener();
+  private final DependencyWait startWait;
 
   private State state = State.NEW;
   private volatile boolean polling;
   private volatile RelayException failure;
   private volatile EngineRun run;
   private volatile GapRepair gapRepair;
+  private volatile String lastEngineError;
   private ScheduledFuture<?> pendingRestart;
   private long backoffMs;
   private int runs;
@@ -61,6 +65,7 @@ public final class EngineRelay implements Relay {
     this.progress = new RelayProgress(metrics);
     this.engineProperties = EngineProperties.engine(config);
     this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
+    this.startWait = new DependencyWait(config, LOG);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -86,37 +91,13 @@ public final class EngineRelay implements Relay {
       }
       state = State.RUNNING;
     }
-    EngineRun first;
-    try {
-      first = prepare();
-    } catch (SQLException e) {
-      throw failStart(
-          new RelayException(
-              "Cannot reach Postgres at "
-                  + config.get(CommonSettings.PG_HOST)
-                  + ":"
-                  + config.get(CommonSettings.PG_PORT)
-                  + "/"
-                  + config.get(CommonSettings.PG_DATABASE)
-                  + " as "
-                  + config.get(CommonSettings.PG_USER)
-                  + ": "
-                  + e.getMessage(),
-              e));
-    } catch (RelayException e) {
-      throw failStart(e);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw failStart(new RelayException("Relay cannot start: " + e.getMessage(), e));
-    }
+    // The first attempt runs here so that what no wait can fix (configuration, wal_level, a lost
+    // slot) still fails start(); an unreachable Postgres or Kafka is awaited in the background.
+    attemptStart();
     synchronized (lock) {
-      if (state != State.RUNNING) {
-        first.stop();
-        throw new IllegalStateException("Relay closed while starting");
+      if (failure != null) {
+        throw failure;
       }
-      launchLocked(first);
     }
     scheduler.scheduleWithFixedDelay(
         this::supervise,
@@ -141,7 +122,40 @@ public final class EngineRelay implements Relay {
 
   @Override
   public boolean isReady() {
-    return polling && failure == null;
+    return notReadyReason().isEmpty();
+  }
+
+  @Override
+  public Optional<String> notReadyReason() {
+    RelayException failed = failure;
+    if (failed != null) {
+      return Optional.of("failed: " + failed.getMessage());
+    }
+    EngineRun current = run;
+    if (current == null) {
+      return Optional.of(startWait.reason());
+    }
+    if (!polling) {
+      String error = lastEngineError;
+      return Optional.of(
+          "not streaming from slot "
+              + config.slotName()
+              + (error == null
+                  ? " (engine starting)"
+                  : " (engine restarting after: " + error + ")"));
+    }
+    long batchMs = current.batchRunningMs();
+    if (batchMs > config.get(RelaySettings.READY_STALL).toMillis()) {
+      return Optional.of(
+          "stalled: publishing one batch has taken "
+              + batchMs
+              + " ms (ready.stall.ms "
+              + config.get(RelaySettings.READY_STALL).toMillis()
+              + "); is Kafka at "
+              + config.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS)
+              + " reachable?");
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -191,6 +205,74 @@ public final class EngineRelay implements Relay {
     if (repair != null && polling && repair.attempt()) {
       gapRepair = null;
     }
+  }
+
+  /**
+   * Prepares and launches the first run; while Postgres or Kafka cannot be reached, tries again
+   * after the startup backoff (see {@link DependencyWait}). Fails the relay for anything else.
+   */
+  private void attemptStart() {
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        return;
+      }
+    }
+    EngineRun first;
+    try {
+      first = prepare();
+    } catch (RelayException e) {
+      fail(e);
+      return;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      String what = awaited(e);
+      if (what == null) {
+        fail(
+            new RelayException(
+                e instanceof SQLException
+                    ? "Cannot use "
+                        + DependencyWait.postgres(config)
+                        + " as "
+                        + config.get(CommonSettings.PG_USER)
+                        + ": "
+                        + e.getMessage()
+                    : "Relay cannot start: " + e.getMessage(),
+                e));
+        return;
+      }
+      Duration delay = startWait.failed(what, e);
+      synchronized (lock) {
+        if (state == State.RUNNING) {
+          pendingRestart =
+              scheduler.schedule(this::attemptStart, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      return;
+    }
+    startWait.reached();
+    synchronized (lock) {
+      if (state == State.RUNNING) {
+        launchLocked(first);
+        return;
+      }
+    }
+    first.stop();
+  }
+
+  /** The dependency {@code e} says is unreachable ({@code host:port}), or null if none. */
+  private String awaited(Exception e) {
+    if (DependencyWait.isUnavailable(e)) {
+      return DependencyWait.postgres(config);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RetriableException) {
+        return "Kafka at " + config.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS);
+      }
+    }
+    return null;
   }
 
   /** Checks Postgres and prepares the next run; blocking, called without the lock. */
@@ -253,11 +335,6 @@ public final class EngineRelay implements Relay {
     next.stop();
   }
 
-  private RelayException failStart(RelayException e) {
-    fail(e);
-    return e;
-  }
-
   /** The slot monitor found a gap: stop for good, loudly. */
   private void stopAtGap(RelayException e) {
     LOG.error(
@@ -318,6 +395,7 @@ public final class EngineRelay implements Relay {
       if (repair != null) {
         gapRepair = repair;
       }
+      lastEngineError = null;
       polling = true;
     }
 
@@ -345,6 +423,7 @@ public final class EngineRelay implements Relay {
           return;
         }
         metrics.restarts.increment();
+        lastEngineError = error != null ? String.valueOf(error) : message;
         LOG.error(
             "engine stopped unexpectedly run={} success={} restartInMs={} message={}",
             ended.number,

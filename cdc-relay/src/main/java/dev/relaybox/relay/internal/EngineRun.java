@@ -8,6 +8,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -47,6 +48,7 @@ final class EngineRun {
   private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer;
   private String handle;
   private volatile long confirmedAtStart = -1;
+  private volatile long batchStartNanos;
   private Position discarded;
   private Instant discardedAt;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -199,9 +201,41 @@ final class EngineRun {
                     ended.countDown();
                   }
                 })
-            .notifying(consumer)
+            .notifying(timed(consumer))
             .build();
     new Thread(engine, "relaybox-relay-engine-" + number).start();
+  }
+
+  /**
+   * How long the batch being published has taken so far, in ms; 0 between batches. A batch that
+   * takes long means Kafka does not take the events (the relay is not ready then).
+   */
+  long batchRunningMs() {
+    long started = batchStartNanos;
+    return started == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+  }
+
+  private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> timed(
+      DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> delegate) {
+    return new DebeziumEngine.ChangeConsumer<>() {
+      @Override
+      public void handleBatch(
+          List<RecordChangeEvent<SourceRecord>> records,
+          DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+          throws InterruptedException {
+        batchStartNanos = System.nanoTime();
+        try {
+          delegate.handleBatch(records, committer);
+        } finally {
+          batchStartNanos = 0;
+        }
+      }
+
+      @Override
+      public boolean supportsTombstoneEvents() {
+        return delegate.supportsTombstoneEvents();
+      }
+    };
   }
 
   /** Stops the engine gracefully (it confirms what was relayed) and waits; then the producer. */

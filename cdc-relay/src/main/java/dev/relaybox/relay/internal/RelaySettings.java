@@ -187,6 +187,14 @@ public final class RelaySettings {
           .doc("backoff cap (doubles per failure, resets once streaming)")
           .build();
 
+  public static final Setting<Duration> READY_STALL =
+      Setting.millis("ready.stall.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("15000")
+          .doc(
+              "`/ready` fails while publishing one batch takes longer than this (Kafka does not"
+                  + " take the events), as it does while the engine is not streaming from the slot")
+          .build();
+
   public static final Setting<Duration> SLOT_MONITOR_INTERVAL =
       Setting.millis("slot.monitor.interval.ms", 100, Integer.MAX_VALUE)
           .defaultValue("10000")
@@ -255,6 +263,9 @@ public final class RelaySettings {
               MAX_QUEUE_SIZE,
               RESTART_BACKOFF_INITIAL,
               RESTART_BACKOFF_MAX,
+              CommonSettings.STARTUP_BACKOFF_INITIAL,
+              CommonSettings.STARTUP_BACKOFF_MAX,
+              READY_STALL,
               SLOT_MONITOR_INTERVAL,
               SLOT_WAL_ALERT_PERCENT,
               RECONCILE_AFTER_SLOT_LOSS,
