@@ -1,13 +1,9 @@
 package dev.relaybox.relay.internal;
 
-import dev.relaybox.config.CommonSettings;
-import dev.relaybox.config.DependencyWait;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +42,7 @@ public final class EngineRelay implements Relay {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lock = new Object();
   private final EngineRun.Listener listener = new RunListener();
-  private final DependencyWait startWait;
+  private final StartGate gate;
 
   private State state = State.NEW;
   private volatile boolean polling;
@@ -65,7 +60,7 @@ public final class EngineRelay implements Relay {
     this.progress = new RelayProgress(metrics);
     this.engineProperties = EngineProperties.engine(config);
     this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
-    this.startWait = new DependencyWait(config, LOG);
+    this.gate = new StartGate(config, metrics.active, this::stepDown);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -104,20 +99,7 @@ public final class EngineRelay implements Relay {
         0,
         config.get(RelaySettings.SLOT_MONITOR_INTERVAL).toMillis(),
         TimeUnit.MILLISECONDS);
-    LOG.info(
-        "relay started name={} slot={} publication={} table={}.{} topicPattern={} dlqTopic={}"
-            + " offsets={} deliveryGuarantee={}",
-        config.name(),
-        config.slotName(),
-        config.get(RelaySettings.PUBLICATION_NAME),
-        config.get(RelaySettings.OUTBOX_SCHEMA),
-        config.get(RelaySettings.OUTBOX_TABLE),
-        config.get(CommonSettings.TOPIC_PATTERN),
-        config.get(RelaySettings.DLQ_TOPIC),
-        config.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
-            ? "kafka:" + config.get(RelaySettings.OFFSETS_TOPIC)
-            : "file:" + Path.of(config.get(RelaySettings.OFFSETS_FILE)),
-        config.get(RelaySettings.DELIVERY_GUARANTEE));
+    LOG.info("relay started {}", EngineProperties.describe(config));
   }
 
   @Override
@@ -133,7 +115,7 @@ public final class EngineRelay implements Relay {
     }
     EngineRun current = run;
     if (current == null) {
-      return Optional.of(startWait.reason());
+      return Optional.of(gate.reason());
     }
     if (!polling) {
       String error = lastEngineError;
@@ -144,18 +126,7 @@ public final class EngineRelay implements Relay {
                   ? " (engine starting)"
                   : " (engine restarting after: " + error + ")"));
     }
-    long batchMs = current.batchRunningMs();
-    if (batchMs > config.get(RelaySettings.READY_STALL).toMillis()) {
-      return Optional.of(
-          "stalled: publishing one batch has taken "
-              + batchMs
-              + " ms (ready.stall.ms "
-              + config.get(RelaySettings.READY_STALL).toMillis()
-              + "); is Kafka at "
-              + config.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS)
-              + " reachable?");
-    }
-    return Optional.empty();
+    return current.stallReason();
   }
 
   @Override
@@ -207,20 +178,36 @@ public final class EngineRelay implements Relay {
     }
   }
 
-  /**
-   * Prepares and launches the first run; while Postgres or Kafka cannot be reached, tries again
-   * after the startup backoff (see {@link DependencyWait}). Fails the relay for anything else.
-   */
   private void attemptStart() {
+    attempt(false);
+  }
+
+  private void restart() {
+    attempt(true);
+  }
+
+  /**
+   * Takes the active role (or stays standby), prepares a run and launches it. At start, while
+   * Postgres or Kafka cannot be reached, tries again after the startup backoff ({@link
+   * StartGate#failed}); when {@code restarting} after the restart backoff. Fails the relay for
+   * anything waiting cannot fix.
+   */
+  private void attempt(boolean restarting) {
     synchronized (lock) {
       if (state != State.RUNNING) {
         return;
       }
     }
-    EngineRun first;
+    EngineRun next;
     try {
-      first = prepare();
+      Duration standby = gate.enter();
+      if (standby != null) {
+        schedule(this::attemptStart, standby);
+        return;
+      }
+      next = prepare();
     } catch (RelayException e) {
+      LOG.error("relay cannot start, stopping name={} reason={}", config.name(), e.getMessage());
       fail(e);
       return;
     } catch (Exception e) {
@@ -228,55 +215,75 @@ public final class EngineRelay implements Relay {
         Thread.currentThread().interrupt();
         return;
       }
-      String what = awaited(e);
-      if (what == null) {
-        fail(
-            new RelayException(
-                e instanceof SQLException
-                    ? "Cannot use "
-                        + DependencyWait.postgres(config)
-                        + " as "
-                        + config.get(CommonSettings.PG_USER)
-                        + ": "
-                        + e.getMessage()
-                    : "Relay cannot start: " + e.getMessage(),
-                e));
+      if (restarting) {
+        synchronized (lock) {
+          if (state == State.RUNNING) {
+            LOG.warn(
+                "restart preparation failed, retrying restartInMs={} error={}",
+                backoffMs,
+                String.valueOf(e));
+            scheduleRestartLocked();
+          }
+        }
         return;
       }
-      Duration delay = startWait.failed(what, e);
-      synchronized (lock) {
-        if (state == State.RUNNING) {
-          pendingRestart =
-              scheduler.schedule(this::attemptStart, delay.toMillis(), TimeUnit.MILLISECONDS);
-        }
+      try {
+        schedule(this::attemptStart, gate.failed(e));
+      } catch (RelayException fatal) {
+        fail(fatal);
       }
       return;
     }
-    startWait.reached();
+    gate.reached();
     synchronized (lock) {
-      if (state == State.RUNNING) {
-        launchLocked(first);
+      EngineRun current = run;
+      if (state == State.RUNNING && (current == null || current.hasEnded())) {
+        LOG.info("starting engine run={}", next.number);
+        launchLocked(next);
         return;
       }
     }
-    first.stop();
+    next.stop();
   }
 
-  /** The dependency {@code e} says is unreachable ({@code host:port}), or null if none. */
-  private String awaited(Exception e) {
-    if (DependencyWait.isUnavailable(e)) {
-      return DependencyWait.postgres(config);
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RetriableException) {
-        return "Kafka at " + config.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS);
+  private void schedule(Runnable task, Duration delay) {
+    synchronized (lock) {
+      if (state == State.RUNNING) {
+        pendingRestart = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
-    return null;
+  }
+
+  /**
+   * The lease is gone (this relay was paused or cut off, and a standby may be active): stop
+   * publishing at once and try for the role again as a standby would.
+   */
+  private void stepDown() {
+    EngineRun current;
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        return;
+      }
+      current = run;
+      run = null;
+      polling = false;
+      if (pendingRestart != null) {
+        pendingRestart.cancel(false);
+      }
+    }
+    if (current != null) {
+      current.stop();
+    }
+    schedule(this::attemptStart, config.get(RelaySettings.STANDBY_POLL));
   }
 
   /** Checks Postgres and prepares the next run; blocking, called without the lock. */
   private EngineRun prepare() throws Exception {
+    // Exactly-once, the preparation fences the producer of any other instance: only the holder
+    // of the active role may get there.
+    if (!gate.stillActive()) {
+      throw new IllegalStateException("this relay lost the active role before preparing a run");
+    }
     Preflight.check(config, engineProperties);
     int number;
     synchronized (lock) {
@@ -294,45 +301,6 @@ public final class EngineRelay implements Relay {
     long delay = backoffMs;
     backoffMs = Math.min(backoffMs * 2, config.get(RelaySettings.RESTART_BACKOFF_MAX).toMillis());
     pendingRestart = scheduler.schedule(this::restart, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void restart() {
-    synchronized (lock) {
-      if (state != State.RUNNING) {
-        return;
-      }
-    }
-    EngineRun next;
-    try {
-      next = prepare();
-    } catch (RelayException e) {
-      LOG.error("relay cannot restart, stopping name={} reason={}", config.name(), e.getMessage());
-      fail(e);
-      return;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      synchronized (lock) {
-        if (state == State.RUNNING) {
-          LOG.warn(
-              "restart preparation failed, retrying restartInMs={} error={}",
-              backoffMs,
-              String.valueOf(e));
-          scheduleRestartLocked();
-        }
-      }
-      return;
-    }
-    synchronized (lock) {
-      if (state == State.RUNNING) {
-        LOG.info("restarting engine run={}", next.number);
-        launchLocked(next);
-        return;
-      }
-    }
-    next.stop();
   }
 
   /** The slot monitor found a gap: stop for good, loudly. */
@@ -379,6 +347,7 @@ public final class EngineRelay implements Relay {
       }
     }
     monitor.close();
+    gate.close();
   }
 
   /** Callbacks of the current run, on its engine thread. */

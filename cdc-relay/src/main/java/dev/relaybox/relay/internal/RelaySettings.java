@@ -195,6 +195,21 @@ public final class RelaySettings {
                   + " take the events), as it does while the engine is not streaming from the slot")
           .build();
 
+  public static final Setting<Duration> LEASE_TIMEOUT =
+      Setting.millis("lease.timeout.ms", 1000, Integer.MAX_VALUE)
+          .defaultValue("10000")
+          .doc(
+              "relays with the same `relay.name` elect one active through a Postgres advisory lock;"
+                  + " the active renews its lock session every quarter of this, and a relay paused"
+                  + " or cut off for longer loses the role to a standby")
+          .build();
+
+  public static final Setting<Duration> STANDBY_POLL =
+      Setting.millis("standby.poll.ms", 100, Integer.MAX_VALUE)
+          .defaultValue("1000")
+          .doc("how often a standby relay tries to take the active role")
+          .build();
+
   public static final Setting<Duration> SLOT_MONITOR_INTERVAL =
       Setting.millis("slot.monitor.interval.ms", 100, Integer.MAX_VALUE)
           .defaultValue("10000")
@@ -266,6 +281,8 @@ public final class RelaySettings {
               CommonSettings.STARTUP_BACKOFF_INITIAL,
               CommonSettings.STARTUP_BACKOFF_MAX,
               READY_STALL,
+              LEASE_TIMEOUT,
+              STANDBY_POLL,
               SLOT_MONITOR_INTERVAL,
               SLOT_WAL_ALERT_PERCENT,
               RECONCILE_AFTER_SLOT_LOSS,
