@@ -40,7 +40,8 @@ public final class HostSettings {
                   + " static members `<instance.id>-<service>` (`group.instance.id`), so a"
                   + " restarted process gets its partitions back at once instead of after the"
                   + " session timeout; empty = `<host name>-<http.port>` when `http.port` > 0,"
-                  + " else dynamic membership (see [Availability](#availability))")
+                  + " else dynamic membership; ignored with `kafka.consumer.group.protocol=consumer`"
+                  + " (see [Availability](#availability))")
           .build();
 
   public static final Setting<Integer> PG_POOL_SIZE =
@@ -186,9 +187,17 @@ public final class HostSettings {
   /**
    * The {@code group.instance.id} of {@code service}'s consumers: {@code <instance.id>-<service>},
    * {@code instance.id} defaulting to {@code <host name>-<http.port>} when the port is fixed (two
-   * processes on one host cannot share it); empty for dynamic membership.
+   * processes on one host cannot share it); empty for dynamic membership, and always with {@code
+   * kafka.consumer.group.protocol=consumer}.
    */
   public static Optional<String> groupInstanceId(ServiceConfig config, ConsumerService service) {
+    String protocol = config.withPrefix(KAFKA_CONSUMER_PREFIX).get("group.protocol");
+    if ("consumer".equalsIgnoreCase(protocol)) {
+      // KIP-848 keeps a crashed static member's id until its session expires and refuses the
+      // restarted one (UnreleasedInstanceIdException): static membership only helps the classic
+      // protocol.
+      return Optional.empty();
+    }
     String instance = config.get(INSTANCE_ID);
     if (instance == null) {
       int port = config.get(HTTP_PORT);
