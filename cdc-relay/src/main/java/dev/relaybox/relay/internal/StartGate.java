@@ -52,18 +52,12 @@ final class StartGate implements AutoCloseable {
 
   /**
    * Takes the active role if it is free. Returns null when this relay is active (it may prepare a
-   * run), else how long to wait before trying again (standby, or Postgres unreachable).
+   * run), else how long a standby waits before trying again.
    *
-   * @throws RelayException if Postgres refuses this relay for a reason waiting cannot fix
+   * @throws SQLException if Postgres cannot be asked (see {@link #failed})
    */
-  Duration enter() {
-    boolean acquired;
-    try {
-      acquired = lease.tryAcquire();
-    } catch (SQLException e) {
-      return failed(e);
-    }
-    if (!acquired) {
+  Duration enter() throws SQLException {
+    if (!lease.tryAcquire()) {
       activeGauge.set(0);
       if (!standby || System.nanoTime() - lastStandbyLogNanos >= STANDBY_LOG_EVERY_NANOS) {
         lastStandbyLogNanos = System.nanoTime();
