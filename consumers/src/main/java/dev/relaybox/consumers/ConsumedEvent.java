@@ -17,7 +17,8 @@ import org.apache.kafka.common.header.Headers;
  * @param offset its offset
  * @param timestampMillis the record timestamp (the outbox row's {@code created_at})
  * @param headers every header of the record, including {@code id} and {@code eventType}
- * @param attempt 1 for the first delivery to this consumer, incremented for each retry in place
+ * @param attempt 1 for the first attempt, incremented for each retry from the retry set (counted
+ *     durably, across restarts and rebalances)
  */
 public record ConsumedEvent(
     UUID eventId,

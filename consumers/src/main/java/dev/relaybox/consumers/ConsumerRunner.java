@@ -1,7 +1,12 @@
 package dev.relaybox.consumers;
 
+import dev.relaybox.consumers.internal.HandlerSettings;
 import dev.relaybox.consumers.internal.KafkaConsumerRunner;
+import dev.relaybox.consumers.internal.KafkaSettings;
+import dev.relaybox.consumers.internal.ProcessedKeySettings;
+import dev.relaybox.consumers.internal.RetryPolicy;
 import dev.relaybox.consumers.internal.RunnerSettings;
+import dev.relaybox.consumers.internal.Scheduling;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -12,7 +17,9 @@ import javax.sql.DataSource;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Runs one member of a Kafka consumer group that applies each event's effect exactly once.
+ * Runs one member of a Kafka consumer group that applies each event's effect exactly once, up to
+ * {@link Builder#maxInFlight} events at once, never two of one key at a time, each key in offset
+ * order.
  *
  * <pre>{@code
  * ConsumerRunner runner = ConsumerRunner.builder()
@@ -20,34 +27,29 @@ import org.apache.kafka.common.serialization.Deserializer;
  *     .dataSource(hikari).deserializer(avroDeserializer)
  *     .handler((event, tx) -> { ... writes on tx ... })
  *     .build();
- * runner.start();          // creates the processed-keys table if needed, then polls
+ * runner.start();          // migrates its tables if needed, then polls
  * ...
- * runner.close();          // finishes the in-flight batch, commits, leaves the group
+ * runner.close();          // finishes the work in flight, commits, leaves the group
  * }</pre>
  *
- * <p><b>Guarantee.</b> For every poll batch the runner opens one transaction, inserts {@code
- * (group, event id)} into the processed-keys table with {@code ON CONFLICT DO NOTHING} and runs the
- * handler only when the row is new, so the key and the effect commit together or not at all; a
- * redelivered event finds its key and is skipped (counted in {@link ConsumerMetrics#DUPLICATES}).
- * Kafka offsets are committed synchronously only after the transaction has committed, so a crash
- * anywhere redelivers instead of losing. The event id is the Kafka header {@code id} (a UUID).
+ * <p><b>Guarantee.</b> The event id (Kafka header {@code id}) is inserted into the processed-keys
+ * table with {@code ON CONFLICT DO NOTHING} in the transaction of the effect, which runs only when
+ * the key is new; a redelivered event is skipped (counted in {@link ConsumerMetrics#DUPLICATES}).
+ * Each partition's offset is committed only up to its lowest event whose fate is not yet durable,
+ * so a crash redelivers instead of losing.
  *
- * <p><b>Batches.</b> The batch first runs without savepoints; if any event fails the transaction is
- * rolled back and the batch runs again with a savepoint per event, so one failure does not undo the
- * others (savepoints cost two extra round trips per event, only paid when something failed).
+ * <p><b>Keys.</b> Records are queued per key (per partition); ready keys are handed to worker
+ * threads, a batch of them per transaction when the handler is fast, one event at a time when it is
+ * slow. Handlers therefore run concurrently for different keys and must be thread-safe.
  *
- * <p><b>Failures.</b> A failed event is classified by the {@link ErrorClassifier}. Transient: its
- * partition is rewound to it and paused for an exponential backoff with jitter, other partitions go
- * on, and it is retried up to {@link Builder#maxAttempts} times. Permanent, or still failing after
- * the last attempt: it is copied to the dead-letter topic with the {@link DeadLetterHeaders} and
- * its offset is committed. A record the deserializer rejects for good (bad magic byte, unknown
- * schema id), or without a valid {@code id} header, goes to the dead-letter topic directly. When
- * the database, the dead-letter topic or the schema registry is unreachable the whole batch is
- * rewound and retried with backoff, without limit.
- *
- * <p><b>Threads.</b> {@link #start()} starts one poll thread that calls the handler, and with a
- * {@link Builder#processedKeysRetention(Duration) retention} one sweeper thread that borrows a
- * pooled connection per batch of deletes; the other methods are thread-safe.
+ * <p><b>Failures.</b> The {@link ErrorClassifier} decides. A transient failure parks the key, not
+ * the partition: the event and the key's later events go to the group's retry set in Postgres,
+ * other keys go on, and the head is retried with exponential backoff and jitter up to {@link
+ * Builder#maxAttempts}. A permanent failure, the last attempt, or a record that cannot be decoded
+ * moves the event to the group's dead set (and a copy to the dead-letter topic); by {@link
+ * DeadKeyPolicy} its key then waits for an operator ({@link DeadSet}) or goes on. When the database
+ * or the schema registry is unreachable nothing is parked: the work waits and is retried with
+ * backoff, without limit.
  */
 public interface ConsumerRunner extends AutoCloseable {
 
@@ -67,7 +69,8 @@ public interface ConsumerRunner extends AutoCloseable {
   }
 
   /**
-   * Migrates the processed-keys table (unless disabled) and starts the poll thread.
+   * Migrates the processed-keys, retry-set and dead-set tables (unless disabled) and starts the
+   * poll thread, the workers and the thread that watches the sets.
    *
    * @throws IllegalStateException if already started or closed
    * @throws org.flywaydb.core.api.FlywayException if the migration fails
@@ -75,9 +78,9 @@ public interface ConsumerRunner extends AutoCloseable {
   ConsumerRunner start();
 
   /**
-   * Creates or upgrades the processed-keys table with Flyway (history table {@code
-   * <table>_schema_history}). Idempotent; {@link #start()} calls it unless {@link
-   * Builder#migrateOnStart(boolean)} is off.
+   * Creates or upgrades the processed-keys table and, next to it, {@code <table>_retry_set} and
+   * {@code <table>_dead_set} with Flyway (history table {@code <table>_schema_history}).
+   * Idempotent; {@link #start()} calls it unless {@link Builder#migrateOnStart(boolean)} is off.
    */
   void migrate();
 
@@ -87,12 +90,22 @@ public interface ConsumerRunner extends AutoCloseable {
   /** Whether the poll thread is running and has polled recently (within max.poll.interval.ms). */
   boolean isHealthy();
 
-  /** Whether the runner has joined its group and completed a poll; false after {@link #close()}. */
+  /**
+   * Whether the runner has joined its group, polled, and takes new records; false after {@link
+   * #close()} and while {@link #pausedReason()} says why not.
+   */
   boolean isReady();
 
   /**
-   * Stops gracefully: wakes the poll thread, lets it finish the batch in flight, commits its
-   * offsets and leaves the group. Waits up to the shutdown timeout. Idempotent.
+   * Why the runner takes no new records, if it does not: the group's parked keys or events reached
+   * {@link Builder#maxParkedKeys} or {@link Builder#maxParkedEvents}. Work in flight and retries go
+   * on; nothing is dropped.
+   */
+  java.util.Optional<String> pausedReason();
+
+  /**
+   * Stops gracefully: stops polling, lets the work in flight finish (up to the shutdown timeout),
+   * commits the offsets and leaves the group. Idempotent.
    */
   @Override
   void close();
@@ -106,7 +119,10 @@ public interface ConsumerRunner extends AutoCloseable {
     private Deserializer<?> deserializer;
     private EventHandler eventHandler;
     private TwoPhaseEventHandler<?> twoPhaseHandler;
-    private int callConcurrency = 1;
+    private int maxInFlight = 64;
+    private DeadKeyPolicy deadKeyPolicy = DeadKeyPolicy.PARK_KEY;
+    private int maxParkedKeys = 10_000;
+    private int maxParkedEvents = 100_000;
     private String processedKeysSchema = "public";
     private String processedKeysTable = "processed_keys";
     private boolean deduplicate = true;
@@ -145,8 +161,8 @@ public interface ConsumerRunner extends AutoCloseable {
     }
 
     /**
-     * Where the processed keys and the handler's effects live; a pool (HikariCP) is recommended.
-     * Required. The runner borrows one connection per batch and returns it.
+     * Where the processed keys, the retry and dead sets and the handler's effects live; a pool
+     * (HikariCP) is recommended. Required. Connections are borrowed per transaction.
      */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -155,9 +171,9 @@ public interface ConsumerRunner extends AutoCloseable {
 
     /**
      * Decodes record values, e.g. the schemas module's {@code AvroDeserializer} configured with
-     * {@code specific.avro.reader=true}; called as {@code deserialize(topic, headers, bytes)}. Any
-     * exception it throws dead-letters the record. Required; already configured; the caller keeps
-     * ownership (the runner does not close it).
+     * {@code specific.avro.reader=true}; called as {@code deserialize(topic, headers, bytes)} from
+     * several threads. A permanent failure kills the record (reason undecodable). Required; already
+     * configured; the caller keeps ownership (the runner does not close it).
      */
     public Builder deserializer(Deserializer<?> deserializer) {
       this.deserializer = deserializer;
@@ -177,13 +193,35 @@ public interface ConsumerRunner extends AutoCloseable {
     }
 
     /**
-     * How many partitions of a poll batch a {@link TwoPhaseEventHandler} calls in parallel. Default
-     * 1 (on the poll thread). Above 1, {@link TwoPhaseEventHandler#call} runs on a pool of this
-     * many threads and must be thread-safe; the events of one partition are still called one at a
-     * time, in offset order. {@code record} always runs on the poll thread.
+     * How many events are handled at once, each on a worker thread of its own; never two events of
+     * one key. Default 64; 1 handles one event at a time. Handlers must be thread-safe. An {@link
+     * EventHandler} holds a pooled connection while it runs, so size the pool at least this; a
+     * {@link TwoPhaseEventHandler}'s call holds none.
      */
-    public Builder callConcurrency(int callConcurrency) {
-      this.callConcurrency = callConcurrency;
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** What a dead event does to its key's later events. Default {@link DeadKeyPolicy#PARK_KEY}. */
+    public Builder deadKeyPolicy(DeadKeyPolicy deadKeyPolicy) {
+      this.deadKeyPolicy = deadKeyPolicy;
+      return this;
+    }
+
+    /**
+     * Parked keys (group-wide, counted every second) at which the runner stops taking new records
+     * until they fall below 90 %; it says why in its log, {@link ConsumerMetrics#INTAKE_PAUSED} and
+     * {@link ConsumerRunner#pausedReason()}. Default 10,000.
+     */
+    public Builder maxParkedKeys(int maxParkedKeys) {
+      this.maxParkedKeys = maxParkedKeys;
+      return this;
+    }
+
+    /** Like {@link #maxParkedKeys} for parked events (retry set plus blocking dead events). */
+    public Builder maxParkedEvents(int maxParkedEvents) {
+      this.maxParkedEvents = maxParkedEvents;
       return this;
     }
 
@@ -247,13 +285,19 @@ public interface ConsumerRunner extends AutoCloseable {
       return this;
     }
 
-    /** Dead-letter topic. Default {@code <groupId>.dlq}. It must exist or be auto-created. */
+    /**
+     * Topic that gets a copy of each dead event, for Kafka tooling. Default {@code <groupId>.dlq}.
+     * It must exist or be auto-created.
+     */
     public Builder deadLetterTopic(String deadLetterTopic) {
       this.deadLetterTopic = deadLetterTopic;
       return this;
     }
 
-    /** Attempts per event for transient failures, the first included. Default 5; at least 1. */
+    /**
+     * Attempts per event for transient failures, the first included, counted durably (an attempt
+     * counts even if the process dies during it). Default 5; at least 1.
+     */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = maxAttempts;
       return this;
@@ -295,16 +339,17 @@ public interface ConsumerRunner extends AutoCloseable {
       return this;
     }
 
-    /** How long {@link ConsumerRunner#close()} waits for the batch in flight. Default 30 s. */
+    /** How long {@link ConsumerRunner#close()} waits for the work in flight. Default 30 s. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = shutdownTimeout;
       return this;
     }
 
     /**
-     * A Kafka consumer property, e.g. {@code max.poll.records} (default 500) or {@code
-     * auto.offset.reset} (default {@code earliest}). {@code group.id}, {@code bootstrap.servers},
-     * {@code enable.auto.commit} and the deserializers are the runner's and rejected at build.
+     * A Kafka consumer property, e.g. {@code max.poll.records} (default 500), {@code
+     * auto.offset.reset} (default {@code earliest}) or {@code isolation.level} (default {@code
+     * read_committed}). {@code group.id}, {@code bootstrap.servers}, {@code enable.auto.commit} and
+     * the deserializers are the runner's and rejected at build.
      */
     public Builder consumerProperty(String name, String value) {
       consumerProperties.put(name, value);
@@ -325,32 +370,31 @@ public interface ConsumerRunner extends AutoCloseable {
      * @throws IllegalArgumentException naming an invalid property
      */
     public ConsumerRunner build() {
-      return new KafkaConsumerRunner(
-          new RunnerSettings(
+      KafkaSettings kafka =
+          new KafkaSettings(
               bootstrapServers,
               groupId,
               topics,
-              dataSource,
-              deserializer,
-              eventHandler,
-              twoPhaseHandler,
-              callConcurrency,
-              processedKeysSchema,
-              processedKeysTable,
-              deduplicate,
-              migrateOnStart,
-              processedKeysRetention,
-              processedKeysSweepInterval,
-              deadLetterTopic == null && groupId != null ? groupId + ".dlq" : deadLetterTopic,
-              maxAttempts,
-              initialBackoff,
-              maxBackoff,
-              errorClassifier,
-              meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry,
+              deadLetterTopic,
               pollTimeout,
-              shutdownTimeout,
               consumerProperties,
-              producerProperties));
+              producerProperties);
+      return new KafkaConsumerRunner(
+          new RunnerSettings(
+              kafka,
+              new HandlerSettings(
+                  dataSource, deserializer, eventHandler, twoPhaseHandler, errorClassifier),
+              new ProcessedKeySettings(
+                  processedKeysSchema,
+                  processedKeysTable,
+                  deduplicate,
+                  migrateOnStart,
+                  processedKeysRetention,
+                  processedKeysSweepInterval),
+              new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, deadKeyPolicy),
+              new Scheduling(maxInFlight, maxParkedKeys, maxParkedEvents),
+              meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry,
+              shutdownTimeout));
     }
   }
 }

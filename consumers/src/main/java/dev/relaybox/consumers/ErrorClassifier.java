@@ -13,8 +13,8 @@ import java.util.concurrent.TimeoutException;
  * Decides whether a handler failure is worth retrying. Immutable and thread-safe.
  *
  * <p>The runner also asks it about deserializer failures: permanent ones (bad magic byte, unknown
- * schema id) dead-letter the record at once; transient ones (registry unreachable) rewind the whole
- * batch and retry it after a backoff, without limit, like a database outage.
+ * schema id) move the record to the dead set at once; transient ones (registry unreachable) put the
+ * work back and retry it after a backoff, without limit, like a database outage.
  *
  * <p>The {@link #defaults() default} classifier walks the exception and its causes, outermost
  * first, and answers with the first rule that matches:
@@ -37,9 +37,9 @@ public interface ErrorClassifier {
 
   /** What to do with a failed event. */
   enum Kind {
-    /** Retry in place with backoff, up to the attempt limit, then dead-letter. */
+    /** Park the key and retry with backoff, up to the attempt limit, then the dead set. */
     TRANSIENT,
-    /** Dead-letter at once. */
+    /** The dead set at once. */
     PERMANENT
   }
 

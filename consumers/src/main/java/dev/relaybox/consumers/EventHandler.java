@@ -11,7 +11,9 @@ import java.sql.Connection;
  * TwoPhaseEventHandler}: never call a remote service from here, because the transaction holds row
  * locks for as long as the call takes.
  *
- * <p>Called from the runner's single poll thread, one event at a time, in partition order.
+ * <p>Called from the runner's worker threads, concurrently for different keys (up to the runner's
+ * {@code maxInFlight}), so it must be thread-safe; the events of one key are handled one at a time,
+ * in offset order. Each call holds a pooled connection for its transaction.
  */
 @FunctionalInterface
 public interface EventHandler {
@@ -21,11 +23,11 @@ public interface EventHandler {
    *
    * @param event the decoded event; never null
    * @param tx the framework's open transaction (auto-commit off, possibly inside a savepoint); use
-   *     it for every write, never commit, roll back or close it; other events of the same poll
-   *     batch may share it
+   *     it for every write, never commit, roll back or close it; events of other keys handled by
+   *     the same worker may share it
    * @throws Exception to reject the event: the framework rolls back this event's writes and asks
-   *     the {@link ErrorClassifier} whether to retry ({@link RetryableEventException}) or
-   *     dead-letter it ({@link PermanentEventException})
+   *     the {@link ErrorClassifier} whether to park its key and retry ({@link
+   *     RetryableEventException}) or move it to the dead set ({@link PermanentEventException})
    */
   void handle(ConsumedEvent event, Connection tx) throws Exception;
 }

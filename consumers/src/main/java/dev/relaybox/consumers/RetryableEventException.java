@@ -2,8 +2,8 @@ package dev.relaybox.consumers;
 
 /**
  * Thrown by a handler when the event may succeed later (a dependency is down, a lock timed out):
- * the runner retries it in place with exponential backoff, keeping its partition's order, and
- * dead-letters it after the configured number of attempts.
+ * the runner parks its key (the key's later events wait, other keys go on), retries it with
+ * exponential backoff, and moves it to the dead set after the configured number of attempts.
  */
 public class RetryableEventException extends RuntimeException {
 

@@ -17,10 +17,9 @@ import java.sql.Connection;
  * header): it runs again when the process dies between the call and the commit, or when the
  * transaction fails. Events already in the processed-keys table are not called again.
  *
- * <p>{@link #record} runs on the runner's poll thread. {@link #call} runs there too unless the
- * runner's {@code callConcurrency} is above 1: then calls for different partitions run in parallel,
- * so {@code call} must be thread-safe; a partition's events are always called one at a time, in
- * offset order.
+ * <p>Both methods run on the runner's worker threads, concurrently for different keys (up to the
+ * runner's {@code maxInFlight}), so they must be thread-safe; the events of one key are always
+ * handled one at a time, in offset order. {@link #call} holds no database connection.
  *
  * @param <R> the result of the remote call, passed to {@link #record}
  */
@@ -31,7 +30,8 @@ public interface TwoPhaseEventHandler<R> {
    *
    * @param event the decoded event; use {@link ConsumedEvent#eventId()} as the idempotency key
    * @return the result to record; may be null
-   * @throws Exception classified by the {@link ErrorClassifier}: retried in place or dead-lettered
+   * @throws Exception classified by the {@link ErrorClassifier}: the key is parked and the event
+   *     retried later, or the event goes to the dead set
    */
   R call(ConsumedEvent event) throws Exception;
 

@@ -87,8 +87,17 @@ class ConsumerRunnerBuilderTest {
     assertThatThrownBy(() -> valid().deadLetterTopic("outbox.event.order").build())
         .hasMessageContaining("deadLetterTopic");
     assertThatThrownBy(() -> valid().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
-    assertThatThrownBy(() -> valid().callConcurrency(0).build())
-        .hasMessageContaining("callConcurrency");
+    assertThatThrownBy(() -> valid().maxInFlight(0).build())
+        .hasMessageContaining("maxInFlight must be at least 1, was 0");
+    assertThatThrownBy(() -> valid().maxInFlight(10_001).build())
+        .hasMessageContaining("maxInFlight must be at most 10000");
+    assertThatThrownBy(() -> valid().maxParkedKeys(0).build())
+        .hasMessageContaining("maxParkedKeys");
+    assertThatThrownBy(() -> valid().maxParkedEvents(0).build())
+        .hasMessageContaining("maxParkedEvents");
+    assertThatThrownBy(() -> valid().deadKeyPolicy(null).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("deadKeyPolicy");
     assertThatThrownBy(() -> valid().initialBackoff(Duration.ZERO).build())
         .hasMessageContaining("initialBackoff");
     assertThatThrownBy(

@@ -77,6 +77,7 @@ class RetryAndDeadLetterIT extends EffectsTopicTestBase {
     try (ConsumerRunner runner =
         TestSupport.runner(stack, ds, group, topic)
             .handler(handler)
+            .deadKeyPolicy(DeadKeyPolicy.SKIP)
             .maxAttempts(3)
             .meterRegistry(registry)
             .build()

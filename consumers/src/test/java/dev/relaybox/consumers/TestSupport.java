@@ -209,6 +209,43 @@ public final class TestSupport {
     }
   }
 
+  /**
+   * Rows of {@code group} in its retry set ({@code <group>_keys_retry_set}, see {@link #runner}).
+   */
+  public static long retryRows(DataSource ds, String group) throws SQLException {
+    return queryLong(
+        ds,
+        "SELECT count(*) FROM " + group + "_keys_retry_set WHERE consumer_group = '" + group + "'");
+  }
+
+  /** The dead set next to the processed keys of {@link #runner}. */
+  public static DeadSet deadSet(DataSource ds, String group) {
+    return DeadSet.of(ds, "public", group + "_keys");
+  }
+
+  /** The bodies of the effect rows of {@code key}, in the order they were applied. */
+  public static List<String> bodies(DataSource ds, String effects, String key) throws SQLException {
+    List<String> bodies = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        var ps =
+            c.prepareStatement(
+                "SELECT body FROM " + effects + " WHERE event_key = ? ORDER BY seq")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          bodies.add(rs.getString(1));
+        }
+      }
+    }
+    return bodies;
+  }
+
+  /** A gauge's value, or 0 when it is not registered. */
+  public static double gauge(io.micrometer.core.instrument.MeterRegistry registry, String name) {
+    var gauge = registry.find(name).gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
   public static double count(io.micrometer.core.instrument.MeterRegistry registry, String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }

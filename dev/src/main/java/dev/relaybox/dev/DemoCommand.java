@@ -1,17 +1,29 @@
 package dev.relaybox.dev;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
 import dev.relaybox.console.Console;
 import dev.relaybox.dev.ThirdParties.Row;
 import dev.relaybox.dev.ThirdParties.Verification;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.runtime.DurationConverter;
 import dev.relaybox.runtime.RelayboxCli;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     boolean terminal = System.console() != null;
+    out.println("Logs (retries, parked keys, dead events) go to " + logToFile());
     out.println("Starting the dev stack (Postgres, Kafka, schema registry, third parties)...");
     out.flush();
     try (DevStack stack = DevStack.builder().start()) {
@@ -153,6 +166,36 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Sends every log line to a file instead of the terminal, so that the services' warnings
+   * (retries, parked keys) do not break up the progress line; returns the file.
+   */
+  private static Path logToFile() throws IOException {
+    Path file =
+        Files.createTempFile(
+            "relaybox-demo-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-",
+            ".log");
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+      encoder.setContext(context);
+      encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n");
+      encoder.start();
+      FileAppender<ILoggingEvent> appender = new FileAppender<>();
+      appender.setContext(context);
+      appender.setName("DEMO_FILE");
+      appender.setFile(file.toString());
+      appender.setEncoder(encoder);
+      appender.start();
+      ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+      root.detachAndStopAllAppenders();
+      root.addAppender(appender);
+      context.getLogger("dev.relaybox").setLevel(Level.INFO);
+    }
+    return file;
+  }
+
   private enum Fault {
     PAYMENT_OUTAGE,
     OUT_OF_STOCK,
@@ -191,7 +234,7 @@ final class DemoCommand implements Callable<Integer> {
         terminal,
         String.format(
             "placed %d | relayed %d | charged %d | emailed %d | shipped %d | refunded %d"
-                + " | retried %d | dead-lettered %d",
+                + " | retried %d | parked keys %d | dead %d",
             p.placed(),
             p.relayed(),
             p.charged(),
@@ -199,6 +242,7 @@ final class DemoCommand implements Callable<Integer> {
             p.shipped(),
             p.refunded(),
             p.retried(),
+            p.parkedKeys(),
             p.deadLettered()));
   }
 
@@ -235,7 +279,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         "  expected per order: fulfilled 1 charge, 1 shipment, 1 email; out of stock 1 charge,"
             + " 1 refund, 2 emails; declined 1 declined charge.");
-    out.printf("  retried %d time(s) in place, %d dead-lettered.%n", p.retried(), p.deadLettered());
+    out.printf(
+        "  retried %d time(s), each time parking only the order's key; %d dead.%n",
+        p.retried(), p.deadLettered());
     out.println();
     if (v.passed()) {
       out.printf("OK: every order got each effect exactly once. 0 lost, 0 doubled.%n");

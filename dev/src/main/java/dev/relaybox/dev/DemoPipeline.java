@@ -328,6 +328,10 @@ public final class DemoPipeline implements AutoCloseable {
         thirdParties.shipped(),
         thirdParties.refunded(),
         (long) count(consumers, ConsumerMetrics.RETRIED),
+        (long)
+            Search.in(consumers).name(ConsumerMetrics.PARKED_KEYS).gauges().stream()
+                .mapToDouble(g -> g.value())
+                .sum(),
         (long) count(consumers, ConsumerMetrics.DEAD_LETTERED)
             + (long) count(relayMeters, "relaybox.relay.events.dead.lettered"));
   }

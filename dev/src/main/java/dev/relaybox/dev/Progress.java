@@ -2,7 +2,8 @@ package dev.relaybox.dev;
 
 /**
  * Counts for the demo's live progress line: orders placed, events relayed, effects at the third
- * parties, retries and dead letters so far.
+ * parties, retries so far, keys parked now (their later events wait, other keys go on) and dead
+ * events.
  */
 public record Progress(
     long placed,
@@ -12,4 +13,5 @@ public record Progress(
     long shipped,
     long refunded,
     long retried,
+    long parkedKeys,
     long deadLettered) {}

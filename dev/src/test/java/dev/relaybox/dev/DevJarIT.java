@@ -35,7 +35,16 @@ class DevJarIT {
         .contains("payment gateway DOWN for 2 s")
         .containsPattern("fulfilled +\\d+")
         .containsPattern("out of stock +4 +4 +4 +0 +8 +0 +0")
+        .containsPattern("\\| retried \\d+ \\| parked keys \\d+ \\| dead 0")
         .contains("OK: every order got each effect exactly once. 0 lost, 0 doubled.");
+    // The services' warnings (the outage's retries) went to the log file, not between the lines.
+    assertThat(result.text).doesNotContain(" WARN ");
+    java.util.regex.Matcher logs =
+        java.util.regex.Pattern.compile("go to (\\S+\\.log)").matcher(result.text);
+    assertThat(logs.find()).as("the log file is named on screen").isTrue();
+    Path logFile = Path.of(logs.group(1));
+    assertThat(Files.readString(logFile)).contains("key parked");
+    Files.delete(logFile);
   }
 
   @Test

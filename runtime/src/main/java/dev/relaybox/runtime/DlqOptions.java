@@ -1,100 +1,103 @@
 package dev.relaybox.runtime;
 
-import java.time.Duration;
-import java.util.List;
+import dev.relaybox.consumers.DeadSet;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Options every {@code relaybox dlq} command shares. */
+/** Options every {@code relaybox dlq} command shares: where the group's dead set is. */
 final class DlqOptions {
-  @Mixin KafkaOptions kafkaOptions;
+  /** Postgres SQLSTATE class 08: connection exception; 28: invalid authorization. */
+  private static final String CONNECTION_FAILURE = "08";
+
+  private static final String AUTHORIZATION_FAILURE = "28";
+
+  /** SQLSTATE 42P01: undefined table (also when the schema is missing). */
+  private static final String UNDEFINED_TABLE = "42P01";
+
+  @Mixin PostgresOptions postgres;
 
   @Option(
-      names = "--topic",
+      names = "--group",
       required = true,
-      paramLabel = "DLQ",
-      description = "The dead-letter topic, e.g. payments.dlq (`relaybox status` lists them).")
-  String topic;
+      description = "The consumer group, e.g. payments (a service's <service>.group).")
+  String group;
 
   @Option(
-      names = "--timeout",
-      defaultValue = "30s",
-      converter = DurationConverter.class,
-      paramLabel = "DURATION",
+      names = "--schema",
+      defaultValue = "public",
+      description = "Schema of the consumers' tables, their db.schema (default: ${DEFAULT-VALUE}).")
+  String schema;
+
+  @Option(
+      names = "--processed-keys-table",
+      defaultValue = "processed_keys",
+      paramLabel = "TABLE",
       description =
-          "How long to wait for Kafka before giving up with exit code 3, e.g. 10s, 2m, PT1M"
+          "The processed-keys table (processed.keys.table); the dead set is <TABLE>_dead_set"
               + " (default: ${DEFAULT-VALUE}).")
-  Duration timeout;
+  String table;
+
+  /** The dead sets; usage error (exit code 2) for a bad schema or table name. */
+  DeadSet deadSet(CommandSpec spec) {
+    try {
+      return DeadSet.of(postgres.dataSource(spec), schema, table);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--schema or --processed-keys-table: " + e.getMessage());
+    }
+  }
+
+  /** Who acts, for the record: {@code $USER@host} unless given. */
+  static String defaultActor() {
+    String user = System.getProperty("user.name", "unknown");
+    try {
+      return user + "@" + InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return user;
+    }
+  }
 
   /** A missing value as {@code -} in tables. */
-  static String dash(String s) {
-    return s == null ? "-" : s;
-  }
-
-  /** A dead letter's place: {@code PARTITION:OFFSET}. */
-  record Position(int partition, long offset) {
-    @Override
-    public String toString() {
-      return partition + ":" + offset;
-    }
+  static String dash(Object value) {
+    return value == null ? "-" : value.toString();
   }
 
   /**
-   * Parses {@code PARTITION:OFFSET}, or a bare {@code OFFSET} when the topic has one partition.
-   *
-   * @throws ParameterException (exit code 2) for malformed input or a bare offset on a topic with
-   *     several partitions
-   */
-  Position position(CommandSpec spec, String option, String text, List<Integer> partitions) {
-    String[] parts = text.trim().split(":", -1);
-    try {
-      if (parts.length == 2) {
-        return new Position(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-      }
-      if (parts.length == 1 && partitions.size() == 1) {
-        return new Position(partitions.get(0), Long.parseLong(parts[0]));
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ParameterException(
-        spec.commandLine(),
-        option
-            + " expects PARTITION:OFFSET"
-            + (partitions.size() == 1
-                ? " or OFFSET"
-                : " (topic " + topic + " has partitions " + partitions + ")")
-            + ", got '"
-            + text
-            + "'");
-  }
-
-  /**
-   * Runs a command body against Kafka and turns its failures into exit codes: 3 when Kafka does not
-   * answer, 1 when the input names something that does not exist (the message says what to do).
+   * Runs a command body against Postgres and turns its failures into exit codes: 3 when Postgres
+   * cannot be reached, 1 when the input names something that does not exist or cannot be done (the
+   * message says what to do).
    */
   int run(CommandSpec spec, Callable<Integer> body) throws Exception {
     String name = "relaybox " + spec.qualifiedName().replaceFirst("^relaybox ", "");
+    var err = spec.commandLine().getErr();
     try {
       return body.call();
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              name
-                  + ": Kafka at "
-                  + kafkaOptions.bootstrapServers
-                  + " did not answer within "
-                  + timeout.toSeconds()
-                  + "s ("
-                  + e.getMessage()
-                  + "): check --bootstrap-servers and that the brokers are running");
-      return RelayboxCli.EXIT_UNAVAILABLE;
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println(name + ": " + e.getMessage());
+    } catch (SQLException e) {
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      if (state.startsWith(CONNECTION_FAILURE) || state.startsWith(AUTHORIZATION_FAILURE)) {
+        err.printf(
+            "%s: cannot connect to Postgres at %s as %s: %s. Check --jdbc-url, --pg-user and"
+                + " $RELAYBOX_PG_PASSWORD.%n",
+            name, postgres.printableUrl(), postgres.pgUser, e.getMessage());
+        return RelayboxCli.EXIT_UNAVAILABLE;
+      }
+      if (state.equals(UNDEFINED_TABLE)) {
+        err.printf(
+            "%s: no dead set %s.%s_dead_set: check --schema and --processed-keys-table (the"
+                + " consumers create it when they start).%n",
+            name, schema, table);
+        return RelayboxCli.EXIT_FAILED;
+      }
+      err.printf("%s: Postgres failed (SQLSTATE %s): %s%n", name, state, e.getMessage());
+      return RelayboxCli.EXIT_FAILED;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println(name + ": " + e.getMessage());
       return RelayboxCli.EXIT_FAILED;
     }
   }

@@ -1,175 +1,142 @@
 package dev.relaybox.runtime;
 
-import dev.relaybox.runtime.internal.DlqReader;
-import dev.relaybox.runtime.internal.DlqRecord;
-import dev.relaybox.runtime.internal.DlqRedriver;
-import dev.relaybox.runtime.internal.Progress;
+import dev.relaybox.consumers.DeadEvent;
+import dev.relaybox.consumers.DeadSet;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Sends dead letters back to their original topic after the cause was fixed. */
+/** Puts dead events back at the head of their keys after the cause was fixed. */
 @Command(
     name = "redrive",
     mixinStandardHelpOptions = true,
     description = {
-      "Send dead letters back to the topic and partition they were consumed from, after the"
-          + " cause was fixed, with their original key, value, timestamp and headers. The"
-          + " relaybox.dlq.* diagnostic headers are dropped; the event id header `id` is kept, so"
-          + " consumers that already applied the event skip it: a redrive never doubles an"
-          + " effect.",
-      "Uses an idempotent producer (acks=all). Records stay in the dead-letter topic.",
-      "Repeat-safe: each copy carries the header relaybox.redriven.from=<dlq>:<partition>:<offset>."
-          + " Before sending, redrive reads the original partitions from the failed record's"
-          + " offset onward and skips every dead letter whose copy is already there, so running"
-          + " the same redrive twice (or after a crash half-way) sends each record once. --force"
-          + " sends again anyway."
+      "Run dead events again after the cause was fixed: each goes back to the head of its key"
+          + " in the group's retry set, with fresh attempts, before the key's events that waited"
+          + " behind it (policy PARK_KEY), which then run in order. Under policy SKIP the key's"
+          + " later events ran already; the redriven event parks the key until it succeeds.",
+      "Safe to repeat: an event that was redriven or discarded already is refused (exit code 1),"
+          + " and the processed keys make sure nothing is applied twice. Running consumers pick"
+          + " the event up within a second; the action is recorded with --as and the time."
     },
     footer = {
       "",
       "Examples:",
-      "  relaybox dlq redrive --topic payments.dlq --all --dry-run",
-      "  relaybox dlq redrive --topic payments.dlq --all --reason retries-exhausted",
-      "  relaybox dlq redrive --topic payments.dlq --all --error-class IOException",
-      "  relaybox dlq redrive --topic payments.dlq --offset 0:42,0:43",
-      "  relaybox dlq redrive --topic payments.dlq --offset 0:42 --force   # send again",
+      "  relaybox dlq redrive --jdbc-url jdbc:postgresql://db:5432/app --group payments 42 43",
+      "  relaybox dlq redrive --group payments --all --reason permanent --dry-run",
+      "  relaybox dlq redrive --group payments --all --as alice",
       "",
-      "Exit codes: 0 sent (or planned, with --dry-run), 1 nothing matched or everything"
-          + " selected was already redriven, 2 usage error, 3 Kafka unreachable."
+      "Exit codes: 0 redriven (or planned, with --dry-run), 1 nothing matched or an event was"
+          + " not dead any more, 2 usage error, 3 Postgres unreachable."
     })
 final class DlqRedriveCommand implements Callable<Integer> {
+  /** Dead events {@code --all} redrives at most. */
+  private static final int MAX_ALL = 100_000;
+
   @Spec CommandSpec spec;
 
-  @Mixin DlqOptions kafka;
+  @Mixin DlqOptions dlq;
 
   @ArgGroup(multiplicity = "1")
   Selection selection;
 
-  @Option(names = "--reason", description = "Only dead letters with this reason.")
+  @Option(names = "--reason", description = "With --all: only dead events with this reason.")
   String reason;
 
-  @Option(
-      names = "--error-class",
-      paramLabel = "C",
-      description = "Only dead letters whose error class is C (fully qualified or simple name).")
-  String errorClass;
-
-  @Option(names = "--dry-run", description = "Show what would be sent; send nothing.")
+  @Option(names = "--dry-run", description = "Show what would be redriven; change nothing.")
   boolean dryRun;
 
   @Option(
-      names = "--force",
-      description = "Also send dead letters that were already redriven (consumers still dedupe).")
-  boolean force;
+      names = "--as",
+      paramLabel = "WHO",
+      description = "Who redrives, for the record (default: $USER@host).")
+  String actor;
 
   static final class Selection {
-    @Option(
-        names = "--offset",
-        required = true,
-        split = ",",
-        paramLabel = "[P:]N",
-        description = "These dead letters (PARTITION:OFFSET as `dlq list` shows; comma-separated).")
-    List<String> offsets;
+    @Parameters(paramLabel = "ID", arity = "1..*", description = "Dead event ids (`dlq list`).")
+    List<Long> ids;
 
-    @Option(names = "--all", required = true, description = "Every dead letter in the topic.")
+    @Option(names = "--all", required = true, description = "Every dead event of the group.")
     boolean all;
   }
 
   @Override
   public Integer call() throws Exception {
-    return kafka.run(spec, this::redrive);
+    return dlq.run(spec, this::redrive);
   }
 
-  private int redrive() {
+  private int redrive() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DlqRedriver redriver = new DlqRedriver(kafka.kafkaOptions.client(), kafka.timeout);
-    DlqRedriver.Plan plan;
-    try (DlqReader reader = new DlqReader(kafka.kafkaOptions.client(), kafka.timeout)) {
-      List<DlqRecord> selected = select(reader, err);
-      if (selected == null) {
-        return RelayboxCli.EXIT_FAILED;
-      }
-      if (selected.isEmpty()) {
+    DeadSet deadSet = dlq.deadSet(spec);
+    List<Long> ids = new ArrayList<>();
+    if (selection.all) {
+      deadSet.list(dlq.group, DeadEvent.State.DEAD, reason, MAX_ALL).forEach(e -> ids.add(e.id()));
+      if (ids.isEmpty()) {
         err.printf(
-            "relaybox dlq redrive: no dead letter in %s matched the filters; `relaybox dlq list"
-                + " --topic %s` shows what is there%n",
-            kafka.topic, kafka.topic);
+            "relaybox dlq redrive: group %s has no dead event%s; `relaybox dlq list --group %s`"
+                + " shows what is there%n",
+            dlq.group, reason == null ? "" : " with reason " + reason, dlq.group);
         return RelayboxCli.EXIT_FAILED;
       }
-      plan =
-          redriver.plan(
-              reader, selected, force, new Progress(err, "dlq redrive: checked for copies", -1));
+    } else {
+      ids.addAll(selection.ids);
     }
-    for (DlqRecord r : plan.withoutOrigin()) {
-      err.printf(
-          "relaybox dlq redrive: skipping %s: it has no relaybox.dlq.original.* headers, so its"
-              + " original topic is unknown; produce it yourself if needed%n",
-          r.position());
-    }
-    out.printf(
-        "%d to send, %d already redriven (skipped; --force sends them again), %d without"
-            + " origin.%n",
-        plan.toSend().size(), plan.alreadyRedriven().size(), plan.withoutOrigin().size());
-    for (DlqRecord r : plan.toSend()) {
-      out.printf(
-          "  %s -> %s:%d  id=%s key=%s%n",
-          r.partition() + ":" + r.offset(),
-          r.originalTopic(),
-          r.originalPartition(),
-          r.eventId(),
-          r.keyText());
-    }
-    if (plan.toSend().isEmpty()) {
-      err.println("relaybox dlq redrive: nothing to send.");
-      return RelayboxCli.EXIT_FAILED;
+    String who = actor == null ? DlqOptions.defaultActor() : actor;
+    int refused = 0;
+    for (long id : ids) {
+      if (dryRun) {
+        var found = deadSet.find(dlq.group, id);
+        out.printf(
+            "  would redrive %d%s%n",
+            id,
+            found
+                .map(
+                    e ->
+                        " "
+                            + e.topic()
+                            + ":"
+                            + e.partition()
+                            + ":"
+                            + e.offset()
+                            + " ("
+                            + DlqListCommand.stateName(e.state())
+                            + ")")
+                .orElse(": not found"));
+        continue;
+      }
+      try {
+        DeadEvent e = deadSet.redrive(dlq.group, id, who);
+        out.printf(
+            "redriven %d: %s:%d:%d event %s, by %s at %s%n",
+            e.id(),
+            e.topic(),
+            e.partition(),
+            e.offset(),
+            e.eventId(),
+            e.resolvedBy(),
+            e.resolvedAt());
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        refused++;
+        err.println("relaybox dlq redrive: " + e.getMessage());
+      }
     }
     if (dryRun) {
-      out.println("Dry run: nothing sent.");
+      out.println("Dry run: nothing changed.");
       return 0;
     }
-    long sent =
-        redriver.send(plan.toSend(), new Progress(err, "dlq redrive: sent", plan.toSend().size()));
     out.printf(
-        "Sent %d record(s) back to their original topics. Consumers skip event ids they already"
-            + " processed, so no effect happens twice.%n",
-        sent);
-    return 0;
-  }
-
-  /** The selected dead letters, or null after reporting an offset that holds no record. */
-  private List<DlqRecord> select(DlqReader reader, PrintWriter err) {
-    List<Integer> partitions = reader.partitions(kafka.topic);
-    if (selection.all) {
-      return reader.scan(
-          kafka.topic,
-          r -> r.matches(null, reason, errorClass),
-          Integer.MAX_VALUE,
-          new Progress(err, "dlq redrive: read", reader.size(kafka.topic)));
-    }
-    List<DlqRecord> selected = new ArrayList<>();
-    for (String text : selection.offsets) {
-      DlqOptions.Position p = kafka.position(spec, "--offset", text, partitions);
-      Optional<DlqRecord> record = reader.read(kafka.topic, p.partition(), p.offset());
-      if (record.isEmpty()) {
-        err.printf(
-            "relaybox dlq redrive: no record at %s in %s; nothing was sent. `relaybox dlq list"
-                + " --topic %s` shows what is there%n",
-            p, kafka.topic, kafka.topic);
-        return null;
-      }
-      if (record.get().matches(null, reason, errorClass)) {
-        selected.add(record.get());
-      }
-    }
-    return selected;
+        "%d dead event(s) redriven, %d refused. Consumers run them within a second; processed"
+            + " keys make sure nothing is applied twice.%n",
+        ids.size() - refused, refused);
+    return refused == 0 ? 0 : RelayboxCli.EXIT_FAILED;
   }
 }

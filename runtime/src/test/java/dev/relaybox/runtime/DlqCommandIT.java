@@ -2,365 +2,254 @@ package dev.relaybox.runtime;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.consumers.ConsumedEvent;
-import dev.relaybox.consumers.DeadLetterHeaders;
+import dev.relaybox.consumers.ConsumerRunner;
+import dev.relaybox.consumers.DeadEvent;
+import dev.relaybox.consumers.DeadSet;
+import dev.relaybox.consumers.PermanentEventException;
+import dev.relaybox.consumers.RetryableEventException;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
-import java.net.ServerSocket;
+import dev.relaybox.devstack.Sql;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code relaybox dlq} against the devstack's Kafka. The dead letters are written here the way the
- * consumer runner writes them (original key, value and headers, then the {@link
- * DeadLetterHeaders}), so the expected content is known exactly; {@code DlqRedriveEndToEndIT} uses
- * the real runner.
+ * {@code relaybox dlq} on a group's dead set, filled by the real consumer runner: a permanent
+ * failure (e0, whose key then holds ok-3 back), transient failures past the last attempt (e1) and
+ * an undecodable record in the Confluent wire format (e2).
  */
 @ExtendWith(DevStackExtension.class)
 class DlqCommandIT {
   private static final byte[] CONFLUENT_VALUE = {0, 0, 0, 0, 7, 2, 'h', 'i'};
 
   private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  private final String original = "outbox.event.dlqit" + id;
-  private final String dlq = "dlqit" + id + ".dlq";
+  private final String topic = "outbox.event.dlqit" + id;
+  private final String group = "dlqit" + id;
+  private final String keys = "dlqit" + id + "_keys";
+  private final String effects = "dlqit" + id + "_effects";
   private final UUID e0 = UUID.randomUUID();
   private final UUID e1 = UUID.randomUUID();
   private final UUID e2 = UUID.randomUUID();
+  private final AtomicBoolean fixed = new AtomicBoolean();
   private DevStack stack;
+  private DataSource dataSource;
+  private ConsumerRunner runner;
+  private DeadSet deadSet;
 
-  /**
-   * Three originals on a two-partition topic (e0 at 0:0, e1 at 1:0, e2 at 0:1), all dead-lettered:
-   * e0 permanent by group payments, e1 retries-exhausted by payments, e2 permanent by email.
-   */
   @BeforeEach
-  void threeDeadLetters(DevStack stack) throws Exception {
+  void threeDeadEvents(DevStack stack) throws Exception {
     this.stack = stack;
-    stack.kafka().createTopic(original, 2);
-    stack.kafka().createTopic(dlq, 1);
+    this.dataSource = stack.postgres().dataSource();
+    stack.kafka().createTopic(topic, 2);
+    stack.kafka().createTopic(group + ".dlq", 1);
+    Sql.execute(dataSource, "CREATE TABLE " + effects + " (seq bigserial, body text)");
+    Deserializer<Object> deserializer =
+        (t, data) -> {
+          if (data[0] == 0) {
+            throw new SerializationException("Unknown magic byte 0 in " + t + " (no schema here)");
+          }
+          return new String(data, UTF_8);
+        };
+    runner =
+        ConsumerRunner.builder()
+            .bootstrapServers(stack.kafka().bootstrapServers())
+            .groupId(group)
+            .topics(topic)
+            .dataSource(dataSource)
+            .processedKeysTable(keys)
+            .deserializer(deserializer)
+            .maxAttempts(2)
+            .initialBackoff(Duration.ofMillis(50))
+            .maxBackoff(Duration.ofMillis(100))
+            .handler(
+                (event, tx) -> {
+                  String body = (String) event.value();
+                  if (body.startsWith("perm") && !fixed.get()) {
+                    throw new PermanentEventException("card declined\npermanently");
+                  }
+                  if (body.startsWith("flaky") && !fixed.get()) {
+                    throw new RetryableEventException("gateway timed out");
+                  }
+                  try (PreparedStatement ps =
+                      tx.prepareStatement("INSERT INTO " + effects + " (body) VALUES (?)")) {
+                    ps.setString(1, body);
+                    ps.executeUpdate();
+                  }
+                })
+            .build()
+            .start();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      producer.send(originalRecord(0, "order-0", e0, "v0".getBytes(UTF_8))).get();
-      producer.send(originalRecord(1, "order-1", e1, "v1".getBytes(UTF_8))).get();
-      producer.send(originalRecord(0, "order-2", e2, CONFLUENT_VALUE)).get();
-      producer
-          .send(
-              deadLetter(
-                  originalRecord(0, "order-0", e0, "v0".getBytes(UTF_8)),
-                  0,
-                  "payments",
-                  DeadLetterHeaders.REASON_PERMANENT,
-                  "dev.relaybox.consumers.PermanentEventException",
-                  "card declined\npermanently",
-                  1))
-          .get();
-      producer
-          .send(
-              deadLetter(
-                  originalRecord(1, "order-1", e1, "v1".getBytes(UTF_8)),
-                  0,
-                  "payments",
-                  DeadLetterHeaders.REASON_RETRIES_EXHAUSTED,
-                  "java.net.SocketTimeoutException",
-                  "gateway timed out",
-                  5))
-          .get();
-      producer
-          .send(
-              deadLetter(
-                  originalRecord(0, "order-2", e2, CONFLUENT_VALUE),
-                  1,
-                  "email",
-                  DeadLetterHeaders.REASON_PERMANENT,
-                  "dev.relaybox.consumers.PermanentEventException",
-                  "no such recipient",
-                  1))
-          .get();
+      producer.send(record(0, "order-0", e0, "perm-0".getBytes(UTF_8))).get();
+      producer.send(record(1, "order-1", e1, "flaky-1".getBytes(UTF_8))).get();
+      producer.send(record(0, "order-2", e2, CONFLUENT_VALUE)).get();
+      producer.send(record(0, "order-0", UUID.randomUUID(), "ok-3".getBytes(UTF_8))).get();
     }
+    deadSet = DeadSet.of(dataSource, "public", keys);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> deadSet.list(group, DeadEvent.State.DEAD, null, 10).size() == 3);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    runner.close();
+    Sql.execute(dataSource, "DROP TABLE IF EXISTS " + effects);
   }
 
   @Test
-  void listShowsOriginEventIdReasonErrorAndAttempts() {
+  void listShowsEachDeadEventWithItsReasonErrorAndAttempts() throws Exception {
     CliRun run = dlq("list");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains("3 dead letter(s) shown of 3 in " + dlq)
-        .containsPattern("0:0 +" + quoted(original) + ":0:0 +" + e0 + " +order-0 +permanent")
-        .containsPattern(
-            "0:1 +"
-                + quoted(original)
-                + ":1:0 +"
-                + e1
-                + " +order-1 +retries-exhausted +java.net.SocketTimeoutException +5")
-        .containsPattern("0:2 +" + quoted(original) + ":0:1 +" + e2)
-        .contains("card declined permanently") // one line per dead letter
-        .contains("2026-11-22T10:00:00Z");
-  }
+        .contains("3 dead event(s) of group " + group + " shown.")
+        .containsPattern(quoted(topic) + ":0:0 +" + e0 + " +order-0 +permanent +1 +yes")
+        .containsPattern(quoted(topic) + ":1:0 +" + e1 + " +order-1 +retries-exhausted +2 +yes")
+        .containsPattern(quoted(topic) + ":0:1 +" + e2 + " +order-2 +undecodable +1")
+        .contains("card declined permanently") // one line per dead event
+        .contains(RetryableEventException.class.getName());
 
-  @Test
-  void listFiltersByGroupReasonAndLimitAndPrintsJson() throws Exception {
-    JsonNode payments = json(dlq("list", "--group", "payments", "--json"));
-    assertThat(payments).hasSize(2);
-    assertThat(payments.get(0).get("eventId").asText()).isEqualTo(e0.toString());
-    assertThat(payments.get(1).get("eventId").asText()).isEqualTo(e1.toString());
-    assertThat(payments.get(1).get("attempts").asInt()).isEqualTo(5);
-    assertThat(payments.get(1).get("originalTopic").asText()).isEqualTo(original);
-    assertThat(payments.get(1).get("originalPartition").asInt()).isEqualTo(1);
-
-    JsonNode permanent = json(dlq("list", "--reason", "permanent", "--json"));
-    assertThat(permanent)
-        .extracting(n -> n.get("eventId").asText())
-        .containsExactly(e0.toString(), e2.toString());
-
-    JsonNode paymentsPermanent =
-        json(dlq("list", "--group", "payments", "--reason", "permanent", "--json"));
-    assertThat(paymentsPermanent)
+    JsonNode all = json(dlq("list", "--json"));
+    assertThat(all).hasSize(3);
+    JsonNode exhausted = null;
+    for (JsonNode n : all) {
+      exhausted = n.get("eventId").asText().equals(e1.toString()) ? n : exhausted;
+    }
+    assertThat(exhausted).isNotNull();
+    assertThat(exhausted.get("attempts").asInt()).isEqualTo(2);
+    assertThat(exhausted.get("state").asText()).isEqualTo("dead");
+    assertThat(exhausted.get("partition").asInt()).isEqualTo(1);
+    assertThat(json(dlq("list", "--reason", "permanent", "--json")))
         .extracting(n -> n.get("eventId").asText())
         .containsExactly(e0.toString());
-
-    CliRun limited = dlq("list", "--limit", "1");
-    assertThat(limited.out()).contains("1 dead letter(s) shown of 3").contains("limit reached");
-
-    CliRun none = dlq("list", "--reason", "undecodable");
-    assertThat(none.exit()).isZero();
-    assertThat(none.out()).contains("0 dead letter(s) shown of 3");
+    assertThat(dlq("list", "--limit", "1").out())
+        .contains("1 dead event(s)")
+        .contains("limit reached");
+    assertThat(dlq("list", "--state", "redriven").out()).contains("0 dead event(s)");
   }
 
   @Test
-  void showPrintsEveryHeaderAndTheValueWithItsSchemaId() {
-    CliRun run = dlq("show", "--offset", "2");
+  void showPrintsHeadersAndTheValueWithItsSchemaId() throws Exception {
+    long undecodable = deadSet.list(group, null, "undecodable", 1).get(0).id();
+    CliRun run = dlq("show", Long.toString(undecodable));
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains("dead letter      " + dlq + ":0:2")
-        .contains("original         " + original + ":0:1")
+        .contains("dead event       " + undecodable + " of group " + group)
+        .contains("state            dead")
+        .contains("consumed from    " + topic + ":0:1")
         .contains("event id         " + e2)
-        .contains("consumer group   email")
+        .contains("key              order-2")
+        .contains("reason           undecodable")
+        .contains("error message    Unknown magic byte 0")
         .contains("  id = " + e2)
         .contains("  eventType = OrderPlaced")
-        .contains("  " + DeadLetterHeaders.ERROR_MESSAGE + " = no such recipient")
+        .contains("  traceparent = 00-")
         .contains("value            8 byte(s)")
         .contains("schema id        7 (Confluent wire format)")
         .contains("value (hex)      00 00 00 00 07 02 68 69");
-
-    CliRun partitioned = dlq("show", "--offset", "0:0");
-    assertThat(partitioned.out()).contains("event id         " + e0).doesNotContain("schema id");
+    CliRun missing = dlq("show", "999999");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("has no dead event 999999").contains("dlq list");
   }
 
   @Test
-  void showOfAnOffsetWithoutARecordSaysWhatToDo() {
-    CliRun run = dlq("show", "--offset", "0:99");
-    assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err())
-        .contains("no record at 0:99")
-        .contains("relaybox dlq list --topic " + dlq);
-  }
+  void redriveAndDiscardResolveEventsRecordWhoAndReleaseTheKeys() throws Exception {
+    long perm = deadSet.list(group, null, "permanent", 1).get(0).id();
+    long flaky = deadSet.list(group, null, "retries-exhausted", 1).get(0).id();
+    CliRun dry = dlq("redrive", "--all", "--reason", "permanent", "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("would redrive " + perm).contains("Dry run: nothing changed.");
+    assertThat(deadSet.find(group, perm).orElseThrow().state()).isEqualTo(DeadEvent.State.DEAD);
+    assertThat(bodies()).isEmpty(); // ok-3 waits behind perm-0
 
-  @Test
-  void redriveAllPutsTheOriginalsBackWithoutDiagnosticsAndIsRepeatSafe() throws Exception {
-    Map<Integer, Long> before = endOffsets();
-    CliRun run = dlq("redrive", "--all");
-    assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.out()).contains("3 to send, 0 already redriven").contains("Sent 3 record(s)");
+    fixed.set(true);
+    CliRun redrive = dlq("redrive", Long.toString(perm), "--as", "alice");
+    assertThat(redrive.exit()).as(redrive.err()).isZero();
+    assertThat(redrive.out()).contains("redriven " + perm).contains("by alice at");
+    await().atMost(Duration.ofSeconds(30)).until(() -> bodies().size() == 2);
+    assertThat(bodies()).containsExactly("perm-0", "ok-3");
 
-    List<ConsumerRecord<byte[], byte[]>> copies = readOriginal(before);
-    assertThat(copies).hasSize(3);
-    Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> copy : copies) {
-      byId.put(header(copy, ConsumedEvent.ID_HEADER), copy);
-      for (Header h : copy.headers()) {
-        assertThat(h.key()).doesNotStartWith("relaybox.dlq.");
-      }
-      assertThat(header(copy, "eventType")).isEqualTo("OrderPlaced");
-      assertThat(header(copy, "traceparent")).startsWith("00-");
-      assertThat(copy.timestamp())
-          .isEqualTo(java.time.Instant.parse("2026-11-22T10:00:00Z").toEpochMilli());
-    }
-    ConsumerRecord<byte[], byte[]> c2 = byId.get(e2.toString());
-    assertThat(c2.partition()).isZero();
-    assertThat(new String(c2.key(), UTF_8)).isEqualTo("order-2");
-    assertThat(c2.value()).isEqualTo(CONFLUENT_VALUE);
-    assertThat(header(c2, "relaybox.redriven.from")).isEqualTo(dlq + ":0:2");
-    assertThat(byId.get(e1.toString()).partition()).isEqualTo(1);
-    assertThat(byId.get(e1.toString()).value()).isEqualTo("v1".getBytes(UTF_8));
-
-    Map<Integer, Long> afterFirst = endOffsets();
-    CliRun again = dlq("redrive", "--all");
+    CliRun again = dlq("redrive", Long.toString(perm));
     assertThat(again.exit()).isEqualTo(1);
-    assertThat(again.out()).contains("0 to send, 3 already redriven");
-    assertThat(again.err()).contains("nothing to send");
-    assertThat(endOffsets()).isEqualTo(afterFirst);
+    assertThat(again.err()).contains("was redriven already, by alice");
 
-    CliRun forced = dlq("redrive", "--offset", "0:1", "--force");
-    assertThat(forced.exit()).as(forced.err()).isZero();
-    assertThat(forced.out()).contains("Sent 1 record(s)");
-    assertThat(readOriginal(afterFirst))
-        .extracting(r -> header(r, ConsumedEvent.ID_HEADER))
-        .containsExactly(e1.toString());
-  }
-
-  @Test
-  void redriveOfSelectedOffsetsSkipsOnlyThoseAlreadyRedriven() throws Exception {
-    Map<Integer, Long> before = endOffsets();
-    assertThat(dlq("redrive", "--offset", "0:0").exit()).isZero();
-    CliRun all = dlq("redrive", "--all");
-    assertThat(all.exit()).as(all.err()).isZero();
-    assertThat(all.out()).contains("2 to send, 1 already redriven");
-    assertThat(readOriginal(before))
-        .extracting(r -> header(r, ConsumedEvent.ID_HEADER))
-        .containsExactlyInAnyOrder(e0.toString(), e1.toString(), e2.toString());
-  }
-
-  @Test
-  void dryRunSendsNothing() {
-    Map<Integer, Long> before = endOffsets();
-    CliRun run = dlq("redrive", "--all", "--dry-run");
-    assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.out())
-        .contains("3 to send")
-        .contains("0:1 -> " + original + ":1  id=" + e1 + " key=order-1")
-        .contains("Dry run: nothing sent.");
-    assertThat(endOffsets()).isEqualTo(before);
-  }
-
-  @Test
-  void redriveFiltersByReasonAndErrorClass() throws Exception {
-    Map<Integer, Long> before = endOffsets();
-    CliRun byClass = dlq("redrive", "--all", "--error-class", "SocketTimeoutException");
-    assertThat(byClass.exit()).as(byClass.err()).isZero();
-    assertThat(byClass.out()).contains("1 to send");
-    Map<Integer, Long> afterClass = endOffsets();
-    assertThat(readOriginal(before))
-        .extracting(r -> header(r, ConsumedEvent.ID_HEADER))
-        .containsExactly(e1.toString());
-
-    CliRun byReason = dlq("redrive", "--all", "--reason", "permanent");
-    assertThat(byReason.exit()).as(byReason.err()).isZero();
-    assertThat(readOriginal(afterClass))
-        .extracting(r -> header(r, ConsumedEvent.ID_HEADER))
-        .containsExactlyInAnyOrder(e0.toString(), e2.toString());
-
-    CliRun nothing = dlq("redrive", "--all", "--reason", "undecodable");
-    assertThat(nothing.exit()).isEqualTo(1);
-    assertThat(nothing.err()).contains("no dead letter in " + dlq + " matched the filters");
+    CliRun discard = dlq("discard", Long.toString(flaky), "--as", "bob");
+    assertThat(discard.exit()).as(discard.err()).isZero();
+    assertThat(discard.out()).contains("discarded " + flaky).contains("by bob");
+    DeadEvent discarded = deadSet.find(group, flaky).orElseThrow();
+    assertThat(discarded.state()).isEqualTo(DeadEvent.State.DISCARDED);
+    assertThat(discarded.resolvedBy()).isEqualTo("bob");
+    assertThat(discarded.resolvedAt()).isNotNull();
+    assertThat(dlq("show", Long.toString(flaky)).out()).contains("resolved         by bob at");
+    assertThat(dlq("list").out()).contains("1 dead event(s)");
+    assertThat(json(dlq("list", "--state", "all", "--json"))).hasSize(3);
   }
 
   @Test
   void usageAndAvailabilityErrorsHaveTheirExitCodes() throws Exception {
-    CliRun neither = dlq("redrive");
-    assertThat(neither.exit()).isEqualTo(2);
-
-    CliRun both = dlq("redrive", "--all", "--offset", "0:1");
-    assertThat(both.exit()).isEqualTo(2);
-
-    CliRun bareOnTwoPartitions =
-        CliRun.of(
-            "dlq",
-            "show",
-            "--bootstrap-servers",
-            stack.kafka().bootstrapServers(),
-            "--topic",
-            original,
-            "--offset",
-            "1");
-    assertThat(bareOnTwoPartitions.exit()).isEqualTo(2);
-    assertThat(bareOnTwoPartitions.err()).contains("expects PARTITION:OFFSET").contains("[0, 1]");
-
-    CliRun missingTopic =
-        CliRun.of(
-            "dlq",
-            "list",
-            "--bootstrap-servers",
-            stack.kafka().bootstrapServers(),
-            "--topic",
-            "no-such-" + id + ".dlq");
-    assertThat(missingTopic.exit()).isEqualTo(1);
-    assertThat(missingTopic.err()).contains("does not exist").contains("relaybox status");
-
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    CliRun unreachable =
-        CliRun.of(
-            "dlq",
-            "list",
-            "--bootstrap-servers",
-            "127.0.0.1:" + closedPort,
-            "--topic",
-            dlq,
-            "--timeout",
-            "2s");
+    assertThat(CliRun.withPostgres(stack, "dlq list").exit()).isEqualTo(2); // no --group
+    assertThat(dlq("list", "--state", "sleeping").exit()).isEqualTo(2);
+    assertThat(dlq("redrive").exit()).isEqualTo(2); // neither ids nor --all
+    assertThat(dlq("redrive", "--all", "1").exit()).isEqualTo(2);
+    assertThat(dlq("discard").exit()).isEqualTo(2);
+    CliRun badTable =
+        CliRun.withPostgres(
+            stack, "dlq list", "--group", group, "--processed-keys-table", "Keys; DROP");
+    assertThat(badTable.exit()).isEqualTo(2);
+    assertThat(badTable.err()).contains("processedKeysTable");
+    CliRun noTable =
+        CliRun.withPostgres(
+            stack, "dlq list", "--group", group, "--processed-keys-table", "no_such_keys");
+    assertThat(noTable.exit()).isEqualTo(1);
+    assertThat(noTable.err()).contains("no dead set public.no_such_keys_dead_set");
+    CliRun unreachable = CliRun.withUnreachablePostgres("dlq list", "--group", group);
     assertThat(unreachable.exit()).isEqualTo(3);
     assertThat(unreachable.err())
-        .contains("did not answer within 2s")
-        .contains("check --bootstrap-servers");
+        .contains("cannot connect to Postgres")
+        .doesNotContain(CliRun.URL_PASSWORD);
   }
 
   private CliRun dlq(String command, String... extra) {
-    List<String> options = new ArrayList<>(List.of("--topic", dlq));
+    List<String> options =
+        new ArrayList<>(List.of("--group", group, "--processed-keys-table", keys));
     options.addAll(List.of(extra));
-    return CliRun.withKafka(stack, "dlq " + command, options.toArray(String[]::new));
+    return CliRun.withPostgres(stack, "dlq " + command, options.toArray(String[]::new));
   }
 
-  private ProducerRecord<byte[], byte[]> originalRecord(
+  private List<String> bodies() throws Exception {
+    return Sql.query(
+        dataSource, "SELECT body FROM " + effects + " ORDER BY seq", rs -> rs.getString(1));
+  }
+
+  private ProducerRecord<byte[], byte[]> record(
       int partition, String key, UUID eventId, byte[] value) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(ConsumedEvent.ID_HEADER, eventId.toString().getBytes(UTF_8));
     headers.add(ConsumedEvent.EVENT_TYPE_HEADER, "OrderPlaced".getBytes(UTF_8));
     headers.add(
         "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(UTF_8));
-    return new ProducerRecord<>(
-        original,
-        partition,
-        java.time.Instant.parse("2026-11-22T10:00:00Z").toEpochMilli(),
-        key.getBytes(UTF_8),
-        value,
-        headers);
-  }
-
-  /** What the consumer runner's dead-letter publisher writes for a failed original. */
-  private ProducerRecord<byte[], byte[]> deadLetter(
-      ProducerRecord<byte[], byte[]> failed,
-      long originalOffset,
-      String group,
-      String reason,
-      String errorClass,
-      String message,
-      int attempts) {
-    RecordHeaders headers = new RecordHeaders(failed.headers().toArray());
-    Map<String, String> diagnostics = new java.util.LinkedHashMap<>();
-    diagnostics.put(DeadLetterHeaders.ORIGINAL_TOPIC, failed.topic());
-    diagnostics.put(DeadLetterHeaders.ORIGINAL_PARTITION, failed.partition().toString());
-    diagnostics.put(DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(originalOffset));
-    diagnostics.put(DeadLetterHeaders.CONSUMER_GROUP, group);
-    diagnostics.put(DeadLetterHeaders.REASON, reason);
-    diagnostics.put(DeadLetterHeaders.ERROR_CLASS, errorClass);
-    diagnostics.put(DeadLetterHeaders.ERROR_MESSAGE, message);
-    diagnostics.put(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
-    diagnostics.put(DeadLetterHeaders.FIRST_FAILURE, "2026-11-22T10:00:00Z");
-    diagnostics.put(DeadLetterHeaders.LAST_FAILURE, "2026-11-22T10:00:05Z");
-    diagnostics.forEach((k, v) -> headers.add(k, v.getBytes(UTF_8)));
-    return new ProducerRecord<>(
-        dlq, null, failed.timestamp(), failed.key(), failed.value(), headers);
+    return new ProducerRecord<>(topic, partition, null, key.getBytes(UTF_8), value, headers);
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
@@ -368,47 +257,6 @@ class DlqCommandIT {
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()),
         new ByteArraySerializer(),
         new ByteArraySerializer());
-  }
-
-  private KafkaConsumer<byte[], byte[]> consumer() {
-    return new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
-  }
-
-  private Map<Integer, Long> endOffsets() {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      Map<Integer, Long> ends = new HashMap<>();
-      consumer
-          .endOffsets(List.of(new TopicPartition(original, 0), new TopicPartition(original, 1)))
-          .forEach((tp, o) -> ends.put(tp.partition(), o));
-      return ends;
-    }
-  }
-
-  /** Records of the original topic from the given offsets to the current end. */
-  private List<ConsumerRecord<byte[], byte[]>> readOriginal(Map<Integer, Long> from) {
-    Map<Integer, Long> end = endOffsets();
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      for (int p : List.of(0, 1)) {
-        TopicPartition tp = new TopicPartition(original, p);
-        consumer.assign(List.of(tp));
-        consumer.seek(tp, from.get(p));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.position(tp) < end.get(p) && System.nanoTime() < deadline) {
-          consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
-        assertThat(consumer.position(tp)).isEqualTo(end.get(p));
-      }
-    }
-    return records;
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), UTF_8);
   }
 
   private static JsonNode json(CliRun run) throws Exception {

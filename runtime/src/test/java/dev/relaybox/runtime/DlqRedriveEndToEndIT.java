@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.ConsumerMetrics;
 import dev.relaybox.consumers.ConsumerRunner;
+import dev.relaybox.consumers.DeadEvent;
+import dev.relaybox.consumers.DeadLetterHeaders;
+import dev.relaybox.consumers.DeadSet;
 import dev.relaybox.consumers.PermanentEventException;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
@@ -19,13 +22,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole recovery path with the real consumer runner: a handler fails permanently for one event,
- * the runner dead-letters it, the bug is "fixed", {@code relaybox dlq redrive} sends it back, and
- * its effect is applied exactly once, even when the operator redrives it a second time with
- * --force.
+ * the runner moves it to the dead set (a copy goes to the dead-letter topic) and holds its key's
+ * next event back; the bug is "fixed", {@code relaybox dlq redrive} runs it again, and both effects
+ * apply exactly once, in order. A second redrive is refused and changes nothing.
  */
 @ExtendWith(DevStackExtension.class)
 class DlqRedriveEndToEndIT {
@@ -51,17 +59,19 @@ class DlqRedriveEndToEndIT {
   @AfterEach
   void dropTables() throws SQLException {
     if (dataSource != null) {
-      execute("DROP TABLE IF EXISTS " + effects + ", " + keys);
+      Sql.execute(dataSource, "DROP TABLE IF EXISTS " + effects);
     }
   }
 
   @Test
-  void aFixedPoisonEventIsRedrivenAndAppliedExactlyOnce(DevStack stack) throws Exception {
+  void aFixedPoisonEventIsRedrivenAndAppliedExactlyOnceInItsKeysOrder(DevStack stack)
+      throws Exception {
     dataSource = stack.postgres().dataSource();
     stack.kafka().createTopic(topic, 1);
     stack.kafka().createTopic(dlq, 1);
     // No unique constraint: a double effect would show as a second row.
-    execute("CREATE TABLE " + effects + " (event_id uuid NOT NULL, body text)");
+    Sql.execute(
+        dataSource, "CREATE TABLE " + effects + " (seq bigserial, event_id uuid, body text)");
     UUID poison = UUID.randomUUID();
     AtomicBoolean fixed = new AtomicBoolean();
     MeterRegistry metrics = new SimpleMeterRegistry();
@@ -85,7 +95,8 @@ class DlqRedriveEndToEndIT {
                     throw new PermanentEventException("cannot handle " + body + " (the bug)");
                   }
                   try (PreparedStatement ps =
-                      tx.prepareStatement("INSERT INTO " + effects + " VALUES (?, ?)")) {
+                      tx.prepareStatement(
+                          "INSERT INTO " + effects + " (event_id, body) VALUES (?, ?)")) {
                     ps.setObject(1, event.eventId());
                     ps.setString(2, body);
                     ps.executeUpdate();
@@ -98,31 +109,39 @@ class DlqRedriveEndToEndIT {
       send(stack, UUID.randomUUID(), "ok-2");
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> count(metrics, ConsumerMetrics.DEAD_LETTERED) == 1 && effects().size() == 2);
+          .until(() -> count(metrics, ConsumerMetrics.DEAD_LETTERED) == 1 && effects().size() == 1);
 
       CliRun listed = dlq(stack, "list");
       assertThat(listed.out()).contains(poison.toString()).contains("cannot handle poison");
+      // ok-2 waits behind the dead event of its key, and the copy for Kafka tooling is there.
+      assertThat(effects()).containsExactly("ok-1");
+      ConsumerRecord<byte[], byte[]> copy = readOne(stack);
+      assertThat(header(copy, ConsumedEvent.ID_HEADER)).isEqualTo(poison.toString());
+      assertThat(header(copy, DeadLetterHeaders.REASON))
+          .isEqualTo(DeadLetterHeaders.REASON_PERMANENT);
 
       fixed.set(true);
-      CliRun redrive = dlq(stack, "redrive", "--all");
+      long deadId = DeadSet.of(dataSource, "public", keys).list(group, null, null, 1).get(0).id();
+      CliRun redrive = dlq(stack, "redrive", Long.toString(deadId), "--as", "tester");
       assertThat(redrive.exit()).as(redrive.err()).isZero();
       await().atMost(Duration.ofSeconds(60)).until(() -> effects().size() == 3);
-      assertThat(effects()).containsExactly("ok-1", "ok-2", "poison");
+      assertThat(effects()).containsExactly("ok-1", "poison", "ok-2");
 
-      assertThat(dlq(stack, "redrive", "--all").exit()).isEqualTo(1); // already redriven
-      CliRun again = dlq(stack, "redrive", "--all", "--force");
-      assertThat(again.exit()).as(again.err()).isZero();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> count(metrics, ConsumerMetrics.DUPLICATES) == 1);
-      assertThat(effects()).containsExactly("ok-1", "ok-2", "poison");
+      CliRun again = dlq(stack, "redrive", Long.toString(deadId));
+      assertThat(again.exit()).isEqualTo(1);
+      assertThat(again.err()).contains("redriven already, by tester");
+      DeadEvent row = DeadSet.of(dataSource, "public", keys).find(group, deadId).orElseThrow();
+      assertThat(row.state()).isEqualTo(DeadEvent.State.REDRIVEN);
+      assertThat(row.resolvedBy()).isEqualTo("tester");
     }
+    assertThat(effects()).containsExactly("ok-1", "poison", "ok-2");
   }
 
   private CliRun dlq(DevStack stack, String command, String... extra) {
-    List<String> options = new ArrayList<>(List.of("--topic", dlq));
+    List<String> options =
+        new ArrayList<>(List.of("--group", group, "--processed-keys-table", keys));
     options.addAll(List.of(extra));
-    return CliRun.withKafka(stack, "dlq " + command, options.toArray(String[]::new));
+    return CliRun.withPostgres(stack, "dlq " + command, options.toArray(String[]::new));
   }
 
   private void send(DevStack stack, UUID eventId, String body) throws Exception {
@@ -141,17 +160,38 @@ class DlqRedriveEndToEndIT {
     }
   }
 
-  /** Effect rows' bodies, sorted. */
+  private ConsumerRecord<byte[], byte[]> readOne(DevStack stack) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + id);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(dlq));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return !out.isEmpty();
+              });
+    }
+    return out.get(0);
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    var h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), UTF_8);
+  }
+
+  /** Effect rows' bodies, in the order they were applied. */
   private List<String> effects() throws SQLException {
     return Sql.query(
-        dataSource, "SELECT body FROM " + effects + " ORDER BY body", rs -> rs.getString(1));
+        dataSource, "SELECT body FROM " + effects + " ORDER BY seq", rs -> rs.getString(1));
   }
 
   private static double count(MeterRegistry registry, String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
-  }
-
-  private void execute(String sql) throws SQLException {
-    Sql.execute(dataSource, sql);
   }
 }

@@ -120,7 +120,7 @@ public final class RelayboxConsumers implements SmartLifecycle {
             .topics(endpoint.topics().toArray(String[]::new))
             .dataSource(dataSource)
             .deserializer(deserializer)
-            .callConcurrency(endpoint.callConcurrency())
+            .maxInFlight(endpoint.maxInFlight())
             .meterRegistry(meterRegistry);
     if (endpoint.eventHandler() != null) {
       b.handler(Handlers.event(endpoint.eventHandler(), activity, dataSource));

@@ -41,10 +41,11 @@ public @interface RelayboxListener {
   Kind kind() default Kind.INFER;
 
   /**
-   * How many partitions a {@link Kind#TWO_PHASE} handler calls in parallel ({@code
-   * ConsumerRunner.Builder#callConcurrency}); 1 calls on the poll thread.
+   * How many events of the group are handled at once, never two of one key ({@code
+   * ConsumerRunner.Builder#maxInFlight}); the handler must then be thread-safe. 1 handles one event
+   * at a time.
    */
-  int callConcurrency() default 1;
+  int maxInFlight() default 64;
 
   /** The kinds of handler, as in the consumers framework. */
   enum Kind {

@@ -1,25 +1,26 @@
 package dev.relaybox.console.internal;
 
+import dev.relaybox.consumers.DeadSet;
+import java.sql.SQLException;
+
 /**
- * {@link DeadActions} through the consumer framework's dead-set API. The framework's key scheduling
- * (issue 11: retry and dead sets) is not on this branch yet: until it is, every action is refused
- * with that reason, and the pages that offer them appear only where the dead-set tables exist.
+ * {@link DeadActions} through the consumer framework's dead-set API ({@link DeadSet}): each action
+ * is one transaction under the key's lock that records who and when; a running consumer notices it
+ * within a second.
  */
 final class FrameworkDeadActions implements DeadActions {
 
   @Override
-  public void redrive(Sources.Group group, long id, String actor) {
-    throw unavailable();
+  public void redrive(Sources.Group group, long id, String actor) throws SQLException {
+    deadSet(group).redrive(group.name(), id, actor);
   }
 
   @Override
-  public void discard(Sources.Group group, long id, String actor) {
-    throw unavailable();
+  public void discard(Sources.Group group, long id, String actor) throws SQLException {
+    deadSet(group).discard(group.name(), id, actor);
   }
 
-  private static IllegalStateException unavailable() {
-    return new IllegalStateException(
-        "this console was built without the consumer framework's dead-set API: upgrade it to the"
-            + " version of the consumers that wrote the dead set");
+  private static DeadSet deadSet(Sources.Group group) {
+    return DeadSet.of(group.db(), group.schema(), group.table());
   }
 }

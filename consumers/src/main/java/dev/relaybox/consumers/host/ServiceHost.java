@@ -80,7 +80,9 @@ public final class ServiceHost implements AutoCloseable {
     poolConfig.setJdbcUrl(CommonSettings.jdbcUrl(c));
     poolConfig.setUsername(c.get(CommonSettings.PG_USER));
     poolConfig.setPassword(c.get(CommonSettings.PG_PASSWORD));
-    poolConfig.setMaximumPoolSize(c.get(HostSettings.PG_POOL_SIZE));
+    poolConfig.setMaximumPoolSize(HostSettings.poolSize(c));
+    // Connections open on demand: a large pool for many workers costs nothing while idle.
+    poolConfig.setMinimumIdle(2);
     HikariDataSource dataSource = track(new HikariDataSource(poolConfig));
     AvroDeserializer deserializer = track(new AvroDeserializer());
     deserializer.configure(

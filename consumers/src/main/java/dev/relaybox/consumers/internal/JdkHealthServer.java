@@ -44,7 +44,9 @@ public final class JdkHealthServer implements HealthServer {
     for (ConsumerRunner runner : runners) {
       boolean up = check.test(runner);
       ok &= up;
-      body.append(runner.groupId()).append(' ').append(up ? "UP" : "DOWN").append('\n');
+      body.append(runner.groupId()).append(' ').append(up ? "UP" : "DOWN");
+      runner.pausedReason().ifPresent(reason -> body.append(" (").append(reason).append(')'));
+      body.append('\n');
     }
     respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", body.toString());
   }

@@ -1,53 +1,42 @@
 package dev.relaybox.consumers.internal;
 
-import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.ConsumerRunner;
-import dev.relaybox.consumers.internal.BatchProcessor.Outcome;
-import dev.relaybox.consumers.internal.BatchProcessor.Retry;
-import dev.relaybox.consumers.internal.BatchProcessor.RetryState;
-import dev.relaybox.consumers.internal.BatchProcessor.TransientBatchException;
-import dev.relaybox.consumers.internal.DeadLetterPublisher.DeadLetterException;
-import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop: poll, process the batch ({@link BatchProcessor}), dead-letter, commit offsets,
- * schedule retries. Everything touching the {@code KafkaConsumer} runs on the poll thread, except
- * {@code wakeup()}.
+ * The runner: its poll thread ({@code relaybox-consumer-<group>-<n>}) owns the {@code
+ * KafkaConsumer}, hands polled records to the {@link KeyScheduler}, pauses intake when too much is
+ * in memory or parked, and commits each partition's offset up to its lowest unsettled event. The
+ * {@link Workers} run the events; the {@link SetMonitor} watches the retry and dead sets.
  */
 public final class KafkaConsumerRunner implements ConsumerRunner {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaConsumerRunner.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final Duration PAUSED_POLL = Duration.ofMillis(50);
 
   private enum State {
     NEW,
@@ -58,53 +47,45 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private final RunnerSettings settings;
   private final ProcessedKeys keys;
   private final RunnerMetrics metrics;
-  private final BatchProcessor processor;
-  private final Backoff backoff;
-  private final ExecutorService callExecutor;
+  private final KeyScheduler scheduler;
+  private final PartitionLanes partitions;
+  private final SetStore store;
+  private final SetQueries queries;
   private final ProcessedKeysSweeper sweeper;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final long maxPollIntervalNanos;
-
-  // Poll-thread state.
-  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
-  private final Map<TopicPartition, RetryState> retryStates = new HashMap<>();
-  private final Map<TopicPartition, Long> resumeAtNanos = new HashMap<>();
-  private int consecutiveBatchFailures;
+  private final int maxBuffered;
 
   private KafkaConsumer<byte[], byte[]> consumer;
-  private DeadLetterPublisher deadLetters;
+  private Rebalancer rebalancer;
+  private DeadLetterPublisher publisher;
+  private SetMonitor monitor;
+  private Workers workers;
   private Thread thread;
+  private boolean bufferFull;
+  private long lastCommitNanos;
   private volatile long lastPollNanos;
   private volatile boolean polled;
   private volatile boolean failed;
+
+  /** Set by the poll thread once the partitions are paused for the parked-key bounds. */
+  private volatile String pausedReason;
 
   public KafkaConsumerRunner(RunnerSettings settings) {
     this.settings = settings;
     this.keys = new ProcessedKeys(settings);
     this.metrics = new RunnerMetrics(settings.meterRegistry(), settings.groupId());
-    this.callExecutor =
-        settings.twoPhaseHandler() != null && settings.callConcurrency() > 1
-            ? Executors.newFixedThreadPool(
-                settings.callConcurrency(),
-                runnable -> {
-                  Thread t = new Thread(runnable, "relaybox-call-" + settings.groupId());
-                  t.setDaemon(true);
-                  return t;
-                })
-            : null;
-    this.processor = new BatchProcessor(settings, keys, metrics, callExecutor);
+    int maxPollRecords = settings.kafka().maxPollRecords();
+    LaneState lanes = new LaneState();
+    this.scheduler = new KeyScheduler(lanes, maxPollRecords, metrics);
+    this.partitions = new PartitionLanes(lanes);
+    this.store = new SetStore(settings);
+    this.queries = new SetQueries(settings);
+    this.maxBuffered = Math.max(4 * maxPollRecords, 4 * settings.scheduling().maxInFlight());
     this.sweeper =
-        settings.processedKeysRetention() == null
+        settings.processedKeys().retention() == null
             ? null
             : new ProcessedKeysSweeper(settings, keys, metrics);
-    this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
-    this.maxPollIntervalNanos =
-        Duration.ofMillis(
-                Long.parseLong(
-                    settings
-                        .consumerProperties()
-                        .getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000")))
-            .toNanos();
+    metrics.inFlight(scheduler::inFlight);
   }
 
   @Override
@@ -113,30 +94,49 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       throw new IllegalStateException("runner " + groupId() + " was already started or closed");
     }
     // A failed migration leaves the runner NEW: start() may be called again.
-    if (settings.migrateOnStart()) {
+    if (settings.processedKeys().migrateOnStart()) {
       migrate();
     }
     consumer =
         new KafkaConsumer<>(
             consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    deadLetters = new DeadLetterPublisher(settings);
+    rebalancer = new Rebalancer(settings, consumer, partitions, queries, this::commit);
+    publisher = new DeadLetterPublisher(settings.kafka());
+    monitor = new SetMonitor(settings, queries, partitions, metrics, publisher);
+    Backoff backoff = new Backoff(settings.retry().initialBackoff(), settings.retry().maxBackoff());
+    Outage outage = new Outage(groupId(), backoff, scheduler, metrics);
+    FailureHandler failures =
+        new FailureHandler(settings, store, scheduler, metrics, backoff, outage, monitor::wake);
+    workers =
+        new Workers(
+            groupId(),
+            settings.scheduling().maxInFlight(),
+            scheduler,
+            new ChunkProcessor(settings, keys, scheduler, metrics, failures, outage),
+            new ParkedKeyJob(settings, keys, store, scheduler, metrics, failures, backoff, outage),
+            settings.handling().eventHandler() != null ? settings.handling().dataSource() : null,
+            outage);
     lastPollNanos = System.nanoTime();
     thread =
         new Thread(
             this::pollLoop, "relaybox-consumer-" + groupId() + "-" + INSTANCES.incrementAndGet());
     state.set(State.RUNNING);
+    workers.start();
+    monitor.start();
     thread.start();
     if (sweeper != null) {
       sweeper.start();
     }
     log.info(
-        "consumer started group={} topics={} deadLetterTopic={} processedKeys={}"
-            + " processedKeysRetention={}",
+        "consumer started group={} topics={} maxInFlight={} deadKeyPolicy={} deadLetterTopic={}"
+            + " processedKeys={} processedKeysRetention={}",
         groupId(),
-        settings.topics(),
-        settings.deadLetterTopic(),
-        settings.deduplicate() ? settings.qualifiedTable() : "off",
-        sweeper == null ? "forever" : settings.processedKeysRetention());
+        settings.kafka().topics(),
+        settings.scheduling().maxInFlight(),
+        settings.retry().deadKeyPolicy(),
+        settings.kafka().deadLetterTopic(),
+        settings.processedKeys().deduplicate() ? settings.processedKeys().qualifiedTable() : "off",
+        sweeper == null ? "forever" : settings.processedKeys().retention());
     return this;
   }
 
@@ -144,9 +144,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     Properties props = new Properties();
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    // The relay writes in transactions: never hand a handler an event that was aborted.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "relaybox-" + groupId());
-    props.putAll(settings.consumerProperties());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.putAll(settings.kafka().consumerProperties());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka().bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId());
     // Offsets are committed by hand, after the database commit: that is the whole guarantee.
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -156,7 +158,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   @Override
   public void migrate() {
     keys.migrate();
-    log.info("processed-keys table migrated table={}", settings.qualifiedTable());
+    log.info(
+        "processed-keys, retry-set and dead-set tables migrated table={}",
+        settings.processedKeys().qualifiedTable());
   }
 
   @Override
@@ -169,12 +173,17 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     return state.get() == State.RUNNING
         && !failed
         && thread.isAlive()
-        && System.nanoTime() - lastPollNanos < maxPollIntervalNanos;
+        && System.nanoTime() - lastPollNanos < settings.kafka().maxPollInterval().toNanos();
   }
 
   @Override
   public boolean isReady() {
-    return isHealthy() && polled;
+    return isHealthy() && polled && pausedReason().isEmpty();
+  }
+
+  @Override
+  public Optional<String> pausedReason() {
+    return Optional.ofNullable(pausedReason);
   }
 
   @Override
@@ -184,18 +193,18 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       return;
     }
     consumer.wakeup();
-    // Stops while the poll thread finishes its batch; a sweep stops after its current statement.
+    // Stops while the work in flight finishes; a sweep stops after its current statement.
     if (sweeper != null) {
       sweeper.close();
     }
     try {
-      thread.join(settings.shutdownTimeout().toMillis());
+      thread.join(settings.shutdownTimeout().toMillis() + 15_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
       log.warn(
-          "consumer did not stop within shutdownTimeout={} group={}; its uncommitted records will"
+          "consumer did not stop within shutdownTimeout={} group={}; its unsettled records will"
               + " be redelivered and skipped as duplicates",
           settings.shutdownTimeout(),
           groupId());
@@ -204,16 +213,20 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
 
   private void pollLoop() {
     try {
-      consumer.subscribe(settings.topics(), new RebalanceListener());
+      consumer.subscribe(settings.kafka().topics(), rebalancer);
       while (state.get() == State.RUNNING) {
-        resumeDuePartitions();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout());
+        boolean paused = applyPauses();
+        ConsumerRecords<byte[], byte[]> records =
+            consumer.poll(paused ? PAUSED_POLL : settings.kafka().pollTimeout());
         lastPollNanos = System.nanoTime();
         polled = true;
         if (!records.isEmpty()) {
-          processBatch(records);
+          partitions.intake(records);
         }
-        commitUncommitted();
+        if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+          commit(null);
+        }
+        rebalancer.retryLoads();
         updateLag();
       }
     } catch (WakeupException e) {
@@ -233,181 +246,69 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     }
   }
 
-  private void processBatch(ConsumerRecords<byte[], byte[]> records) {
-    Timer.Sample sample = Timer.start();
-    try {
-      Outcome outcome = processor.process(records, retryStates);
-      deadLetters.publish(outcome.deadLetters());
-      outcome
-          .commitOffsets()
-          .forEach((tp, offset) -> uncommitted.put(tp, new OffsetAndMetadata(offset)));
-      record(outcome);
-      retryStates
-          .keySet()
-          .removeIf(
-              tp ->
-                  !outcome.retries().containsKey(tp)
-                      && outcome.commitOffsets().getOrDefault(tp, -1L)
-                          > retryStates.get(tp).offset());
-      outcome.retries().forEach(this::retryInPlace);
-      consecutiveBatchFailures = 0;
-    } catch (SQLException | DeadLetterException | TransientBatchException e) {
-      rewind(records, e);
-    } finally {
-      sample.stop(metrics.batchLatency());
+  /**
+   * Pauses every assigned partition while too many polled records are unsettled (until half are
+   * left) or the parked keys are at their bound, and those whose parked keys are not loaded;
+   * resumes the rest. Returns whether anything is paused.
+   */
+  private boolean applyPauses() {
+    int unsettled = scheduler.unsettled();
+    bufferFull = bufferFull ? unsettled > maxBuffered / 2 : unsettled >= maxBuffered;
+    Set<TopicPartition> assignment = consumer.assignment();
+    Set<TopicPartition> wanted;
+    String bounds = monitor.pauseReason().orElse(null);
+    if (bufferFull || bounds != null) {
+      wanted = assignment;
+    } else {
+      wanted = new HashSet<>(rebalancer.unloaded());
+      wanted.retainAll(assignment);
     }
-  }
-
-  private void record(Outcome outcome) {
-    countByTopic(outcome.applied()).forEach(metrics::processed);
-    countByTopic(outcome.duplicates()).forEach(metrics::duplicates);
-    for (ConsumedEvent e : outcome.applied()) {
-      log.debug(
-          "event processed group={} eventId={} key={} topic={} partition={} offset={} attempt={}",
-          groupId(),
-          e.eventId(),
-          e.key(),
-          e.topic(),
-          e.partition(),
-          e.offset(),
-          e.attempt());
+    Set<TopicPartition> paused = consumer.paused();
+    Set<TopicPartition> pause = new HashSet<>(wanted);
+    pause.removeAll(paused);
+    Set<TopicPartition> resume = new HashSet<>(paused);
+    resume.removeAll(wanted);
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
     }
-    for (ConsumedEvent e : outcome.duplicates()) {
-      log.debug(
-          "duplicate skipped group={} eventId={} key={} topic={} partition={} offset={}",
-          groupId(),
-          e.eventId(),
-          e.key(),
-          e.topic(),
-          e.partition(),
-          e.offset());
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
     }
-    for (DeadLetter d : outcome.deadLetters()) {
-      var r = d.record();
-      metrics.deadLettered(r.topic(), d.reason());
-      log.error(
-          "event dead-lettered group={} reason={} key={} topic={} partition={} offset={}"
-              + " attempt={} deadLetterTopic={} error={}",
-          groupId(),
-          d.reason(),
-          keyOf(r),
-          r.topic(),
-          r.partition(),
-          r.offset(),
-          d.attempts(),
-          deadLetters.topic(),
-          d.error().toString());
-    }
+    // Reported only now that it holds: records sent from here on stay in Kafka.
+    pausedReason = bounds;
+    metrics.intakePaused(bounds != null);
+    return !wanted.isEmpty();
   }
 
-  private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
-    return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, Long> countByTopic(List<ConsumedEvent> events) {
-    return events.stream()
-        .collect(Collectors.groupingBy(ConsumedEvent::topic, Collectors.counting()));
-  }
-
-  /** Rewinds the partition to the failed record and pauses it for the backoff. */
-  private void retryInPlace(TopicPartition tp, Retry retry) {
-    RetryState previous = retryStates.get(tp);
-    Instant first =
-        previous != null && previous.offset() == retry.record().offset()
-            ? previous.firstFailure()
-            : Instant.now();
-    retryStates.put(tp, new RetryState(retry.record().offset(), retry.attempt(), first));
-    long delay = backoff.delayMillis(retry.attempt());
-    pauseUntil(tp, retry.record().offset(), delay);
-    metrics.retried(tp.topic());
-    log.warn(
-        "event failed, retrying group={} key={} topic={} partition={} offset={} attempt={}"
-            + " maxAttempts={} backoffMs={} error={}",
-        groupId(),
-        keyOf(retry.record()),
-        tp.topic(),
-        tp.partition(),
-        retry.record().offset(),
-        retry.attempt(),
-        settings.maxAttempts(),
-        delay,
-        retry.error().toString());
-  }
-
-  /** The database or the dead-letter topic failed: redo the whole batch after a backoff. */
-  private void rewind(ConsumerRecords<byte[], byte[]> records, Exception e) {
-    consecutiveBatchFailures++;
-    metrics.batchFailed();
-    long delay = backoff.delayMillis(consecutiveBatchFailures);
-    for (TopicPartition tp : records.partitions()) {
-      pauseUntil(tp, records.records(tp).get(0).offset(), delay);
-    }
-    log.error(
-        "batch failed, rewinding group={} partitions={} records={} failures={} backoffMs={}"
-            + " error={}",
-        groupId(),
-        records.partitions(),
-        records.count(),
-        consecutiveBatchFailures,
-        delay,
-        e.toString());
-  }
-
-  private void pauseUntil(TopicPartition tp, long offset, long delayMillis) {
-    consumer.seek(tp, offset);
-    consumer.pause(Set.of(tp));
-    resumeAtNanos.put(tp, System.nanoTime() + Duration.ofMillis(delayMillis).toNanos());
-  }
-
-  private void resumeDuePartitions() {
-    long now = System.nanoTime();
-    var due =
-        resumeAtNanos.entrySet().stream()
-            .filter(e -> e.getValue() - now <= 0)
-            .map(Map.Entry::getKey)
-            .collect(Collectors.toSet());
-    if (!due.isEmpty()) {
-      resumeAtNanos.keySet().removeAll(due);
-      due.retainAll(consumer.assignment());
-      consumer.resume(due);
-    }
-  }
-
-  private Duration nextPollTimeout() {
-    long now = System.nanoTime();
-    long timeout = settings.pollTimeout().toNanos();
-    for (long resumeAt : resumeAtNanos.values()) {
-      timeout = Math.min(timeout, Math.max(0, resumeAt - now));
-    }
-    return Duration.ofNanos(timeout);
-  }
-
-  /** Commits the offsets of everything whose transaction committed. */
-  private void commitUncommitted() {
-    if (uncommitted.isEmpty()) {
+  /** Commits what is settled on {@code partitions} (all owned ones when null). */
+  private void commit(Collection<TopicPartition> partitions) {
+    lastCommitNanos = System.nanoTime();
+    Map<TopicPartition, Long> offsets = this.partitions.committable(partitions, this::position);
+    if (offsets.isEmpty()) {
       return;
     }
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
     try {
-      consumer.commitSync(Map.copyOf(uncommitted));
-    } catch (CommitFailedException | RebalanceInProgressException e) {
-      // The partitions moved to another member; it redelivers these records and skips them as
-      // duplicates, because their keys are committed.
+      consumer.commitSync(commit);
+      this.partitions.committed(offsets);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      // Partitions moved, or the broker is unreachable: the next owner (or the next try here)
+      // redelivers from the last commit and the processed keys skip what was done.
       log.warn(
-          "offset commit failed after a rebalance group={} offsets={} error={}",
-          groupId(),
-          uncommitted,
-          e.toString());
-    } catch (RetriableException e) {
-      // Broker unreachable or slow: keep the offsets and try again after the next poll. Until
-      // then a crash only costs redeliveries, which the processed keys absorb.
-      log.warn(
-          "offset commit failed, will retry group={} offsets={} error={}",
-          groupId(),
-          uncommitted,
-          e.toString());
-      return;
+          "offset commit failed group={} offsets={} error={}", groupId(), offsets, e.toString());
     }
-    uncommitted.clear();
+  }
+
+  /** The fetch position of an owned partition, or -1 when the consumer does not know it yet. */
+  private long position(TopicPartition tp) {
+    try {
+      return consumer.position(tp, Duration.ZERO);
+    } catch (TimeoutException | IllegalStateException e) {
+      return -1; // not fetched yet, or no longer ours
+    }
   }
 
   private void updateLag() {
@@ -419,8 +320,19 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   }
 
   private void shutDown() {
+    scheduler.close();
     try {
-      commitUncommitted();
+      if (!scheduler.awaitIdle(settings.shutdownTimeout().toNanos())) {
+        log.warn(
+            "work in flight did not finish within shutdownTimeout={} group={}",
+            settings.shutdownTimeout(),
+            groupId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      commit(null);
     } catch (RuntimeException e) {
       log.warn("final offset commit failed group={} error={}", groupId(), e.toString());
     }
@@ -429,40 +341,13 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     } catch (RuntimeException e) {
       log.warn("consumer close failed group={} error={}", groupId(), e.toString());
     }
-    deadLetters.close();
-    if (callExecutor != null) {
-      callExecutor.shutdown();
+    try {
+      workers.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    monitor.close();
+    publisher.close();
     log.info("consumer stopped group={}", groupId());
-  }
-
-  private final class RebalanceListener implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // Batches are processed between polls, so nothing is in flight here: commit what is done.
-      commitUncommitted();
-      forget(partitions);
-      log.info("partitions revoked group={} partitions={}", groupId(), partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      forget(partitions);
-      log.warn("partitions lost group={} partitions={}", groupId(), partitions);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      log.info("partitions assigned group={} partitions={}", groupId(), partitions);
-    }
-
-    /**
-     * Drops the state of partitions this member no longer owns (also offsets it failed to commit).
-     */
-    private void forget(Collection<TopicPartition> partitions) {
-      uncommitted.keySet().removeAll(partitions);
-      retryStates.keySet().removeAll(partitions);
-      resumeAtNanos.keySet().removeAll(partitions);
-    }
   }
 }

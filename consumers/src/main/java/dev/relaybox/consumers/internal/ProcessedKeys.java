@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /** SQL on the processed-keys table (eventuate's SqlTableBasedDuplicateMessageDetector, batched). */
@@ -30,7 +29,7 @@ final class ProcessedKeys {
 
   ProcessedKeys(RunnerSettings settings) {
     this.settings = settings;
-    String table = settings.qualifiedTable();
+    String table = settings.processedKeys().qualifiedTable();
     // One statement claims the keys of a whole batch; RETURNING tells which rows are new. A key
     // present twice in the array is returned once: its first occurrence in the batch wins. Keys
     // are inserted in index order so that two members claiming overlapping batches during a
@@ -59,14 +58,14 @@ final class ProcessedKeys {
 
   void migrate() {
     Flyway.configure(ProcessedKeys.class.getClassLoader())
-        .dataSource(settings.dataSource())
+        .dataSource(settings.handling().dataSource())
         .locations(ConsumerRunner.MIGRATIONS_LOCATION)
-        .schemas(settings.processedKeysSchema())
-        .table(settings.processedKeysTable() + "_schema_history")
+        .schemas(settings.processedKeys().schema())
+        .table(settings.processedKeys().table() + "_schema_history")
         .placeholders(
             Map.of(
-                "processed_keys_schema", settings.processedKeysSchema(),
-                "processed_keys_table", settings.processedKeysTable()))
+                "processed_keys_schema", settings.processedKeys().schema(),
+                "processed_keys_table", settings.processedKeys().table()))
         // The schema may hold other tables already: start the history at 0 so V1 still runs.
         .baselineOnMigrate(true)
         .baselineVersion("0")
@@ -93,9 +92,9 @@ final class ProcessedKeys {
     }
   }
 
-  /** The keys already recorded, read in a transaction of its own. */
-  Set<UUID> existing(DataSource dataSource, Collection<UUID> eventIds) throws SQLException {
-    try (Connection c = dataSource.getConnection();
+  /** The keys already recorded, read on a pooled connection of its own. */
+  Set<UUID> existing(Collection<UUID> eventIds) throws SQLException {
+    try (Connection c = settings.handling().dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement(selectExisting)) {
       ps.setString(1, settings.groupId());
       ps.setArray(2, c.createArrayOf("uuid", eventIds.toArray()));

@@ -44,7 +44,7 @@ final class ProcessedKeysSweeper implements AutoCloseable {
     executor.scheduleWithFixedDelay(
         this::sweepAndLogFailure,
         0,
-        settings.processedKeysSweepInterval().toMillis(),
+        settings.processedKeys().sweepInterval().toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
@@ -57,9 +57,9 @@ final class ProcessedKeysSweeper implements AutoCloseable {
           "processed keys sweep failed, retrying at the next interval group={} table={}"
               + " retention={} interval={} error={}",
           settings.groupId(),
-          settings.qualifiedTable(),
-          settings.processedKeysRetention(),
-          settings.processedKeysSweepInterval(),
+          settings.processedKeys().qualifiedTable(),
+          settings.processedKeys().retention(),
+          settings.processedKeys().sweepInterval(),
           e.toString());
     }
   }
@@ -70,13 +70,13 @@ final class ProcessedKeysSweeper implements AutoCloseable {
     long deleted = 0;
     OffsetDateTime olderThan;
     // Fixed for the whole sweep, so that every batch agrees on what is expired.
-    try (Connection c = settings.dataSource().getConnection()) {
-      olderThan = keys.cutoff(c, settings.processedKeysRetention());
+    try (Connection c = settings.handling().dataSource().getConnection()) {
+      olderThan = keys.cutoff(c, settings.processedKeys().retention());
     }
     int batch;
     do {
       // A connection per batch: a long first sweep must not keep one of the pool's for minutes.
-      try (Connection c = settings.dataSource().getConnection()) {
+      try (Connection c = settings.handling().dataSource().getConnection()) {
         c.setAutoCommit(true);
         batch = keys.deleteExpired(c, olderThan);
       }

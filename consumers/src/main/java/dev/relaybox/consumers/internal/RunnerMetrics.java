@@ -4,8 +4,13 @@ import dev.relaybox.consumers.ConsumerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** The runner's meters; Micrometer caches meters by name and tags, so lookups are cheap. */
 final class RunnerMetrics {
@@ -17,19 +22,26 @@ final class RunnerMetrics {
   private final Counter processedKeysDeleted;
   private final Counter sweepFailures;
   private final AtomicLong lag = new AtomicLong();
+  private final AtomicLong parkedKeys = new AtomicLong();
+  private final AtomicLong retrySetSize = new AtomicLong();
+  private final AtomicLong deadSetSize = new AtomicLong();
+  private final AtomicLong oldestParkedSeconds = new AtomicLong();
+  private final AtomicLong intakePaused = new AtomicLong();
+  private final Map<String, Timer> keyWait = new ConcurrentHashMap<>();
+  private final Map<String, Timer> handlerLatency = new ConcurrentHashMap<>();
 
   RunnerMetrics(MeterRegistry registry, String group) {
     this.registry = registry;
     this.group = group;
     this.batchLatency =
         Timer.builder(ConsumerMetrics.BATCH_LATENCY)
-            .description("One poll batch from decoding to offset commit")
+            .description("One batch of events run in one transaction, start to settlement")
             .tag("group", group)
             .register(registry);
     this.batchFailures =
         groupCounter(
             ConsumerMetrics.BATCH_FAILURES,
-            "Batches rewound because the database or the dead-letter topic failed");
+            "Batches undone because the database, the registry or the sets failed");
     this.processedKeysDeleted =
         groupCounter(
             ConsumerMetrics.PROCESSED_KEYS_DELETED,
@@ -38,8 +50,25 @@ final class RunnerMetrics {
         groupCounter(
             ConsumerMetrics.PROCESSED_KEYS_SWEEP_FAILURES,
             "Retention sweeps that failed and wait for the next interval");
-    Gauge.builder(ConsumerMetrics.LAG, lag, AtomicLong::get)
-        .description("Records behind the log end over the assigned partitions")
+    gauge(ConsumerMetrics.LAG, lag, "Records behind the log end over the assigned partitions");
+    gauge(ConsumerMetrics.PARKED_KEYS, parkedKeys, "Parked keys of the group");
+    gauge(ConsumerMetrics.RETRY_SET_SIZE, retrySetSize, "Events in the group's retry set");
+    gauge(ConsumerMetrics.DEAD_SET_SIZE, deadSetSize, "Dead events waiting for an operator");
+    gauge(ConsumerMetrics.INTAKE_PAUSED, intakePaused, "1 while intake waits for parked keys");
+    TimeGauge.builder(
+            ConsumerMetrics.OLDEST_PARKED_AGE,
+            oldestParkedSeconds,
+            TimeUnit.SECONDS,
+            AtomicLong::doubleValue)
+        .description("Age of the oldest parked event of the group")
+        .tag("group", group)
+        .register(registry);
+  }
+
+  /** Registers the in-flight gauge, read from the scheduler. */
+  void inFlight(Supplier<Number> inFlight) {
+    Gauge.builder(ConsumerMetrics.IN_FLIGHT, inFlight)
+        .description("Events being handled now")
         .tag("group", group)
         .register(registry);
   }
@@ -63,7 +92,15 @@ final class RunnerMetrics {
   }
 
   Timer handlerLatency(String topic) {
-    return registry.timer(ConsumerMetrics.HANDLER_LATENCY, "group", group, "topic", topic);
+    return handlerLatency.computeIfAbsent(
+        topic, t -> registry.timer(ConsumerMetrics.HANDLER_LATENCY, "group", group, "topic", t));
+  }
+
+  void keyWait(String topic, long nanos) {
+    keyWait
+        .computeIfAbsent(
+            topic, t -> registry.timer(ConsumerMetrics.KEY_WAIT, "group", group, "topic", t))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   Timer batchLatency() {
@@ -84,6 +121,25 @@ final class RunnerMetrics {
 
   void lag(long value) {
     lag.set(value);
+  }
+
+  /** Group-wide sizes of the sets, as last counted. */
+  void sets(long keys, long retryEvents, long deadEvents, long oldestSeconds) {
+    parkedKeys.set(keys);
+    retrySetSize.set(retryEvents);
+    deadSetSize.set(deadEvents);
+    oldestParkedSeconds.set(oldestSeconds);
+  }
+
+  void intakePaused(boolean paused) {
+    intakePaused.set(paused ? 1 : 0);
+  }
+
+  private void gauge(String name, AtomicLong value, String description) {
+    Gauge.builder(name, value, AtomicLong::get)
+        .description(description)
+        .tag("group", group)
+        .register(registry);
   }
 
   private Counter groupCounter(String name, String description) {

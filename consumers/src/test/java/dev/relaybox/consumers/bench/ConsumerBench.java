@@ -35,12 +35,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConsumerBench {
 
+  private static int inFlight;
+
   private ConsumerBench() {}
 
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     boolean timeOrdered = args.length > 2 && args[2].equals("v7");
+    inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 64;
     try (DevStack stack = DevStack.builder().schemaRegistry(false).start();
         HikariDataSource ds = TestSupport.pool(stack, 2)) {
       String topic = "bench.events";
@@ -106,6 +109,7 @@ public final class ConsumerBench {
             .dataSource(ds)
             .deserializer(TestSupport.DESERIALIZER)
             .deduplicate(dedup)
+            .maxInFlight(inFlight)
             .handler(TestSupport.effectsHandler(effects))
             .meterRegistry(registry)
             .build()

@@ -14,7 +14,7 @@ public record ListenerEndpoint(
     String source,
     String group,
     List<String> topics,
-    int callConcurrency,
+    int maxInFlight,
     EventHandler eventHandler,
     TwoPhaseEventHandler<?> twoPhaseHandler) {
 

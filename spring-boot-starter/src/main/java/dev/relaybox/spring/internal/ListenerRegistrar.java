@@ -99,12 +99,12 @@ public final class ListenerRegistrar implements BeanPostProcessor, EnvironmentAw
     if (topics.isEmpty()) {
       throw new IllegalStateException(source + ": @RelayboxListener needs at least one topic");
     }
-    if (annotation.callConcurrency() < 1) {
+    if (annotation.maxInFlight() < 1) {
       throw new IllegalStateException(
-          source + ": callConcurrency must be at least 1, was " + annotation.callConcurrency());
+          source + ": maxInFlight must be at least 1, was " + annotation.maxInFlight());
     }
     return new ListenerEndpoint(
-        source, group, topics, annotation.callConcurrency(), eventHandler, twoPhaseHandler);
+        source, group, topics, annotation.maxInFlight(), eventHandler, twoPhaseHandler);
   }
 
   private void register(ListenerEndpoint endpoint) {

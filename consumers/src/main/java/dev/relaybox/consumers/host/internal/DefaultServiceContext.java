@@ -93,6 +93,10 @@ public final class DefaultServiceContext implements ServiceContext {
             .maxAttempts(config.get(HostSettings.MAX_ATTEMPTS))
             .initialBackoff(config.get(HostSettings.INITIAL_BACKOFF))
             .maxBackoff(config.get(HostSettings.MAX_BACKOFF))
+            .maxInFlight(config.get(HostSettings.MAX_IN_FLIGHT))
+            .deadKeyPolicy(HostSettings.deadKeyPolicy(config))
+            .maxParkedKeys(config.get(HostSettings.MAX_PARKED_KEYS))
+            .maxParkedEvents(config.get(HostSettings.MAX_PARKED_EVENTS))
             .pollTimeout(config.get(HostSettings.POLL_TIMEOUT))
             .shutdownTimeout(config.get(HostSettings.SHUTDOWN_TIMEOUT))
             .meterRegistry(meterRegistry);

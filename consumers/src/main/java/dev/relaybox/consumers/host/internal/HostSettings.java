@@ -1,8 +1,10 @@
 package dev.relaybox.consumers.host.internal;
 
 import dev.relaybox.config.CommonSettings;
+import dev.relaybox.config.ServiceConfig;
 import dev.relaybox.config.Setting;
 import dev.relaybox.config.Settings;
+import dev.relaybox.consumers.DeadKeyPolicy;
 import dev.relaybox.consumers.host.ConsumerService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +29,12 @@ public final class HostSettings {
 
   public static final Setting<Integer> PG_POOL_SIZE =
       Setting.integer("pg.pool.size", 2, 1_000)
-          .defaultValue("10")
-          .doc("HikariCP pool shared by the services (at least 2: Flyway needs two)")
+          .optional()
+          .doc(
+              "HikariCP pool shared by the services (at least 2: Flyway needs two); empty ="
+                  + " `consumer.max.in.flight` + 2, what one service whose `EventHandler` holds a"
+                  + " connection per event in flight needs (two-phase services hold one only for"
+                  + " their short record transaction); connections open on demand")
           .build();
 
   public static final Setting<String> DB_SCHEMA =
@@ -76,6 +82,33 @@ public final class HostSettings {
           .doc("retry delay cap; the defaults ride out ~40–80 s outages")
           .build();
 
+  public static final Setting<Integer> MAX_IN_FLIGHT =
+      Setting.integer("consumer.max.in.flight", 1, 10_000)
+          .defaultValue("64")
+          .doc(
+              "events each consumer group handles at once (one worker thread each), never two of one key")
+          .build();
+
+  public static final Setting<String> DEAD_KEY_POLICY =
+      Setting.oneOf("consumer.dead.key.policy", "park-key", "skip")
+          .defaultValue("park-key")
+          .doc(
+              "`park-key`: a dead event's later events of the same key wait until it is"
+                  + " redriven or discarded; `skip`: they go on")
+          .build();
+
+  public static final Setting<Integer> MAX_PARKED_KEYS =
+      Setting.integer("consumer.max.parked.keys", 1, Integer.MAX_VALUE)
+          .defaultValue("10000")
+          .doc("parked keys per group at which intake pauses (never drops); resumes below 90 %")
+          .build();
+
+  public static final Setting<Integer> MAX_PARKED_EVENTS =
+      Setting.integer("consumer.max.parked.events", 1, Integer.MAX_VALUE)
+          .defaultValue("100000")
+          .doc("parked events per group at which intake pauses (never drops)")
+          .build();
+
   public static final Setting<Duration> POLL_TIMEOUT =
       Setting.millis("consumer.poll.timeout.ms", 1, Integer.MAX_VALUE)
           .defaultValue("500")
@@ -111,10 +144,25 @@ public final class HostSettings {
         MAX_ATTEMPTS,
         INITIAL_BACKOFF,
         MAX_BACKOFF,
+        MAX_IN_FLIGHT,
+        DEAD_KEY_POLICY,
+        MAX_PARKED_KEYS,
+        MAX_PARKED_EVENTS,
         POLL_TIMEOUT,
         SHUTDOWN_TIMEOUT,
         CommonSettings.HTTP_HOST,
         HTTP_PORT);
+  }
+
+  /** {@code pg.pool.size}, or its default: {@code consumer.max.in.flight} + 2. */
+  public static int poolSize(ServiceConfig config) {
+    Integer size = config.get(PG_POOL_SIZE);
+    return size != null ? size : config.get(MAX_IN_FLIGHT) + 2;
+  }
+
+  /** {@code consumer.dead.key.policy} as the runner's enum. */
+  public static DeadKeyPolicy deadKeyPolicy(ServiceConfig config) {
+    return config.get(DEAD_KEY_POLICY).equals("skip") ? DeadKeyPolicy.SKIP : DeadKeyPolicy.PARK_KEY;
   }
 
   /** The consumer-group setting every service has: {@code <name>.group}. */

@@ -50,6 +50,11 @@ public final class EmailConsumerService implements ConsumerService {
           .defaultValue("relaybox")
           .doc("Message-IDs are `<eventId@domain>`")
           .build();
+  static final Setting<Integer> CONNECTIONS =
+      Setting.integer("email.connections", 1, 256)
+          .defaultValue("8")
+          .doc("mail connections (IMAP + SMTP) used at once; further sends wait for one")
+          .build();
   static final Setting<Duration> TIMEOUT =
       Setting.millis("email.timeout.ms", 1, Integer.MAX_VALUE)
           .defaultValue("10000")
@@ -74,6 +79,7 @@ public final class EmailConsumerService implements ConsumerService {
         FROM,
         SENT_FOLDER,
         MESSAGE_ID_DOMAIN,
+        CONNECTIONS,
         TIMEOUT);
   }
 
@@ -91,6 +97,7 @@ public final class EmailConsumerService implements ConsumerService {
                 .from(context.get(FROM))
                 .sentFolder(context.get(SENT_FOLDER))
                 .messageIdDomain(context.get(MESSAGE_ID_DOMAIN))
+                .connections(context.get(CONNECTIONS))
                 .timeout(context.get(TIMEOUT))
                 .build());
     email.migrate();

@@ -4,6 +4,7 @@ import dev.relaybox.config.SqlIdentifier;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.examples.orders.email.internal.EmailHandler;
 import dev.relaybox.examples.orders.email.internal.Mailer;
+import dev.relaybox.examples.orders.email.internal.MailerPool;
 import dev.relaybox.examples.orders.internal.Checks;
 import dev.relaybox.examples.orders.internal.Migrations;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class EmailService implements AutoCloseable {
 
   private final DataSource dataSource;
   private final String schema;
-  private final Mailer mailer;
+  private final MailerPool mailers;
   private final EmailHandler handler;
   private final String messageIdDomain;
 
@@ -51,8 +52,11 @@ public final class EmailService implements AutoCloseable {
     Checks.requireText("sentFolder", b.sentFolder);
     this.messageIdDomain = Checks.requireText("messageIdDomain", b.messageIdDomain);
     Checks.requirePositive("timeout", b.timeout);
-    this.mailer =
-        new Mailer(
+    if (b.connections < 1) {
+      throw new IllegalArgumentException("connections must be at least 1, was " + b.connections);
+    }
+    this.mailers =
+        new MailerPool(
             new Mailer.Settings(
                 b.smtpHost,
                 b.smtpPort,
@@ -63,8 +67,9 @@ public final class EmailService implements AutoCloseable {
                 b.password,
                 b.from == null ? b.username : b.from,
                 b.sentFolder,
-                b.timeout.toMillis()));
-    this.handler = new EmailHandler(mailer, schema, messageIdDomain);
+                b.timeout.toMillis()),
+            b.connections);
+    this.handler = new EmailHandler(mailers, schema, messageIdDomain);
   }
 
   private static void requirePort(String property, int port) {
@@ -93,10 +98,10 @@ public final class EmailService implements AutoCloseable {
     return EmailHandler.messageId(eventId, messageIdDomain);
   }
 
-  /** Closes the IMAP connection. Call after the runner using {@link #handler()} is closed. */
+  /** Closes the mail connections. Call after the runner using {@link #handler()} is closed. */
   @Override
   public void close() {
-    mailer.close();
+    mailers.close();
   }
 
   /** Configuration of an {@link EmailService}; every setter returns {@code this}. */
@@ -114,6 +119,7 @@ public final class EmailService implements AutoCloseable {
     private String sentFolder = "Sent";
     private String messageIdDomain = "relaybox";
     private Duration timeout = Duration.ofSeconds(10);
+    private int connections = 8;
 
     private Builder() {}
 
@@ -173,6 +179,15 @@ public final class EmailService implements AutoCloseable {
      */
     public Builder messageIdDomain(String messageIdDomain) {
       this.messageIdDomain = messageIdDomain;
+      return this;
+    }
+
+    /**
+     * Mail connections (an IMAP and an SMTP connection each) used at once; further sends wait.
+     * Default 8.
+     */
+    public Builder connections(int connections) {
+      this.connections = connections;
       return this;
     }
 

@@ -37,7 +37,7 @@ public final class PaymentsChildMain {
             .deserializer(Orders.deserializer(registry))
             .processedKeysSchema(args[7])
             .handler(PaymentsHandler.create(args[4], outbox, args[7], Duration.ofSeconds(5)))
-            .callConcurrency(4)
+            .maxInFlight(16)
             .consumerProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, args[6] + "-child")
             .consumerProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")
             .consumerProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50")

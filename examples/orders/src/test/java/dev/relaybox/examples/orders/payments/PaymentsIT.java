@@ -68,7 +68,7 @@ class PaymentsIT {
               .deserializer(deserializer)
               .processedKeysSchema(schema)
               .handler(payments)
-              .callConcurrency(3)
+              .maxInFlight(16)
               .maxAttempts(20)
               .initialBackoff(Duration.ofMillis(20))
               .maxBackoff(Duration.ofMillis(200))

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Order confirmations and cancellation notices; see {@code EmailService}. Called from the runner's
- * poll thread only.
+ * Order confirmations and cancellation notices; see {@code EmailService}. Thread-safe: the runner
+ * sends several emails at once, each on a mailer (and its mail connections) of its own.
  */
 public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sent> {
 
@@ -38,12 +38,12 @@ public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sen
       String subject,
       Mailer.Outcome outcome) {}
 
-  private final Mailer mailer;
+  private final MailerPool mailers;
   private final String messageIdDomain;
   private final String insert;
 
-  public EmailHandler(Mailer mailer, String schema, String messageIdDomain) {
-    this.mailer = mailer;
+  public EmailHandler(MailerPool mailers, String schema, String messageIdDomain) {
+    this.mailers = mailers;
     this.messageIdDomain = messageIdDomain;
     this.insert =
         "INSERT INTO \""
@@ -92,7 +92,7 @@ public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sen
     String messageId = messageId(event.eventId(), messageIdDomain);
     Mailer.Outcome outcome;
     try {
-      outcome = mailer.sendOnce(messageId, to, subject, body);
+      outcome = mailers.sendOnce(messageId, to, subject, body);
     } catch (AddressException e) {
       throw new PermanentEventException("invalid recipient address for order " + orderId, e);
     } catch (SendFailedException e) {

@@ -18,8 +18,8 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  * Sends a message at most once per Message-ID: before sending, asks the provider over IMAP whether
  * its Sent folder already holds that Message-ID (the answer survives a crash between SMTP accept
  * and our database commit). Keeps one IMAP connection (with the Sent folder selected) and one SMTP
- * connection open between calls, reconnecting after any failure. Not thread-safe: used by the
- * runner's poll thread only.
+ * connection open between calls, reconnecting after any failure. Not thread-safe: one thread at a
+ * time uses it ({@link MailerPool} lends one to each event in flight).
  */
 public final class Mailer implements AutoCloseable {
 
@@ -93,9 +93,23 @@ public final class Mailer implements AutoCloseable {
       transport().sendMessage(message, message.getAllRecipients());
     } catch (MessagingException | RuntimeException e) {
       closeTransport();
+      // The provider may have accepted the message before the connection failed: ask again, so
+      // that the retry does not send it a second time.
+      if (sentAfterAll(messageId, e)) {
+        return Outcome.ALREADY_SENT;
+      }
       throw e;
     }
     return Outcome.SENT;
+  }
+
+  private boolean sentAfterAll(String messageId, Exception failure) {
+    try {
+      return alreadySent(messageId);
+    } catch (MessagingException | RuntimeException e) {
+      failure.addSuppressed(e);
+      return false;
+    }
   }
 
   private Transport transport() throws MessagingException {

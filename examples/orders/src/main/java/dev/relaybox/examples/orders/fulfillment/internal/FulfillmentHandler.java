@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shipments and the out-of-stock compensation; see {@code FulfillmentService}. Called from the
- * runner's poll thread only.
+ * Shipments and the out-of-stock compensation; see {@code FulfillmentService}. Stateless, so
+ * thread-safe: the runner calls it for different orders at once.
  */
 public final class FulfillmentHandler implements TwoPhaseEventHandler<WarehouseClient.Decision> {
 

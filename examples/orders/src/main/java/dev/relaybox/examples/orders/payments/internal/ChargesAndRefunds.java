@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One handler for the payments group: {@code OrderPlaced} goes to {@link PaymentsHandler} (the
- * charge), {@code RefundRequested} is refunded here. Called from the runner's poll thread only.
+ * charge), {@code RefundRequested} is refunded here. Stateless, so thread-safe: the runner calls it
+ * for different orders at once.
  */
 public final class ChargesAndRefunds implements TwoPhaseEventHandler<Object> {
 
