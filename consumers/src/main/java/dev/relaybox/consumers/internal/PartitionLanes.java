@@ -148,20 +148,7 @@ final class PartitionLanes {
 
   /** Waits until no job runs on the partitions, up to {@code timeoutNanos}; false on timeout. */
   boolean awaitIdle(Collection<TopicPartition> tps, long timeoutNanos) throws InterruptedException {
-    state.lock.lock();
-    try {
-      long deadline = System.nanoTime() + timeoutNanos;
-      while (tps.stream().anyMatch(tp -> state.running.getOrDefault(tp, 0) > 0)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        state.jobDone.awaitNanos(left);
-      }
-      return true;
-    } finally {
-      state.lock.unlock();
-    }
+    return state.awaitIdle(tps::contains, timeoutNanos);
   }
 
   /** Forgets the partitions: their lanes, unsettled events and timers. */
