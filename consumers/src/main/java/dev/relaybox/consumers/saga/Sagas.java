@@ -1,7 +1,5 @@
 package dev.relaybox.consumers.saga;
 
-import dev.relaybox.config.Setting;
-import dev.relaybox.config.Settings;
 import dev.relaybox.config.SqlIdentifier;
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.ErrorClassifier;
@@ -36,27 +34,17 @@ import javax.sql.DataSource;
  */
 public interface Sagas extends AutoCloseable {
 
-  /** How often the poller looks for due retries and deadlines. */
-  Setting<Duration> POLL_INTERVAL =
-      Setting.millis("saga.poll.interval.ms", 10, 3_600_000)
-          .defaultValue("1000")
-          .doc(
-              "how often each service's saga poller runs due retries and deadlines (and counts"
-                  + " stuck sagas); a deadline fires at most this late")
-          .build();
+  /**
+   * How often the poller runs due retries and deadlines by default (the service host's {@code
+   * saga.poll.interval.ms}): a deadline fires at most this late.
+   */
+  Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
 
-  /** How long a running or compensating saga may stand still before it counts as stuck. */
-  Setting<Duration> STUCK_AFTER =
-      Setting.millis("saga.stuck.after.ms", 1_000, 365L * 24 * 3_600_000)
-          .defaultValue("600000")
-          .doc(
-              "a running or compensating saga that has not moved for this long counts in"
-                  + " `relaybox.saga.stuck` and `relaybox sagas list --stuck`")
-          .build();
-
-  /** The saga settings, for the README table. */
-  Settings SETTINGS =
-      Settings.builder("sagas", "consumers/README.md").add(POLL_INTERVAL, STUCK_AFTER).build();
+  /**
+   * How long a running or compensating saga may stand still by default before it counts as stuck
+   * (the service host's {@code saga.stuck.after.ms}).
+   */
+  Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(10);
 
   /** A builder with the defaults listed on its setters. */
   static Builder builder() {
@@ -109,8 +97,8 @@ public interface Sagas extends AutoCloseable {
     private int maxAttempts = 5;
     private Duration initialBackoff = Duration.ofMillis(200);
     private Duration maxBackoff = Duration.ofSeconds(30);
-    private Duration pollInterval = POLL_INTERVAL.parse(POLL_INTERVAL.defaultValue());
-    private Duration stuckAfter = STUCK_AFTER.parse(STUCK_AFTER.defaultValue());
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration stuckAfter = DEFAULT_STUCK_AFTER;
     private MeterRegistry meterRegistry = new SimpleMeterRegistry();
     private boolean migrateOnStart = true;
 
@@ -166,13 +154,16 @@ public interface Sagas extends AutoCloseable {
       return this;
     }
 
-    /** Default {@link #POLL_INTERVAL}'s. */
+    /** How often the poller runs; at least 10 ms. Default {@link #DEFAULT_POLL_INTERVAL}. */
     public Builder pollInterval(Duration pollInterval) {
       this.pollInterval = pollInterval;
       return this;
     }
 
-    /** Default {@link #STUCK_AFTER}'s. */
+    /**
+     * When a saga not moving counts in {@code relaybox.saga.stuck}; at least 1 s. Default {@link
+     * #DEFAULT_STUCK_AFTER}.
+     */
     public Builder stuckAfter(Duration stuckAfter) {
       this.stuckAfter = stuckAfter;
       return this;
