@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * The saga orchestrator process of {@link SagaKillNineIT}: a runner applying the reply topic to the
- * {@link KillSagas} sagas, with their poller, until killed.
+ * The saga orchestrator process of {@link SagaEngineKillNineIT}: a runner applying the reply topic
+ * to the {@link KillSagas} sagas, with their poller, until killed.
  *
  * <p>Arguments: bootstrapServers jdbcUrl dbUser topic group; the database password comes from the
  * environment variable {@value TestSupport#DB_PASSWORD_ENV}.

@@ -13,10 +13,10 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 
 /**
- * The saga of {@link SagaKillNineIT}, shared by the test and its child process: {@code order}:
- * charge (refund) → reserve (release) → email (local: a row in {@code <group>_emails}). Commands
- * are retained outbox rows in {@code <group>_outbox}, aggregate type = command, aggregate id = saga
- * id; replies are {@code sagaId|step|ok|compensated|failed:why} records.
+ * The saga of {@link SagaEngineKillNineIT}, shared by the test and its child process: {@code
+ * order}: charge (refund) → reserve (release) → email (local: a row in {@code <group>_emails}).
+ * Commands are retained outbox rows in {@code <group>_outbox}, aggregate type = command, aggregate
+ * id = saga id; replies are {@code sagaId|step|ok|compensated|failed:why} records.
  */
 final class KillSagas {
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code -Drelaybox.soak.sagas=5000} scales it up (default 400).
  */
 @ExtendWith(DevStackExtension.class)
-class SagaKillNineIT {
+class SagaEngineKillNineIT {
 
   private static final int SAGAS = Integer.getInteger("relaybox.soak.sagas", 400);
   private static final int KILLS = 5;
@@ -88,7 +88,7 @@ class SagaKillNineIT {
           child.destroyForcibly().waitFor();
         }
         long atKill = queryLong(ds, finals);
-        LoggerFactory.getLogger(SagaKillNineIT.class)
+        LoggerFactory.getLogger(SagaEngineKillNineIT.class)
             .info("kill -9 number={} finalSagasAtKill={} of={}", kill, atKill, SAGAS);
         assertThat(atKill).as("kill %d must hit the flow, not its end", kill).isLessThan(SAGAS);
       }
