@@ -1,5 +1,6 @@
 package dev.relaybox.runtime;
 
+import dev.relaybox.consumers.DeadEvent;
 import dev.relaybox.consumers.DeadSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -52,6 +53,22 @@ final class DlqOptions {
     } catch (UnknownHostException e) {
       return user;
     }
+  }
+
+  /**
+   * The line that reports one resolved dead event: {@code <verb> <id>: topic:partition:offset ...}.
+   */
+  static String resolved(String verb, DeadEvent e) {
+    return String.format(
+        "%s %d: %s:%d:%d event %s, by %s at %s",
+        verb,
+        e.id(),
+        e.topic(),
+        e.partition(),
+        e.offset(),
+        e.eventId(),
+        e.resolvedBy(),
+        e.resolvedAt());
   }
 
   /** A missing value as {@code -} in tables. */
