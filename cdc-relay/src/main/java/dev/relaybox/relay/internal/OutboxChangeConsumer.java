@@ -129,21 +129,25 @@ final class OutboxChangeConsumer
 
   private void deadLettered(OutboxRouter.Routed r) {
     metrics.deadLettered.increment();
-    LOG.warn(
-        "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
-        r.eventId(),
-        r.reason(),
-        r.topic(),
-        r.record().topic());
+    try (RelayLog context = RelayLog.event(r)) {
+      LOG.warn(
+          "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
+          r.eventId(),
+          r.reason(),
+          r.topic(),
+          r.record().topic());
+    }
   }
 
   private RelayException sendFailed(OutboxRouter.Routed r, Throwable cause) {
     metrics.sendFailures.increment();
-    LOG.error(
-        "send failed, batch not committed eventId={} topic={} error={}",
-        r.eventId(),
-        r.record().topic(),
-        String.valueOf(cause));
+    try (RelayLog context = RelayLog.event(r)) {
+      LOG.error(
+          "send failed, batch not committed eventId={} topic={} error={}",
+          r.eventId(),
+          r.record().topic(),
+          String.valueOf(cause));
+    }
     return new RelayException(
         "Kafka did not acknowledge event "
             + r.eventId()

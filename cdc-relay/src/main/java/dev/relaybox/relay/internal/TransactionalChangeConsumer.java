@@ -246,12 +246,14 @@ final class TransactionalChangeConsumer
         published++;
       } else {
         metrics.deadLettered.increment();
-        LOG.warn(
-            "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
-            r.eventId(),
-            r.reason(),
-            r.topic(),
-            r.record().topic());
+        try (RelayLog context = RelayLog.event(r)) {
+          LOG.warn(
+              "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
+              r.eventId(),
+              r.reason(),
+              r.topic(),
+              r.record().topic());
+        }
       }
     }
     metrics.published.increment(published);
@@ -271,11 +273,13 @@ final class TransactionalChangeConsumer
         first == null
             ? attempt.size() + " event(s)"
             : "event " + first.eventId() + " on topic " + first.record().topic();
-    LOG.error(
-        "transaction aborted, batch not committed events={} firstFailed={} error={}",
-        attempt.size(),
-        first == null ? "-" : first.eventId(),
-        String.valueOf(cause));
+    try (RelayLog context = first == null ? null : RelayLog.event(first)) {
+      LOG.error(
+          "transaction aborted, batch not committed events={} firstFailed={} error={}",
+          attempt.size(),
+          first == null ? "-" : first.eventId(),
+          String.valueOf(cause));
+    }
     return new RelayException(
         "Kafka did not commit the transaction with "
             + which

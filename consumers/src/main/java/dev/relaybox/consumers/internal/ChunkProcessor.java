@@ -198,7 +198,7 @@ final class ChunkProcessor {
           continue;
         }
         long start = System.nanoTime();
-        try {
+        try (EventLog.Scope log = EventLog.open(settings.groupId(), item.event, null)) {
           item.result = settings.handling().twoPhase().call(item.event);
         } catch (Exception e) {
           run.fail(i, e, false);
@@ -294,7 +294,7 @@ final class ChunkProcessor {
 
   private void apply(Item item, Connection tx, long[] nanos) throws Exception {
     long start = System.nanoTime();
-    try {
+    try (EventLog.Scope log = EventLog.open(settings.groupId(), item.event, null)) {
       if (settings.handling().eventHandler() != null) {
         settings.handling().eventHandler().handle(item.event, tx);
       } else {

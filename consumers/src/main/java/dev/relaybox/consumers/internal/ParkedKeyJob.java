@@ -132,6 +132,13 @@ final class ParkedKeyJob {
 
   /** Runs the claimed head once; database failures outside the handler throw. */
   private Result attempt(KeyRef key, Claimed claimed) throws SQLException, DecodeLater {
+    try (EventLog.Scope log =
+        EventLog.open(settings.groupId(), claimed.record(), claimed.attempt())) {
+      return attemptLogged(key, claimed);
+    }
+  }
+
+  private Result attemptLogged(KeyRef key, Claimed claimed) throws SQLException, DecodeLater {
     ConsumerRecord<byte[], byte[]> record = claimed.record();
     ConsumedEvent event;
     try {
