@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class OutboxChangeConsumer
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxChangeConsumer.class);
+  private final PublishSpans spans = new PublishSpans();
 
   private final ChangeRecords changes;
   private final OutboxRouter router;
@@ -69,13 +70,20 @@ final class OutboxChangeConsumer
       if (row != null) {
         last = event.record();
         OutboxRouter.Routed r = router.route(row);
+        spans.start(r);
         routed.add(r);
         acks.add(producer.send(r.record()));
       }
     }
     if (!routed.isEmpty()) {
       producer.flush();
-      awaitAll(routed, acks);
+      try {
+        awaitAll(routed, acks);
+      } catch (RuntimeException | InterruptedException e) {
+        spans.failed(e);
+        throw e;
+      }
+      spans.committed();
       progress.relayed(
           routed.get(routed.size() - 1).eventId(),
           Position.longValue(last.sourceOffset(), Position.TS_USEC));

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class TransactionalChangeConsumer
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalChangeConsumer.class);
+  private final PublishSpans spans = new PublishSpans();
 
   private final ChangeRecords changes;
   private final OutboxRouter router;
@@ -124,6 +125,7 @@ final class TransactionalChangeConsumer
           == StreamCursor.Verdict.SKIP) {
         skipped++;
       } else if (r != null) {
+        spans.start(r);
         routed.add(r);
       }
     }
@@ -134,7 +136,9 @@ final class TransactionalChangeConsumer
     if (!routed.isEmpty() || !Objects.equals(after, before)) {
       try {
         commit(routed, after);
+        spans.committed();
       } catch (RuntimeException | InterruptedException e) {
+        spans.failed(e);
         cursor.reset(before);
         throw e;
       }

@@ -55,6 +55,12 @@ final class EventLog {
 
   /** Opens the context of {@code record}'s {@code attempt}, trace ids from its header. */
   static Scope open(String group, ConsumerRecord<byte[], byte[]> record, int attempt) {
+    return open(group, record, attempt, null);
+  }
+
+  /** Like {@link #open(String, ConsumedEvent, String[])} for a record not decoded yet. */
+  static Scope open(
+      String group, ConsumerRecord<byte[], byte[]> record, int attempt, String[] span) {
     UUID id = RecordCodec.eventId(record.headers());
     return open(
         group,
@@ -65,7 +71,7 @@ final class EventLog {
         record.offset(),
         attempt,
         record.headers(),
-        null);
+        span);
   }
 
   /**
