@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @IsolatedDevStack
 @ExtendWith(DevStackExtension.class)
-class KillNineIT {
+class SagaKillNineIT {
 
   private static final int ROUNDS = 5;
 
@@ -66,7 +67,7 @@ class KillNineIT {
       List<UUID> orders = new ArrayList<>();
       Process child = start(config, env, dir.resolve(pipeline.id() + "-0.log"));
       try {
-        await()
+        killTolerantAwait()
             .atMost(Pipelines.DEADLINE)
             .until(
                 () ->
@@ -81,7 +82,7 @@ class KillNineIT {
             orders.add(pipeline.placeOrder("c" + round + "-" + i, "SKU-" + pipeline.id(), 1_000));
           }
           // Kill in the middle of the flow: after some, not all, of this round's effects.
-          await()
+          killTolerantAwait()
               .atMost(Pipelines.DEADLINE)
               .until(
                   () ->
@@ -91,7 +92,7 @@ class KillNineIT {
           child = start(config, env, dir.resolve(pipeline.id() + "-" + round + ".log"));
         }
         int n = orders.size();
-        await()
+        killTolerantAwait()
             .atMost(Duration.ofMinutes(3).plusSeconds(ROUNDS * ORDERS_PER_ROUND / 5))
             .until(() -> Pipelines.shippedAndEmailed(pipeline, n));
       } finally {
@@ -133,6 +134,16 @@ class KillNineIT {
         .map(orderId)
         .filter(ids::contains)
         .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+  }
+
+  /**
+   * An await that ignores other threads' uncaught exceptions: every SIGKILL resets the child's open
+   * SMTP connections, and GreenMail's handler threads die with "Connection reset", which Awaitility
+   * would otherwise report as this test's failure. Lost or doubled effects are still counted at the
+   * third parties below.
+   */
+  private static ConditionFactory killTolerantAwait() {
+    return await().dontCatchUncaughtExceptions();
   }
 
   private static Process start(Path config, Map<String, String> env, Path log) throws Exception {

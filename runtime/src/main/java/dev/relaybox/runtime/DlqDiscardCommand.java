@@ -56,15 +56,7 @@ final class DlqDiscardCommand implements Callable<Integer> {
     for (long id : ids) {
       try {
         DeadEvent e = deadSet.discard(dlq.group, id, who);
-        out.printf(
-            "discarded %d: %s:%d:%d event %s, by %s at %s%n",
-            e.id(),
-            e.topic(),
-            e.partition(),
-            e.offset(),
-            e.eventId(),
-            e.resolvedBy(),
-            e.resolvedAt());
+        out.println(DlqOptions.resolved("discarded", e));
       } catch (IllegalArgumentException | IllegalStateException e) {
         refused++;
         spec.commandLine().getErr().println("relaybox dlq discard: " + e.getMessage());

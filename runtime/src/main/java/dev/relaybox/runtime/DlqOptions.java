@@ -1,9 +1,9 @@
 package dev.relaybox.runtime;
 
+import dev.relaybox.consumers.DeadEvent;
 import dev.relaybox.consumers.DeadSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,14 +12,6 @@ import picocli.CommandLine.ParameterException;
 
 /** Options every {@code relaybox dlq} command shares: where the group's dead set is. */
 final class DlqOptions {
-  /** Postgres SQLSTATE class 08: connection exception; 28: invalid authorization. */
-  private static final String CONNECTION_FAILURE = "08";
-
-  private static final String AUTHORIZATION_FAILURE = "28";
-
-  /** SQLSTATE 42P01: undefined table (also when the schema is missing). */
-  private static final String UNDEFINED_TABLE = "42P01";
-
   @Mixin PostgresOptions postgres;
 
   @Option(
@@ -63,42 +55,40 @@ final class DlqOptions {
     }
   }
 
+  /**
+   * The line that reports one resolved dead event: {@code <verb> <id>: topic:partition:offset ...}.
+   */
+  static String resolved(String verb, DeadEvent e) {
+    return String.format(
+        "%s %d: %s:%d:%d event %s, by %s at %s",
+        verb,
+        e.id(),
+        e.topic(),
+        e.partition(),
+        e.offset(),
+        e.eventId(),
+        e.resolvedBy(),
+        e.resolvedAt());
+  }
+
   /** A missing value as {@code -} in tables. */
   static String dash(Object value) {
     return value == null ? "-" : value.toString();
   }
 
   /**
-   * Runs a command body against Postgres and turns its failures into exit codes: 3 when Postgres
-   * cannot be reached, 1 when the input names something that does not exist or cannot be done (the
-   * message says what to do).
+   * Runs a command body against Postgres and turns its failures into exit codes (see {@link
+   * PostgresOptions#run}).
    */
   int run(CommandSpec spec, Callable<Integer> body) throws Exception {
-    String name = "relaybox " + spec.qualifiedName().replaceFirst("^relaybox ", "");
-    var err = spec.commandLine().getErr();
-    try {
-      return body.call();
-    } catch (SQLException e) {
-      String state = e.getSQLState() == null ? "" : e.getSQLState();
-      if (state.startsWith(CONNECTION_FAILURE) || state.startsWith(AUTHORIZATION_FAILURE)) {
-        err.printf(
-            "%s: cannot connect to Postgres at %s as %s: %s. Check --jdbc-url, --pg-user and"
-                + " $RELAYBOX_PG_PASSWORD.%n",
-            name, postgres.printableUrl(), postgres.pgUser, e.getMessage());
-        return RelayboxCli.EXIT_UNAVAILABLE;
-      }
-      if (state.equals(UNDEFINED_TABLE)) {
-        err.printf(
-            "%s: no dead set %s.%s_dead_set: check --schema and --processed-keys-table (the"
-                + " consumers create it when they start).%n",
-            name, schema, table);
-        return RelayboxCli.EXIT_FAILED;
-      }
-      err.printf("%s: Postgres failed (SQLSTATE %s): %s%n", name, state, e.getMessage());
-      return RelayboxCli.EXIT_FAILED;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      err.println(name + ": " + e.getMessage());
-      return RelayboxCli.EXIT_FAILED;
-    }
+    return postgres.run(
+        spec,
+        "no dead set "
+            + schema
+            + "."
+            + table
+            + "_dead_set: check --schema and --processed-keys-table (the consumers create it"
+            + " when they start).",
+        body);
   }
 }

@@ -115,15 +115,7 @@ final class DlqRedriveCommand implements Callable<Integer> {
       }
       try {
         DeadEvent e = deadSet.redrive(dlq.group, id, who);
-        out.printf(
-            "redriven %d: %s:%d:%d event %s, by %s at %s%n",
-            e.id(),
-            e.topic(),
-            e.partition(),
-            e.offset(),
-            e.eventId(),
-            e.resolvedBy(),
-            e.resolvedAt());
+        out.println(DlqOptions.resolved("redriven", e));
       } catch (IllegalArgumentException | IllegalStateException e) {
         refused++;
         err.println("relaybox dlq redrive: " + e.getMessage());

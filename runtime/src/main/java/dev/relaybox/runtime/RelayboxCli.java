@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ReplayCommand.class,
       DlqCommand.class,
+      SagasCommand.class,
       OutboxCommand.class,
       ConsoleCommand.class,
       CommandLine.HelpCommand.class

@@ -2,6 +2,7 @@ package dev.relaybox.consumers.host;
 
 import dev.relaybox.config.Setting;
 import dev.relaybox.consumers.ConsumerRunner;
+import dev.relaybox.consumers.saga.Sagas;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 
@@ -51,6 +52,14 @@ public interface ServiceContext {
    * Set its topics and handler, then pass it to {@link #run}.
    */
   ConsumerRunner.Builder runner();
+
+  /**
+   * A saga builder with the host's settings: the data source, the processed-keys table (the saga
+   * table is {@code <table>_sagas}), attempts and backoff, {@code saga.poll.interval.ms}, {@code
+   * saga.stuck.after.ms} and the meter registry. Add the outbox and the definitions, build, {@code
+   * start()} it and pass it to {@link #closeOnStop}; use its {@code replyHandler} in a runner.
+   */
+  Sagas.Builder sagas();
 
   /**
    * Builds the runner and has the host start it once every service has started (and stop it first

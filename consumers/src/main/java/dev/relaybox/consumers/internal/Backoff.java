@@ -4,18 +4,18 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
-final class Backoff {
+public final class Backoff {
 
   private final long initialMillis;
   private final long maxMillis;
 
-  Backoff(Duration initial, Duration max) {
+  public Backoff(Duration initial, Duration max) {
     this.initialMillis = initial.toMillis();
     this.maxMillis = max.toMillis();
   }
 
   /** Delay after the {@code failures}-th consecutive failure (1-based). */
-  long delayMillis(int failures) {
+  public long delayMillis(int failures) {
     int doublings = Math.min(Math.max(failures - 1, 0), 30);
     long ceiling = Math.min(maxMillis, initialMillis << doublings);
     if (ceiling < 0) {

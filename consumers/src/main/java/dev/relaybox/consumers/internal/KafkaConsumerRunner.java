@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -286,7 +287,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   /** Commits what is settled on {@code partitions} (all owned ones when null). */
   private void commit(Collection<TopicPartition> partitions) {
     lastCommitNanos = System.nanoTime();
-    Map<TopicPartition, Long> offsets = this.partitions.committable(partitions);
+    Map<TopicPartition, Long> offsets = this.partitions.committable(partitions, this::position);
     if (offsets.isEmpty()) {
       return;
     }
@@ -302,6 +303,15 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
       // redelivers from the last commit and the processed keys skip what was done.
       log.warn(
           "offset commit failed group={} offsets={} error={}", groupId(), offsets, e.toString());
+    }
+  }
+
+  /** The fetch position of an owned partition, or -1 when the consumer does not know it yet. */
+  private long position(TopicPartition tp) {
+    try {
+      return consumer.position(tp, Duration.ZERO);
+    } catch (TimeoutException | IllegalStateException e) {
+      return -1; // not fetched yet, or no longer ours
     }
   }
 

@@ -307,19 +307,6 @@ final class KeyScheduler {
 
   /** Waits until no job runs at all, up to {@code timeoutNanos}; false on timeout. */
   boolean awaitIdle(long timeoutNanos) throws InterruptedException {
-    state.lock.lock();
-    try {
-      long deadline = System.nanoTime() + timeoutNanos;
-      while (state.running.values().stream().anyMatch(n -> n > 0)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        state.jobDone.awaitNanos(left);
-      }
-      return true;
-    } finally {
-      state.lock.unlock();
-    }
+    return state.awaitIdle(tp -> true, timeoutNanos);
   }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -92,5 +93,28 @@ final class LaneState {
 
   static long millis(long millis) {
     return TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /**
+   * Waits until no job runs on a partition {@code which} accepts, up to {@code timeoutNanos}; false
+   * on timeout. Takes the lock itself.
+   */
+  boolean awaitIdle(Predicate<TopicPartition> which, long timeoutNanos)
+      throws InterruptedException {
+    lock.lock();
+    try {
+      long deadline = System.nanoTime() + timeoutNanos;
+      while (running.entrySet().stream()
+          .anyMatch(e -> e.getValue() > 0 && which.test(e.getKey()))) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        jobDone.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 }

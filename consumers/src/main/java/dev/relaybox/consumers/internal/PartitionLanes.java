@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -147,20 +148,7 @@ final class PartitionLanes {
 
   /** Waits until no job runs on the partitions, up to {@code timeoutNanos}; false on timeout. */
   boolean awaitIdle(Collection<TopicPartition> tps, long timeoutNanos) throws InterruptedException {
-    state.lock.lock();
-    try {
-      long deadline = System.nanoTime() + timeoutNanos;
-      while (tps.stream().anyMatch(tp -> state.running.getOrDefault(tp, 0) > 0)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        state.jobDone.awaitNanos(left);
-      }
-      return true;
-    } finally {
-      state.lock.unlock();
-    }
+    return state.awaitIdle(tps::contains, timeoutNanos);
   }
 
   /** Forgets the partitions: their lanes, unsettled events and timers. */
@@ -181,15 +169,22 @@ final class PartitionLanes {
     }
   }
 
-  /** The offsets that may be committed now for {@code tps} (all owned ones when null). */
-  Map<TopicPartition, Long> committable(Collection<TopicPartition> tps) {
+  /**
+   * The offsets that may be committed now for {@code tps} (all owned ones when null); {@code
+   * position} gives the consumer's fetch position of a partition, or -1 when unknown.
+   */
+  Map<TopicPartition, Long> committable(
+      Collection<TopicPartition> tps, ToLongFunction<TopicPartition> position) {
     state.lock.lock();
     try {
       Map<TopicPartition, Long> offsets = new HashMap<>();
       state.partitions.forEach(
           (tp, progress) -> {
-            long offset = progress.committable();
-            if (offset >= 0 && (tps == null || tps.contains(tp))) {
+            if (tps != null && !tps.contains(tp)) {
+              return;
+            }
+            long offset = progress.committable(position.applyAsLong(tp));
+            if (offset >= 0) {
               offsets.put(tp, offset);
             }
           });

@@ -45,12 +45,17 @@ final class PartitionProgress {
     return unsettled.size();
   }
 
-  /** The offset to commit, or -1 when nothing new can be committed. */
-  long committable() {
+  /**
+   * The offset to commit, or -1 when nothing new can be committed. {@code position} is the
+   * consumer's fetch position (-1 if unknown): when everything polled is settled, the commit may go
+   * up to it, past the transaction markers that follow the last record, so a caught-up group shows
+   * a lag of 0 rather than 1 on the relay's transactional topics.
+   */
+  long committable(long position) {
     if (next < 0) {
       return -1;
     }
-    long offset = unsettled.isEmpty() ? next : unsettled.first();
+    long offset = unsettled.isEmpty() ? Math.max(next, position) : unsettled.first();
     return offset > committed ? offset : -1;
   }
 

@@ -1,6 +1,5 @@
 package dev.relaybox.consumers.internal;
 
-import dev.relaybox.consumers.ConsumerRunner;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,10 +9,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 
 /** SQL on the processed-keys table (eventuate's SqlTableBasedDuplicateMessageDetector, batched). */
 final class ProcessedKeys {
@@ -57,20 +54,10 @@ final class ProcessedKeys {
   }
 
   void migrate() {
-    Flyway.configure(ProcessedKeys.class.getClassLoader())
-        .dataSource(settings.handling().dataSource())
-        .locations(ConsumerRunner.MIGRATIONS_LOCATION)
-        .schemas(settings.processedKeys().schema())
-        .table(settings.processedKeys().table() + "_schema_history")
-        .placeholders(
-            Map.of(
-                "processed_keys_schema", settings.processedKeys().schema(),
-                "processed_keys_table", settings.processedKeys().table()))
-        // The schema may hold other tables already: start the history at 0 so V1 still runs.
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load()
-        .migrate();
+    Migrations.migrate(
+        settings.handling().dataSource(),
+        settings.processedKeys().schema(),
+        settings.processedKeys().table());
   }
 
   /** Inserts the keys in {@code tx}; returns those that were not there yet. */

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.config.Setting;
+import dev.relaybox.consumers.host.internal.DefaultServiceContext;
+import dev.relaybox.consumers.saga.SagaDataCodec;
+import dev.relaybox.consumers.saga.SagaDefinition;
+import dev.relaybox.outbox.Outbox;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 class HostConfigTest {
 
@@ -101,6 +108,36 @@ class HostConfigTest {
     assertThat(config.get(GreeterService.GREETING)).isEqualTo("hi");
     assertThat(config.get(CommonSettings.PG_PASSWORD)).isEqualTo("pw");
     assertThat(config.toString()).contains("pg.password=****").doesNotContain("pw,");
+  }
+
+  @Test
+  void servicesGetSagasWithTheHostsSettingsAndMeters() {
+    AuditService audit = new AuditService();
+    HostConfig config =
+        minimal(List.of(audit))
+            .set("audit.url", "http://a")
+            .set("saga.poll.interval.ms", "250")
+            .build();
+    assertThat(config.value("saga.stuck.after.ms")).isEqualTo("600000");
+    assertThatThrownBy(
+            () ->
+                minimal(List.of(audit))
+                    .set("audit.url", "http://a")
+                    .set("saga.poll.interval.ms", "5")
+                    .build())
+        .hasMessageContaining("saga.poll.interval.ms");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ServiceContext context =
+        new DefaultServiceContext(
+            audit, config, new PGSimpleDataSource(), null, registry, new ArrayList<>(), r -> r);
+    SagaDefinition<byte[]> one =
+        SagaDefinition.builder("one", SagaDataCodec.bytes()).step("a").action(s -> {}).build();
+    context
+        .sagas()
+        .outbox(Outbox.builder().serializer((t, d) -> new byte[0]).build())
+        .saga(one)
+        .build();
+    assertThat(registry.find("relaybox.saga.stuck").tag("type", "one").gauge()).isNotNull();
   }
 
   @Test

@@ -128,7 +128,7 @@ class KeySchedulerTest {
     assertThat(overlaps).hasValue(0);
     assertThat(maxConcurrent.get()).isLessThanOrEqualTo(8);
     assertThat(seen).isEqualTo(sent);
-    assertThat(partitions.committable(null))
+    assertThat(partitions.committable(null, tp -> -1))
         .containsEntry(P0, nextOffset.get(P0))
         .containsEntry(P1, nextOffset.get(P1));
   }
@@ -190,7 +190,7 @@ class KeySchedulerTest {
       scheduler.finish(s.lane(), s.events().size(), List.of(), Fate.LIVE, KeyScheduler.NO_DUE);
     }
     assertThat(partitions.awaitIdle(List.of(P0), TimeUnit.MILLISECONDS.toNanos(50))).isTrue();
-    assertThat(partitions.committable(List.of(P0))).containsEntry(P0, 2L);
+    assertThat(partitions.committable(List.of(P0), tp -> -1)).containsEntry(P0, 2L);
     partitions.drop(List.of(P0));
     assertThat(partitions.owned()).isEmpty();
     assertThat(scheduler.unsettled()).isZero();

@@ -6,6 +6,7 @@ import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.host.ConsumerService;
 import dev.relaybox.consumers.host.HostConfig;
 import dev.relaybox.consumers.host.ServiceContext;
+import dev.relaybox.consumers.saga.Sagas;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +107,18 @@ public final class DefaultServiceContext implements ServiceContext {
     }
     config.withPrefix(HostSettings.KAFKA_CONSUMER_PREFIX).forEach(builder::consumerProperty);
     return builder;
+  }
+
+  @Override
+  public Sagas.Builder sagas() {
+    return Sagas.builder()
+        .dataSource(dataSource)
+        .processedKeysTable(schema(), config.get(HostSettings.PROCESSED_KEYS_TABLE))
+        .maxAttempts(config.get(HostSettings.MAX_ATTEMPTS))
+        .backoff(config.get(HostSettings.INITIAL_BACKOFF), config.get(HostSettings.MAX_BACKOFF))
+        .pollInterval(config.get(HostSettings.SAGA_POLL_INTERVAL))
+        .stuckAfter(config.get(HostSettings.SAGA_STUCK_AFTER))
+        .meterRegistry(meterRegistry);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.relaybox.config.Setting;
 import dev.relaybox.config.Settings;
 import dev.relaybox.consumers.DeadKeyPolicy;
 import dev.relaybox.consumers.host.ConsumerService;
+import dev.relaybox.consumers.saga.Sagas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -121,6 +122,23 @@ public final class HostSettings {
           .doc("how long a graceful stop waits for the work in flight")
           .build();
 
+  public static final Setting<Duration> SAGA_POLL_INTERVAL =
+      Setting.millis("saga.poll.interval.ms", 10, 3_600_000)
+          .defaultValue(Long.toString(Sagas.DEFAULT_POLL_INTERVAL.toMillis()))
+          .doc(
+              "how often the saga poller of a service using `ServiceContext.sagas()` runs due"
+                  + " retries and deadlines and counts stuck sagas; a deadline fires at most this"
+                  + " late")
+          .build();
+
+  public static final Setting<Duration> SAGA_STUCK_AFTER =
+      Setting.millis("saga.stuck.after.ms", 1_000, Integer.MAX_VALUE)
+          .defaultValue(Long.toString(Sagas.DEFAULT_STUCK_AFTER.toMillis()))
+          .doc(
+              "a running or compensating saga not moving for this long counts in"
+                  + " `relaybox.saga.stuck` (see `relaybox sagas list --stuck`)")
+          .build();
+
   public static final Setting<Integer> HTTP_PORT = CommonSettings.httpPort(8081);
 
   /** The host's settings, without any service's. */
@@ -150,6 +168,8 @@ public final class HostSettings {
         MAX_PARKED_EVENTS,
         POLL_TIMEOUT,
         SHUTDOWN_TIMEOUT,
+        SAGA_POLL_INTERVAL,
+        SAGA_STUCK_AFTER,
         CommonSettings.HTTP_HOST,
         HTTP_PORT);
   }
