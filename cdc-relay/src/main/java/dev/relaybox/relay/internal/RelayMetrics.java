@@ -5,12 +5,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The relay's meters; names are {@code relaybox.relay.*} (Prometheus: {@code relaybox_relay_*}).
  * Slot gauges are -1 while unknown.
  */
 final class RelayMetrics {
+  /** Where the producers' Kafka client meters go as well. */
+  final MeterRegistry registry;
+
   final Counter published;
   final Counter deadLettered;
   final Counter restarts;
@@ -29,6 +33,7 @@ final class RelayMetrics {
   final AtomicLong lastCommitTimestampMs = new AtomicLong(0);
 
   RelayMetrics(MeterRegistry registry, String slotName) {
+    this.registry = registry;
     published =
         Counter.builder("relaybox.relay.events.published")
             .description("Outbox events acknowledged by Kafka on their topic")
@@ -92,6 +97,13 @@ final class RelayMetrics {
             "relaybox.relay.last.commit.timestamp", lastCommitTimestampMs, v -> v.get() / 1000.0)
         .description("Commit time of the last relayed event (epoch seconds), 0 before the first")
         .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Registers {@code relaybox.relay.streaming}: 1 while the engine streams the slot. */
+  void streaming(BooleanSupplier streaming) {
+    Gauge.builder("relaybox.relay.streaming", () -> streaming.getAsBoolean() ? 1 : 0)
+        .description("1 while the relay streams its slot (what /ready reports), else 0")
         .register(registry);
   }
 
