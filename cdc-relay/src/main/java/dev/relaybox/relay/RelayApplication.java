@@ -1,6 +1,7 @@
 package dev.relaybox.relay;
 
 import dev.relaybox.config.CommonSettings;
+import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.relay.internal.HttpEndpoints;
 import dev.relaybox.relay.internal.RelaySettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,6 +55,7 @@ public final class RelayApplication {
    */
   public static int run(RelayConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ServiceMeters.bindJvm(registry);
     Relay relay = Relay.create(config, registry);
     HttpEndpoints http = null;
     Thread hook = new Thread(relay::close, "relaybox-relay-shutdown");

@@ -3,6 +3,7 @@ package dev.relaybox.runtime;
 import dev.relaybox.consumers.host.ConsumerService;
 import dev.relaybox.consumers.host.HostConfig;
 import dev.relaybox.consumers.host.ServiceHost;
+import dev.relaybox.runtime.internal.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,6 +58,7 @@ final class ConsumersCommand implements Callable<Integer> {
           .println("usage: relaybox consumers --config <consumers.properties>");
       return 2;
     }
+    Tracing.installIfConfigured("relaybox-consumers");
     log.info(
         "starting consumer services {}",
         hostConfig.services().stream().map(ConsumerService::name).toList());

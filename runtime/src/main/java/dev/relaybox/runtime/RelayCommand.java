@@ -2,6 +2,7 @@ package dev.relaybox.runtime;
 
 import dev.relaybox.relay.RelayApplication;
 import dev.relaybox.relay.RelayConfig;
+import dev.relaybox.runtime.internal.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -47,6 +48,7 @@ final class RelayCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("usage: relaybox relay --config <relay.properties>");
       return 2;
     }
+    Tracing.installIfConfigured("relaybox-relay");
     return RelayApplication.run(relayConfig);
   }
 }

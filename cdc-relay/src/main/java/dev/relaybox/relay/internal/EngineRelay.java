@@ -58,6 +58,7 @@ public final class EngineRelay implements Relay {
     this.config = config;
     this.metrics = new RelayMetrics(registry, config.slotName());
     this.progress = new RelayProgress(metrics);
+    metrics.streaming(this::isReady);
     this.engineProperties = EngineProperties.engine(config);
     this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
     this.gate = new StartGate(config, metrics.active, this::stepDown);

@@ -1,6 +1,7 @@
 package dev.relaybox.relay.internal;
 
 import dev.relaybox.config.CommonSettings;
+import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.relay.RelayConfig;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -46,6 +47,7 @@ final class EngineRun {
   private final Listener listener;
   private final CountDownLatch ended = new CountDownLatch(1);
   private KafkaProducer<byte[], byte[]> producer;
+  private ServiceMeters.Binding producerMeters;
   private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer;
   private String handle;
   private volatile long confirmedAtStart = -1;
@@ -79,6 +81,7 @@ final class EngineRun {
     EngineRun run = new EngineRun(number, config, engineProperties, listener);
     try {
       run.producer = new KafkaProducer<>(EngineProperties.producer(config));
+      run.producerMeters = ServiceMeters.bindKafka(run.producer, metrics.registry);
       ChangeRecords changes = new ChangeRecords(EngineProperties.outboxTopic(config));
       OutboxRouter router =
           new OutboxRouter(
@@ -304,6 +307,10 @@ final class EngineRun {
   synchronized void closeProducer() {
     if (handle != null) {
       EosOffsetStore.unregister(handle);
+    }
+    if (producerMeters != null) {
+      producerMeters.close();
+      producerMeters = null;
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -58,6 +59,37 @@ final class OffsetsTopic {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
+      }
+      awaitLeaders(admin, topic, timeout);
+    }
+  }
+
+  /**
+   * Waits until every partition of a topic just created answers a list-offsets request: creation
+   * returns before the leaders know the partitions, and {@link #readCommitted} would fail with
+   * {@code UnknownTopicOrPartitionException} meanwhile.
+   */
+  private static void awaitLeaders(Admin admin, String topic, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .get(topic)
+            .partitions()
+            .forEach(
+                p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        admin.listOffsets(request).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(POLL.toMillis());
       }
     }
   }

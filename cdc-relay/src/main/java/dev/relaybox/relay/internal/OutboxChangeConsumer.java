@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class OutboxChangeConsumer
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxChangeConsumer.class);
+  private final PublishSpans spans = new PublishSpans();
 
   private final ChangeRecords changes;
   private final OutboxRouter router;
@@ -69,13 +70,20 @@ final class OutboxChangeConsumer
       if (row != null) {
         last = event.record();
         OutboxRouter.Routed r = router.route(row);
+        spans.start(r);
         routed.add(r);
         acks.add(producer.send(r.record()));
       }
     }
     if (!routed.isEmpty()) {
       producer.flush();
-      awaitAll(routed, acks);
+      try {
+        awaitAll(routed, acks);
+      } catch (RuntimeException | InterruptedException e) {
+        spans.failed(e);
+        throw e;
+      }
+      spans.committed();
       progress.relayed(
           routed.get(routed.size() - 1).eventId(),
           Position.longValue(last.sourceOffset(), Position.TS_USEC));
@@ -129,21 +137,25 @@ final class OutboxChangeConsumer
 
   private void deadLettered(OutboxRouter.Routed r) {
     metrics.deadLettered.increment();
-    LOG.warn(
-        "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
-        r.eventId(),
-        r.reason(),
-        r.topic(),
-        r.record().topic());
+    try (RelayLog context = RelayLog.event(r)) {
+      LOG.warn(
+          "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
+          r.eventId(),
+          r.reason(),
+          r.topic(),
+          r.record().topic());
+    }
   }
 
   private RelayException sendFailed(OutboxRouter.Routed r, Throwable cause) {
     metrics.sendFailures.increment();
-    LOG.error(
-        "send failed, batch not committed eventId={} topic={} error={}",
-        r.eventId(),
-        r.record().topic(),
-        String.valueOf(cause));
+    try (RelayLog context = RelayLog.event(r)) {
+      LOG.error(
+          "send failed, batch not committed eventId={} topic={} error={}",
+          r.eventId(),
+          r.record().topic(),
+          String.valueOf(cause));
+    }
     return new RelayException(
         "Kafka did not acknowledge event "
             + r.eventId()

@@ -5,12 +5,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The relay's meters; names are {@code relaybox.relay.*} (Prometheus: {@code relaybox_relay_*}).
  * Slot gauges are -1 while unknown.
  */
 final class RelayMetrics {
+  /** Where the producers' Kafka client meters go as well. */
+  final MeterRegistry registry;
+
   final Counter published;
   final Counter deadLettered;
   final Counter restarts;
@@ -30,6 +34,7 @@ final class RelayMetrics {
   final AtomicLong active = new AtomicLong(0);
 
   RelayMetrics(MeterRegistry registry, String slotName) {
+    this.registry = registry;
     published =
         Counter.builder("relaybox.relay.events.published")
             .description("Outbox events acknowledged by Kafka on their topic")
@@ -96,6 +101,13 @@ final class RelayMetrics {
         .register(registry);
     Gauge.builder("relaybox.relay.active", active, AtomicLong::get)
         .description("1 while this relay holds the active role of its relay.name, 0 standby")
+        .register(registry);
+  }
+
+  /** Registers {@code relaybox.relay.streaming}: 1 while the engine streams the slot. */
+  void streaming(BooleanSupplier streaming) {
+    Gauge.builder("relaybox.relay.streaming", () -> streaming.getAsBoolean() ? 1 : 0)
+        .description("1 while the relay streams its slot (what /ready reports), else 0")
         .register(registry);
   }
 

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class TransactionalChangeConsumer
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalChangeConsumer.class);
+  private final PublishSpans spans = new PublishSpans();
 
   private final ChangeRecords changes;
   private final OutboxRouter router;
@@ -124,6 +125,7 @@ final class TransactionalChangeConsumer
           == StreamCursor.Verdict.SKIP) {
         skipped++;
       } else if (r != null) {
+        spans.start(r);
         routed.add(r);
       }
     }
@@ -134,7 +136,9 @@ final class TransactionalChangeConsumer
     if (!routed.isEmpty() || !Objects.equals(after, before)) {
       try {
         commit(routed, after);
+        spans.committed();
       } catch (RuntimeException | InterruptedException e) {
+        spans.failed(e);
         cursor.reset(before);
         throw e;
       }
@@ -246,12 +250,14 @@ final class TransactionalChangeConsumer
         published++;
       } else {
         metrics.deadLettered.increment();
-        LOG.warn(
-            "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
-            r.eventId(),
-            r.reason(),
-            r.topic(),
-            r.record().topic());
+        try (RelayLog context = RelayLog.event(r)) {
+          LOG.warn(
+              "dead-lettered outbox event eventId={} reason={} topic={} dlqTopic={}",
+              r.eventId(),
+              r.reason(),
+              r.topic(),
+              r.record().topic());
+        }
       }
     }
     metrics.published.increment(published);
@@ -271,11 +277,13 @@ final class TransactionalChangeConsumer
         first == null
             ? attempt.size() + " event(s)"
             : "event " + first.eventId() + " on topic " + first.record().topic();
-    LOG.error(
-        "transaction aborted, batch not committed events={} firstFailed={} error={}",
-        attempt.size(),
-        first == null ? "-" : first.eventId(),
-        String.valueOf(cause));
+    try (RelayLog context = first == null ? null : RelayLog.event(first)) {
+      LOG.error(
+          "transaction aborted, batch not committed events={} firstFailed={} error={}",
+          attempt.size(),
+          first == null ? "-" : first.eventId(),
+          String.valueOf(cause));
+    }
     return new RelayException(
         "Kafka did not commit the transaction with "
             + which

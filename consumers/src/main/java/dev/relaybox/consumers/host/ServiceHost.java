@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.config.DependencyWait;
+import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.HealthServer;
 import dev.relaybox.consumers.host.internal.DefaultServiceContext;
@@ -186,6 +187,7 @@ public final class ServiceHost implements AutoCloseable {
 
   private void startAll() {
     HostConfig c = config;
+    track(ServiceMeters.bindJvm(registry));
     HikariConfig poolConfig = new HikariConfig();
     poolConfig.setPoolName("relaybox-consumers");
     poolConfig.setJdbcUrl(CommonSettings.jdbcUrl(c));
@@ -194,6 +196,7 @@ public final class ServiceHost implements AutoCloseable {
     poolConfig.setMaximumPoolSize(HostSettings.poolSize(c));
     // Connections open on demand: a large pool for many workers costs nothing while idle.
     poolConfig.setMinimumIdle(2);
+    poolConfig.setMetricRegistry(registry); // hikaricp_connections_* tagged pool
     HikariDataSource dataSource = track(new HikariDataSource(poolConfig));
     AvroDeserializer deserializer = track(new AvroDeserializer());
     deserializer.configure(

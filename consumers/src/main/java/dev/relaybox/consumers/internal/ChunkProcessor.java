@@ -8,6 +8,9 @@ import dev.relaybox.consumers.internal.KeyScheduler.Chunk;
 import dev.relaybox.consumers.internal.KeyScheduler.Fate;
 import dev.relaybox.consumers.internal.KeyScheduler.Slice;
 import dev.relaybox.consumers.internal.Lane.Pending;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Runs a chunk of live events: decode, call the third party (two-phase handlers, outside any
@@ -34,6 +38,7 @@ final class ChunkProcessor {
   private final EventDecoder decoder;
   private final FailureHandler failures;
   private final Outage outage;
+  private final EventTracing tracing;
 
   ChunkProcessor(
       RunnerSettings settings,
@@ -49,6 +54,7 @@ final class ChunkProcessor {
     this.decoder = new EventDecoder(settings.handling());
     this.failures = failures;
     this.outage = outage;
+    this.tracing = new EventTracing(settings.groupId());
   }
 
   private enum Status {
@@ -60,13 +66,25 @@ final class ChunkProcessor {
     APPLIED
   }
 
-  private static final class Item {
+  private final class Item {
+    final ConsumerRecord<byte[], byte[]> record;
     final ConsumedEvent event;
     Object result;
     Status status = Status.PENDING;
 
-    Item(ConsumedEvent event) {
+    /** Started when the event first runs (call or transaction), ended with the chunk. */
+    Span span;
+
+    Item(ConsumerRecord<byte[], byte[]> record, ConsumedEvent event) {
+      this.record = record;
       this.event = event;
+    }
+
+    Span span() {
+      if (span == null) {
+        span = tracing.start(record, 1);
+      }
+      return span;
     }
   }
 
@@ -112,6 +130,11 @@ final class ChunkProcessor {
     } catch (SQLException | DecodeLater | RuntimeException e) {
       // Nothing committed: every event goes back to its lane, to run after the backoff.
       outage.failed("batch of " + chunk.events() + " event(s)", e);
+      runs.forEach(
+          r ->
+              r.items.stream()
+                  .filter(i -> i.span != null)
+                  .forEach(i -> EventTracing.fail(i.span, e)));
       for (Slice slice : chunk.slices()) {
         scheduler.finish(
             slice.lane(), slice.events().size(), slice.events(), Fate.LIVE, KeyScheduler.NO_DUE);
@@ -121,6 +144,7 @@ final class ChunkProcessor {
     outage.succeeded();
     int handled = 0;
     for (Run run : runs) {
+      endSpans(run);
       List<Pending> done = run.slice.events().subList(0, run.limit());
       scheduler.settle(done);
       count(run);
@@ -149,7 +173,7 @@ final class ChunkProcessor {
     Run run = new Run(slice);
     for (Pending p : slice.events()) {
       try {
-        run.items.add(new Item(decoder.decode(p.record(), 1)));
+        run.items.add(new Item(p.record(), decoder.decode(p.record(), 1)));
       } catch (Undecodable e) {
         run.fail(run.items.size(), e.reason(), true);
         break;
@@ -198,11 +222,17 @@ final class ChunkProcessor {
           continue;
         }
         long start = System.nanoTime();
-        try {
+        Span call = tracing.child(item.span(), "call");
+        try (Scope current = call.makeCurrent();
+            EventLog.Scope log =
+                EventLog.open(settings.groupId(), item.event, EventTracing.ids(item.span()))) {
           item.result = settings.handling().twoPhase().call(item.event);
         } catch (Exception e) {
           run.fail(i, e, false);
+          call.recordException(e);
+          call.setStatus(StatusCode.ERROR);
         } finally {
+          call.end();
           long took = System.nanoTime() - start;
           nanos += took;
           metrics.handlerLatency(item.event.topic()).record(took, TimeUnit.NANOSECONDS);
@@ -294,16 +324,39 @@ final class ChunkProcessor {
 
   private void apply(Item item, Connection tx, long[] nanos) throws Exception {
     long start = System.nanoTime();
-    try {
+    Span transaction = tracing.child(item.span(), "transaction");
+    try (Scope current = transaction.makeCurrent();
+        EventLog.Scope log =
+            EventLog.open(settings.groupId(), item.event, EventTracing.ids(item.span()))) {
       if (settings.handling().eventHandler() != null) {
         settings.handling().eventHandler().handle(item.event, tx);
       } else {
         settings.handling().twoPhase().record(item.event, item.result, tx);
       }
+    } catch (Exception e) {
+      transaction.recordException(e);
+      transaction.setStatus(StatusCode.ERROR);
+      throw e;
     } finally {
+      transaction.end();
       long took = System.nanoTime() - start;
       nanos[0] += took;
       metrics.handlerLatency(item.event.topic()).record(took, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Ends the spans of a run's events: applied or duplicates up to its failure, which fails. */
+  private void endSpans(Run run) {
+    for (int i = 0; i < run.items.size(); i++) {
+      Item item = run.items.get(i);
+      if (item.span == null) {
+        continue;
+      }
+      if (i == run.stop && run.failure != null) {
+        EventTracing.failed(item.span, run.failure, failures.deadReason(run.failure, 1, null), 1);
+      } else {
+        item.span.end();
+      }
     }
   }
 

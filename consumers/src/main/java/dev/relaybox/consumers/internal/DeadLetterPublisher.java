@@ -1,7 +1,9 @@
 package dev.relaybox.consumers.internal;
 
+import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.consumers.DeadLetterHeaders;
 import dev.relaybox.consumers.internal.SetQueries.Unpublished;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +31,9 @@ final class DeadLetterPublisher implements AutoCloseable {
   private final String topic;
   private final String group;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final ServiceMeters.Binding meters;
 
-  DeadLetterPublisher(KafkaSettings kafka) {
+  DeadLetterPublisher(KafkaSettings kafka, MeterRegistry registry) {
     this.topic = kafka.deadLetterTopic();
     this.group = kafka.groupId();
     Properties props = new Properties();
@@ -44,6 +47,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     props.putAll(kafka.producerProperties());
     this.producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    this.meters = ServiceMeters.bindKafka(producer, registry);
   }
 
   /**
@@ -87,6 +91,7 @@ final class DeadLetterPublisher implements AutoCloseable {
 
   @Override
   public void close() {
+    meters.close();
     producer.close(Duration.ofSeconds(10));
   }
 }

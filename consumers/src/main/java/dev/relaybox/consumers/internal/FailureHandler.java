@@ -118,19 +118,21 @@ final class FailureHandler {
     if (reason == null) {
       scheduler.settle(all);
       metrics.retried(record.topic());
-      log.warn(
-          "event failed, key parked group={} eventId={} key={} topic={} partition={} offset={}"
-              + " attempt=1 maxAttempts={} retryInMs={} parkedEvents={} error={}",
-          settings.groupId(),
-          RecordCodec.eventId(record.headers()),
-          keyText(lane.key()),
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          settings.retry().maxAttempts(),
-          delay,
-          all.size(),
-          error.toString());
+      try (EventLog.Scope context = EventLog.open(settings.groupId(), record, 1)) {
+        log.warn(
+            "event failed, key parked group={} eventId={} key={} topic={} partition={} offset={}"
+                + " attempt=1 maxAttempts={} retryInMs={} parkedEvents={} error={}",
+            settings.groupId(),
+            RecordCodec.eventId(record.headers()),
+            keyText(lane.key()),
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            settings.retry().maxAttempts(),
+            delay,
+            all.size(),
+            error.toString());
+      }
       scheduler.finish(lane, events, List.of(), Fate.PARKED, dueNanos(state));
     } else if (blocks) {
       scheduler.settle(all);
@@ -152,21 +154,23 @@ final class FailureHandler {
       Throwable error,
       int waitingBehind) {
     metrics.deadLettered(record.topic(), reason);
-    log.error(
-        "event dead group={} reason={} deadSetId={} policy={} eventId={} key={} topic={}"
-            + " partition={} offset={} attempts={} eventsWaitingBehind={} error={}",
-        settings.groupId(),
-        reason,
-        deadId,
-        settings.retry().deadKeyPolicy(),
-        RecordCodec.eventId(record.headers()),
-        keyText(record.key()),
-        record.topic(),
-        record.partition(),
-        record.offset(),
-        attempts,
-        waitingBehind,
-        error.toString());
+    try (EventLog.Scope context = EventLog.open(settings.groupId(), record, attempts)) {
+      log.error(
+          "event dead group={} reason={} deadSetId={} policy={} eventId={} key={} topic={}"
+              + " partition={} offset={} attempts={} eventsWaitingBehind={} error={}",
+          settings.groupId(),
+          reason,
+          deadId,
+          settings.retry().deadKeyPolicy(),
+          RecordCodec.eventId(record.headers()),
+          keyText(record.key()),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          attempts,
+          waitingBehind,
+          error.toString());
+    }
     deadAdded.run();
   }
 

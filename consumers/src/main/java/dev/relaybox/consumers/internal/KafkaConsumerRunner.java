@@ -1,5 +1,6 @@
 package dev.relaybox.consumers.internal;
 
+import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.consumers.ConsumerRunner;
 import java.time.Duration;
 import java.util.Collection;
@@ -56,6 +57,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private final int maxBuffered;
 
   private KafkaConsumer<byte[], byte[]> consumer;
+  private ServiceMeters.Binding consumerMeters;
   private Rebalancer rebalancer;
   private DeadLetterPublisher publisher;
   private SetMonitor monitor;
@@ -87,6 +89,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
             ? null
             : new ProcessedKeysSweeper(settings, keys, metrics);
     metrics.inFlight(scheduler::inFlight);
+    settings.kafka().topics().forEach(metrics::topic);
   }
 
   @Override
@@ -101,8 +104,9 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     consumer =
         new KafkaConsumer<>(
             consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumerMeters = ServiceMeters.bindKafka(consumer, settings.meterRegistry());
     rebalancer = new Rebalancer(settings, consumer, partitions, queries, this::commit);
-    publisher = new DeadLetterPublisher(settings.kafka());
+    publisher = new DeadLetterPublisher(settings.kafka(), settings.meterRegistry());
     monitor = new SetMonitor(settings, queries, partitions, metrics, publisher);
     Backoff backoff = new Backoff(settings.retry().initialBackoff(), settings.retry().maxBackoff());
     Outage outage = new Outage(groupId(), backoff, scheduler, metrics);
@@ -367,6 +371,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     } catch (RuntimeException e) {
       log.warn("final offset commit failed group={} error={}", groupId(), e.toString());
     }
+    consumerMeters.close();
     try {
       // A static member (group.instance.id) would otherwise keep its partitions until its session
       // times out; a restart after a crash still takes them back at once.

@@ -9,6 +9,9 @@ import dev.relaybox.consumers.internal.Lane.Pending;
 import dev.relaybox.consumers.internal.SetStore.Claimed;
 import dev.relaybox.consumers.internal.SetTables.KeyRef;
 import dev.relaybox.consumers.internal.SetTables.KeyState;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -47,6 +50,7 @@ final class ParkedKeyJob {
   private final FailureHandler failures;
   private final Backoff backoff;
   private final Outage outage;
+  private final EventTracing tracing;
   private final EventDecoder decoder;
 
   ParkedKeyJob(
@@ -67,6 +71,7 @@ final class ParkedKeyJob {
     this.backoff = backoff;
     this.outage = outage;
     this.decoder = new EventDecoder(settings.handling());
+    this.tracing = new EventTracing(settings.groupId());
   }
 
   void run(Lane lane) {
@@ -132,6 +137,23 @@ final class ParkedKeyJob {
 
   /** Runs the claimed head once; database failures outside the handler throw. */
   private Result attempt(KeyRef key, Claimed claimed) throws SQLException, DecodeLater {
+    Span span = tracing.start(claimed.record(), claimed.attempt());
+    try (Scope current = span.makeCurrent();
+        EventLog.Scope log =
+            EventLog.open(
+                settings.groupId(), claimed.record(), claimed.attempt(), EventTracing.ids(span))) {
+      Result result = attemptLogged(key, claimed);
+      if (result == Result.DONE) {
+        span.end(); // RETRY and DEAD ended it with their event
+      }
+      return result;
+    } catch (SQLException | DecodeLater | RuntimeException e) {
+      EventTracing.fail(span, e);
+      throw e;
+    }
+  }
+
+  private Result attemptLogged(KeyRef key, Claimed claimed) throws SQLException, DecodeLater {
     ConsumerRecord<byte[], byte[]> record = claimed.record();
     ConsumedEvent event;
     try {
@@ -158,11 +180,15 @@ final class ParkedKeyJob {
       if (dedup && !keys.existing(Set.of(event.eventId())).isEmpty()) {
         return applied(key, claimed, null, null);
       }
-      try {
+      Span call = tracing.child(Span.current(), "call");
+      try (Scope current = call.makeCurrent()) {
         result = settings.handling().twoPhase().call(event);
       } catch (Exception e) {
+        call.recordException(e);
+        call.setStatus(StatusCode.ERROR);
         return failed(key, claimed, e);
       } finally {
+        call.end();
         metrics
             .handlerLatency(event.topic())
             .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -226,7 +252,8 @@ final class ParkedKeyJob {
   /** Runs the handler's database part in {@code tx}; returns its failure, if any. */
   private Exception handle(ConsumedEvent event, Object result, Connection tx) {
     long start = System.nanoTime();
-    try {
+    Span transaction = tracing.child(Span.current(), "transaction");
+    try (Scope current = transaction.makeCurrent()) {
       if (settings.handling().eventHandler() != null) {
         settings.handling().eventHandler().handle(event, tx);
       } else {
@@ -234,8 +261,11 @@ final class ParkedKeyJob {
       }
       return null;
     } catch (Exception e) {
+      transaction.recordException(e);
+      transaction.setStatus(StatusCode.ERROR);
       return e;
     } finally {
+      transaction.end();
       metrics.handlerLatency(event.topic()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
@@ -263,6 +293,7 @@ final class ParkedKeyJob {
         claimed.attempt(),
         settings.retry().maxAttempts(),
         error.toString());
+    EventTracing.failed(Span.current(), error, null, claimed.attempt());
     return Result.RETRY;
   }
 
@@ -288,6 +319,7 @@ final class ParkedKeyJob {
       }
     }
     failures.died(claimed.record(), reason, claimed.attempt(), id, error, -1);
+    EventTracing.failed(Span.current(), error, reason, claimed.attempt());
     return Result.DEAD;
   }
 }

@@ -65,6 +65,16 @@ final class RunnerMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers the per-topic counters of {@code topic} at 0, so that dashboards and alerts find them
+   * (and {@code rate()} works) before the first event of each kind.
+   */
+  void topic(String topic) {
+    counter(ConsumerMetrics.PROCESSED, topic);
+    counter(ConsumerMetrics.DUPLICATES, topic);
+    counter(ConsumerMetrics.RETRIED, topic);
+  }
+
   /** Registers the in-flight gauge, read from the scheduler. */
   void inFlight(Supplier<Number> inFlight) {
     Gauge.builder(ConsumerMetrics.IN_FLIGHT, inFlight)

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConsumerBench {
 
-  private static int inFlight;
+  static int inFlight = 64;
 
   private ConsumerBench() {}
 
@@ -92,7 +92,7 @@ public final class ConsumerBench {
         Locale.ROOT, "prefilled %,d events in %.1f s%n", events, (System.nanoTime() - start) / 1e9);
   }
 
-  private static Result run(
+  static Result run(
       DevStack stack, HikariDataSource ds, String topic, String group, boolean dedup, int events)
       throws Exception {
     String effects = group + "_effects";
@@ -136,8 +136,7 @@ public final class ConsumerBench {
     return result;
   }
 
-  private record Result(
-      double overallRate, double steadyRate, double handlerMicros, double batchMillis) {
+  record Result(double overallRate, double steadyRate, double handlerMicros, double batchMillis) {
     @Override
     public String toString() {
       return String.format(

@@ -8,6 +8,9 @@ import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
 import dev.relaybox.outbox.OutboxSweeper;
 import dev.relaybox.outbox.TransactionRequiredException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,6 +20,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,14 +132,30 @@ public final class JdbcOutbox implements Outbox {
       throw new SerializationException(
           "the serializer returned null for event id=" + event.id() + " type=" + event.type());
     }
+    Map<String, String> headers = withTraceContext(event.headers());
     long size = payload.length;
-    for (Map.Entry<String, String> header : event.headers().entrySet()) {
+    for (Map.Entry<String, String> header : headers.entrySet()) {
       size += utf8Length(header.getKey()) + utf8Length(header.getValue());
     }
     if (size > settings.maxEventBytes()) {
       throw new EventTooLargeException(event.id(), event.type(), size, settings.maxEventBytes());
     }
-    return new Row(event, payload, headersJson(event.headers()));
+    return new Row(event, payload, headersJson(headers));
+  }
+
+  /**
+   * The event's headers plus the caller's current OpenTelemetry context as W3C {@code
+   * traceparent}/{@code tracestate}, unless the event sets its own or there is no valid span (no
+   * SDK installed: the no-op API has none, and nothing is added).
+   */
+  static Map<String, String> withTraceContext(Map<String, String> headers) {
+    if (headers.containsKey(OutboxEvent.TRACEPARENT)
+        || !Span.current().getSpanContext().isValid()) {
+      return headers;
+    }
+    Map<String, String> with = new LinkedHashMap<>(headers);
+    W3CTraceContextPropagator.getInstance().inject(Context.current(), with, Map::put);
+    return with;
   }
 
   private static long utf8Length(String s) {
