@@ -43,7 +43,9 @@ public interface Relay extends AutoCloseable {
    * Checks Postgres (logical WAL, outbox table, publication, slot vs stored offsets), creates the
    * publication if missing, exactly-once also fences earlier instances and reads the committed
    * position from Kafka, and starts the engine in the background; returns without waiting for the
-   * first event.
+   * first event. When Postgres or Kafka cannot be reached yet, returns at once and keeps trying in
+   * the background with the startup backoff ({@code startup.backoff.*}), logging what it waits for
+   * every few seconds; {@link #notReadyReason()} says so meanwhile.
    *
    * @throws RelayException if the relay cannot start: the message says why and what to do
    * @throws IllegalStateException if already started
@@ -52,6 +54,12 @@ public interface Relay extends AutoCloseable {
 
   /** Whether the engine is streaming from the slot right now. */
   boolean isReady();
+
+  /**
+   * Why the relay is not {@link #isReady() ready} (waiting for Postgres or Kafka at start, engine
+   * starting or restarting, failed), for {@code /ready}; empty while ready. Never holds secrets.
+   */
+  Optional<String> notReadyReason();
 
   /** False once the relay stopped fatally. */
   boolean isHealthy();

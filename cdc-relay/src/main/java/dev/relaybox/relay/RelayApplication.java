@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * The relay as a service, run by {@code relaybox relay --config relay.properties}. Environment
  * variables override documented properties ({@code pg.password} ← {@code RELAYBOX_PG_PASSWORD}, see
  * {@link dev.relaybox.config.Setting#environmentName()}). Serves {@code /health}, {@code /ready}
- * and {@code /metrics} on {@code http.host:http.port}; SIGTERM stops the engine, flushes the
+ * and {@code /metrics} on {@code http.host:http.port} from the start, also while the relay waits
+ * for an unreachable Postgres or Kafka; SIGTERM stops the engine (or the wait), flushes the
  * producer and commits offsets before exiting.
  *
  * <p>Exit codes: 0 after a graceful stop, 1 when the relay failed or could not start, 2 for bad
@@ -60,7 +61,7 @@ public final class RelayApplication {
     Thread hook = new Thread(relay::close, "relaybox-relay-shutdown");
     try {
       Runtime.getRuntime().addShutdownHook(hook);
-      relay.start();
+      // Served first: /health answers and /ready says why not while the relay waits for Postgres.
       if (config.get(RelaySettings.HTTP_PORT) >= 0) {
         http =
             HttpEndpoints.start(
@@ -73,6 +74,7 @@ public final class RelayApplication {
             config.get(CommonSettings.HTTP_HOST),
             http.port());
       }
+      relay.start();
       while (!relay.awaitTermination(Duration.ofSeconds(60))) {
         LOG.debug("relay running name={}", config.name());
       }

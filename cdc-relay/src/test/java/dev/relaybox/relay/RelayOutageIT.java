@@ -28,7 +28,7 @@ class RelayOutageIT {
   @Test
   void kafkaStoppedForThirtySecondsMidStream(DevStack stack) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack);
-        Relay relay = Relay.create(f.config().build())) {
+        Relay relay = Relay.create(f.config().set(RelaySettings.READY_STALL, "2000").build())) {
       stopKafkaUnderSteadyWrites(
           stack,
           f,
@@ -37,6 +37,10 @@ class RelayOutageIT {
           Duration.ofSeconds(30),
           written -> {
             long writtenAtStop = written.get();
+            // Truthful readiness: a batch Kafka does not take (or an engine restarting) is not
+            // streaming, whatever the engine thread believes.
+            await().atMost(Duration.ofSeconds(20)).until(() -> !relay.isReady());
+            assertThat(relay.notReadyReason()).isPresent();
             // The broker stays down for 30 s while events keep being committed; the relay must
             // neither fail nor give up.
             await()
@@ -45,6 +49,7 @@ class RelayOutageIT {
                 .until(relay::isHealthy);
             assertThat(written.get()).isGreaterThan(writtenAtStop);
           });
+      await().atMost(Duration.ofSeconds(60)).until(relay::isReady);
     }
   }
 

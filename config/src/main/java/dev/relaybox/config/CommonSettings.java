@@ -1,5 +1,7 @@
 package dev.relaybox.config;
 
+import java.time.Duration;
+
 /**
  * The settings several services share, defined once: where Kafka, the schema registry and Postgres
  * are, and how aggregate types map to topics. The relay, the consumer host and the console list
@@ -55,6 +57,20 @@ public final class CommonSettings {
       Setting.text("http.host")
           .defaultValue("0.0.0.0")
           .doc("bind address of `/health`, `/ready` and `/metrics`")
+          .build();
+
+  public static final Setting<Duration> STARTUP_BACKOFF_INITIAL =
+      Setting.millis("startup.backoff.initial.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("500")
+          .doc(
+              "first delay before trying again to reach a dependency (Postgres) that is down at"
+                  + " start; the service waits, `/health` up and `/ready` not, instead of exiting")
+          .build();
+
+  public static final Setting<Duration> STARTUP_BACKOFF_MAX =
+      Setting.millis("startup.backoff.max.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("5000")
+          .doc("cap of that delay (doubles per attempt); the wait is logged every few seconds")
           .build();
 
   /** The HTTP port setting with the service's own default port. */

@@ -91,10 +91,18 @@ public interface ConsumerRunner extends AutoCloseable {
   boolean isHealthy();
 
   /**
-   * Whether the runner has joined its group, polled, and takes new records; false after {@link
-   * #close()} and while {@link #pausedReason()} says why not.
+   * Whether the runner holds partitions, polls and takes new records: {@link #notReadyReason()} is
+   * empty.
    */
   boolean isReady();
+
+  /**
+   * Why the runner is not {@link #isReady() ready}, for {@code /ready}: not started, closed or
+   * failed; its poll loop has not returned for longer than {@link Builder#readyStallTimeout} (a
+   * rebalance waiting for work on revoked partitions, a commit hanging on the broker); it holds no
+   * partition (still joining, or more members than partitions); or {@link #pausedReason()}.
+   */
+  java.util.Optional<String> notReadyReason();
 
   /**
    * Why the runner takes no new records, if it does not: the group's parked keys or events reached
@@ -136,6 +144,7 @@ public interface ConsumerRunner extends AutoCloseable {
     private ErrorClassifier errorClassifier = ErrorClassifier.defaults();
     private MeterRegistry meterRegistry;
     private Duration pollTimeout = Duration.ofMillis(500);
+    private Duration readyStallTimeout = Duration.ofSeconds(15);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private final Map<String, String> consumerProperties = new LinkedHashMap<>();
     private final Map<String, String> producerProperties = new LinkedHashMap<>();
@@ -339,6 +348,15 @@ public interface ConsumerRunner extends AutoCloseable {
       return this;
     }
 
+    /**
+     * How long the poll loop may go without returning from a poll before the runner reports not
+     * ready (see {@link ConsumerRunner#notReadyReason()}). Default 15 s; positive.
+     */
+    public Builder readyStallTimeout(Duration readyStallTimeout) {
+      this.readyStallTimeout = readyStallTimeout;
+      return this;
+    }
+
     /** How long {@link ConsumerRunner#close()} waits for the work in flight. Default 30 s. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = shutdownTimeout;
@@ -377,6 +395,7 @@ public interface ConsumerRunner extends AutoCloseable {
               topics,
               deadLetterTopic,
               pollTimeout,
+              readyStallTimeout,
               consumerProperties,
               producerProperties);
       return new KafkaConsumerRunner(

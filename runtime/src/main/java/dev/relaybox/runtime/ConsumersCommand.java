@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       "  relaybox consumers --config consumers.properties",
       "  RELAYBOX_SERVICES=payments relaybox consumers --config consumers.properties",
       "",
-      "Serves /health, /ready and /metrics on http.port. Stops gracefully on SIGTERM.",
+      "Serves /health, /ready and /metrics on http.port, also while it waits for Postgres at"
+          + " start. Stops gracefully on SIGTERM.",
       "Exit codes: 0 stopped, 1 failed to start, 2 bad configuration."
     })
 final class ConsumersCommand implements Callable<Integer> {
@@ -63,7 +64,8 @@ final class ConsumersCommand implements Callable<Integer> {
         hostConfig.services().stream().map(ConsumerService::name).toList());
     ServiceHost host;
     try {
-      host = ServiceHost.start(hostConfig);
+      // Serves /health and /ready at once; waits for Postgres in the background.
+      host = ServiceHost.launch(hostConfig);
     } catch (RuntimeException e) {
       log.error("consumers failed to start: {}", e.toString(), e);
       return RelayboxCli.EXIT_FAILED;
@@ -74,6 +76,9 @@ final class ConsumersCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       host.close();
+    }
+    if (host.failure().isPresent()) {
+      return RelayboxCli.EXIT_FAILED;
     }
     return 0;
   }

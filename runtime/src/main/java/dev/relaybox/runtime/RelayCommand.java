@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       "  relaybox relay --config relay.properties",
       "  RELAYBOX_PG_PASSWORD=secret relaybox relay --config relay.properties",
       "",
-      "Serves /health, /ready and /metrics on http.port. Stops gracefully on SIGTERM.",
+      "Serves /health, /ready and /metrics on http.port, also while it waits for Postgres or"
+          + " Kafka at start. Stops gracefully on SIGTERM.",
       "Exit codes: 0 stopped, 1 failed (the log says why and what to do), 2 bad configuration."
     })
 final class RelayCommand implements Callable<Integer> {

@@ -2,6 +2,7 @@ package dev.relaybox.relay.internal;
 
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.RelayConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,24 @@ final class EngineProperties {
   private EngineProperties() {}
 
   /** The Debezium topic of outbox change events: {@code name.schema.table}. */
+  /** What the relay reads and where it writes, for its start log line. */
+  static String describe(RelayConfig c) {
+    return String.format(
+        "name=%s slot=%s publication=%s table=%s.%s topicPattern=%s dlqTopic=%s offsets=%s"
+            + " deliveryGuarantee=%s",
+        c.name(),
+        c.slotName(),
+        c.get(RelaySettings.PUBLICATION_NAME),
+        c.get(RelaySettings.OUTBOX_SCHEMA),
+        c.get(RelaySettings.OUTBOX_TABLE),
+        c.get(CommonSettings.TOPIC_PATTERN),
+        c.get(RelaySettings.DLQ_TOPIC),
+        c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
+            ? "kafka:" + c.get(RelaySettings.OFFSETS_TOPIC)
+            : "file:" + Path.of(c.get(RelaySettings.OFFSETS_FILE)),
+        c.get(RelaySettings.DELIVERY_GUARANTEE));
+  }
+
   static String outboxTopic(RelayConfig c) {
     return c.name()
         + "."

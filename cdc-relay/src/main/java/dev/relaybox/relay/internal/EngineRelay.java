@@ -1,12 +1,9 @@
 package dev.relaybox.relay.internal;
 
-import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,12 +42,14 @@ public final class EngineRelay implements Relay {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lock = new Object();
   private final EngineRun.Listener listener = new RunListener();
+  private final StartGate gate;
 
   private State state = State.NEW;
   private volatile boolean polling;
   private volatile RelayException failure;
   private volatile EngineRun run;
   private volatile GapRepair gapRepair;
+  private volatile String lastEngineError;
   private ScheduledFuture<?> pendingRestart;
   private long backoffMs;
   private int runs;
@@ -62,6 +61,7 @@ public final class EngineRelay implements Relay {
     metrics.streaming(this::isReady);
     this.engineProperties = EngineProperties.engine(config);
     this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
+    this.gate = new StartGate(config, metrics.active, this::stepDown);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -87,62 +87,47 @@ public final class EngineRelay implements Relay {
       }
       state = State.RUNNING;
     }
-    EngineRun first;
-    try {
-      first = prepare();
-    } catch (SQLException e) {
-      throw failStart(
-          new RelayException(
-              "Cannot reach Postgres at "
-                  + config.get(CommonSettings.PG_HOST)
-                  + ":"
-                  + config.get(CommonSettings.PG_PORT)
-                  + "/"
-                  + config.get(CommonSettings.PG_DATABASE)
-                  + " as "
-                  + config.get(CommonSettings.PG_USER)
-                  + ": "
-                  + e.getMessage(),
-              e));
-    } catch (RelayException e) {
-      throw failStart(e);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw failStart(new RelayException("Relay cannot start: " + e.getMessage(), e));
-    }
+    // The first attempt runs here so that what no wait can fix (configuration, wal_level, a lost
+    // slot) still fails start(); an unreachable Postgres or Kafka is awaited in the background.
+    attemptStart();
     synchronized (lock) {
-      if (state != State.RUNNING) {
-        first.stop();
-        throw new IllegalStateException("Relay closed while starting");
+      if (failure != null) {
+        throw failure;
       }
-      launchLocked(first);
     }
     scheduler.scheduleWithFixedDelay(
         this::supervise,
         0,
         config.get(RelaySettings.SLOT_MONITOR_INTERVAL).toMillis(),
         TimeUnit.MILLISECONDS);
-    LOG.info(
-        "relay started name={} slot={} publication={} table={}.{} topicPattern={} dlqTopic={}"
-            + " offsets={} deliveryGuarantee={}",
-        config.name(),
-        config.slotName(),
-        config.get(RelaySettings.PUBLICATION_NAME),
-        config.get(RelaySettings.OUTBOX_SCHEMA),
-        config.get(RelaySettings.OUTBOX_TABLE),
-        config.get(CommonSettings.TOPIC_PATTERN),
-        config.get(RelaySettings.DLQ_TOPIC),
-        config.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
-            ? "kafka:" + config.get(RelaySettings.OFFSETS_TOPIC)
-            : "file:" + Path.of(config.get(RelaySettings.OFFSETS_FILE)),
-        config.get(RelaySettings.DELIVERY_GUARANTEE));
+    LOG.info("relay started {}", EngineProperties.describe(config));
   }
 
   @Override
   public boolean isReady() {
-    return polling && failure == null;
+    return notReadyReason().isEmpty();
+  }
+
+  @Override
+  public Optional<String> notReadyReason() {
+    RelayException failed = failure;
+    if (failed != null) {
+      return Optional.of("failed: " + failed.getMessage());
+    }
+    EngineRun current = run;
+    if (current == null) {
+      return Optional.of(gate.reason());
+    }
+    if (!polling) {
+      String error = lastEngineError;
+      return Optional.of(
+          "not streaming from slot "
+              + config.slotName()
+              + (error == null
+                  ? " (engine starting)"
+                  : " (engine restarting after: " + error + ")"));
+    }
+    return current.stallReason();
   }
 
   @Override
@@ -194,8 +179,112 @@ public final class EngineRelay implements Relay {
     }
   }
 
+  private void attemptStart() {
+    attempt(false);
+  }
+
+  private void restart() {
+    attempt(true);
+  }
+
+  /**
+   * Takes the active role (or stays standby), prepares a run and launches it. At start, while
+   * Postgres or Kafka cannot be reached, tries again after the startup backoff ({@link
+   * StartGate#failed}); when {@code restarting} after the restart backoff. Fails the relay for
+   * anything waiting cannot fix.
+   */
+  private void attempt(boolean restarting) {
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        return;
+      }
+    }
+    EngineRun next;
+    try {
+      Duration standby = gate.enter();
+      if (standby != null) {
+        schedule(this::attemptStart, standby);
+        return;
+      }
+      next = prepare();
+    } catch (RelayException e) {
+      LOG.error("relay cannot start, stopping name={} reason={}", config.name(), e.getMessage());
+      fail(e);
+      return;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (restarting) {
+        synchronized (lock) {
+          if (state == State.RUNNING) {
+            LOG.warn(
+                "restart preparation failed, retrying restartInMs={} error={}",
+                backoffMs,
+                String.valueOf(e));
+            scheduleRestartLocked();
+          }
+        }
+        return;
+      }
+      try {
+        schedule(this::attemptStart, gate.failed(e));
+      } catch (RelayException fatal) {
+        fail(fatal);
+      }
+      return;
+    }
+    gate.reached();
+    synchronized (lock) {
+      EngineRun current = run;
+      if (state == State.RUNNING && (current == null || current.hasEnded())) {
+        LOG.info("starting engine run={}", next.number);
+        launchLocked(next);
+        return;
+      }
+    }
+    next.stop();
+  }
+
+  private void schedule(Runnable task, Duration delay) {
+    synchronized (lock) {
+      if (state == State.RUNNING) {
+        pendingRestart = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * The lease is gone (this relay was paused or cut off, and a standby may be active): stop
+   * publishing at once and try for the role again as a standby would.
+   */
+  private void stepDown() {
+    EngineRun current;
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        return;
+      }
+      current = run;
+      run = null;
+      polling = false;
+      if (pendingRestart != null) {
+        pendingRestart.cancel(false);
+      }
+    }
+    if (current != null) {
+      current.stop();
+    }
+    schedule(this::attemptStart, config.get(RelaySettings.STANDBY_POLL));
+  }
+
   /** Checks Postgres and prepares the next run; blocking, called without the lock. */
   private EngineRun prepare() throws Exception {
+    // Exactly-once, the preparation fences the producer of any other instance: only the holder
+    // of the active role may get there.
+    if (!gate.stillActive()) {
+      throw new IllegalStateException("this relay lost the active role before preparing a run");
+    }
     Preflight.check(config, engineProperties);
     int number;
     synchronized (lock) {
@@ -213,50 +302,6 @@ public final class EngineRelay implements Relay {
     long delay = backoffMs;
     backoffMs = Math.min(backoffMs * 2, config.get(RelaySettings.RESTART_BACKOFF_MAX).toMillis());
     pendingRestart = scheduler.schedule(this::restart, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void restart() {
-    synchronized (lock) {
-      if (state != State.RUNNING) {
-        return;
-      }
-    }
-    EngineRun next;
-    try {
-      next = prepare();
-    } catch (RelayException e) {
-      LOG.error("relay cannot restart, stopping name={} reason={}", config.name(), e.getMessage());
-      fail(e);
-      return;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      synchronized (lock) {
-        if (state == State.RUNNING) {
-          LOG.warn(
-              "restart preparation failed, retrying restartInMs={} error={}",
-              backoffMs,
-              String.valueOf(e));
-          scheduleRestartLocked();
-        }
-      }
-      return;
-    }
-    synchronized (lock) {
-      if (state == State.RUNNING) {
-        LOG.info("restarting engine run={}", next.number);
-        launchLocked(next);
-        return;
-      }
-    }
-    next.stop();
-  }
-
-  private RelayException failStart(RelayException e) {
-    fail(e);
-    return e;
   }
 
   /** The slot monitor found a gap: stop for good, loudly. */
@@ -303,6 +348,7 @@ public final class EngineRelay implements Relay {
       }
     }
     monitor.close();
+    gate.close();
   }
 
   /** Callbacks of the current run, on its engine thread. */
@@ -319,6 +365,7 @@ public final class EngineRelay implements Relay {
       if (repair != null) {
         gapRepair = repair;
       }
+      lastEngineError = null;
       polling = true;
     }
 
@@ -346,6 +393,7 @@ public final class EngineRelay implements Relay {
           return;
         }
         metrics.restarts.increment();
+        lastEngineError = error != null ? String.valueOf(error) : message;
         LOG.error(
             "engine stopped unexpectedly run={} success={} restartInMs={} message={}",
             ended.number,

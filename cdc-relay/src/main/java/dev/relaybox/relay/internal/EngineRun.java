@@ -9,7 +9,9 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +51,7 @@ final class EngineRun {
   private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer;
   private String handle;
   private volatile long confirmedAtStart = -1;
+  private volatile long batchStartNanos;
   private Position discarded;
   private Instant discardedAt;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -98,6 +101,8 @@ final class EngineRun {
   private void prepareTransactions(
       ChangeRecords changes, OutboxRouter router, RelayMetrics metrics, RelayProgress progress)
       throws Exception {
+    // Where a (re)start spends its time, for the log line below.
+    long t0 = System.nanoTime();
     try {
       producer.initTransactions();
     } catch (TimeoutException e) {
@@ -109,11 +114,14 @@ final class EngineRun {
               + " number of brokers)?",
           e);
     }
+    long t1 = System.nanoTime();
     Duration timeout = config.get(RelaySettings.TRANSACTION_TIMEOUT).plusSeconds(30);
     OffsetsTopic.ensure(config, Duration.ofSeconds(30));
     OffsetCodec codec = new OffsetCodec(config.name());
     Position committed = OffsetsTopic.readCommitted(config, codec, timeout).orElse(null);
+    long t2 = System.nanoTime();
     SlotPreflight.Outcome outcome = SlotPreflight.check(config, committed);
+    long t3 = System.nanoTime();
     if (outcome.discarded() != null) {
       // Durably forget the position: it belongs to the lost slot's stream.
       producer.beginTransaction();
@@ -128,9 +136,13 @@ final class EngineRun {
       progress.committed(outcome.committed());
     }
     LOG.info(
-        "exactly-once run={} transactionalId={} resumeFrom={}",
+        "exactly-once run={} transactionalId={} initTransactionsMs={} readPositionMs={}"
+            + " slotCheckMs={} resumeFrom={}",
         number,
         config.transactionalId(),
+        TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+        TimeUnit.NANOSECONDS.toMillis(t2 - t1),
+        TimeUnit.NANOSECONDS.toMillis(t3 - t2),
         outcome.committed() == null ? "new slot" : outcome.committed());
     TransactionalChangeConsumer eos =
         new TransactionalChangeConsumer(
@@ -202,9 +214,63 @@ final class EngineRun {
                     ended.countDown();
                   }
                 })
-            .notifying(consumer)
+            .notifying(timed(consumer))
             .build();
     new Thread(engine, "relaybox-relay-engine-" + number).start();
+  }
+
+  /** Whether the engine of this run has stopped (or never started). */
+  boolean hasEnded() {
+    return engine == null || ended.getCount() == 0;
+  }
+
+  /**
+   * How long the batch being published has taken so far, in ms; 0 between batches. A batch that
+   * takes long means Kafka does not take the events (the relay is not ready then).
+   */
+  long batchRunningMs() {
+    long started = batchStartNanos;
+    return started == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+  }
+
+  /** Why this run does not stream although its engine polls: one batch waits for Kafka. */
+  Optional<String> stallReason() {
+    long batchMs = batchRunningMs();
+    long limitMs = config.get(RelaySettings.READY_STALL).toMillis();
+    if (batchMs <= limitMs) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "stalled: publishing one batch has taken "
+            + batchMs
+            + " ms (ready.stall.ms "
+            + limitMs
+            + "); is Kafka at "
+            + config.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS)
+            + " reachable?");
+  }
+
+  private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> timed(
+      DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> delegate) {
+    return new DebeziumEngine.ChangeConsumer<>() {
+      @Override
+      public void handleBatch(
+          List<RecordChangeEvent<SourceRecord>> records,
+          DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+          throws InterruptedException {
+        batchStartNanos = System.nanoTime();
+        try {
+          delegate.handleBatch(records, committer);
+        } finally {
+          batchStartNanos = 0;
+        }
+      }
+
+      @Override
+      public boolean supportsTombstoneEvents() {
+        return delegate.supportsTombstoneEvents();
+      }
+    };
   }
 
   /** Stops the engine gracefully (it confirms what was relayed) and waits; then the producer. */

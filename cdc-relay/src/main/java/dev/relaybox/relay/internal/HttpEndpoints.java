@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * {@code /health} (200 unless the relay failed), {@code /ready} (200 while streaming) and {@code
- * /metrics} (Prometheus text) on the JDK HTTP server; one daemon thread.
+ * {@code /health} (200 unless the relay failed), {@code /ready} (200 while streaming, else 503 with
+ * the reason in the body) and {@code /metrics} (Prometheus text) on the JDK HTTP server; one daemon
+ * thread.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
@@ -30,7 +31,11 @@ public final class HttpEndpoints implements AutoCloseable {
         ex -> respond(ex, relay.isHealthy() ? 200 : 503, relay.isHealthy() ? "UP" : "DOWN"));
     server.createContext(
         "/ready",
-        ex -> respond(ex, relay.isReady() ? 200 : 503, relay.isReady() ? "READY" : "NOT_READY"));
+        ex -> {
+          String reason = relay.notReadyReason().orElse(null);
+          respond(
+              ex, reason == null ? 200 : 503, reason == null ? "READY" : "NOT_READY: " + reason);
+        });
     server.createContext("/metrics", ex -> respond(ex, 200, registry.scrape()));
     server.setExecutor(
         Executors.newSingleThreadExecutor(

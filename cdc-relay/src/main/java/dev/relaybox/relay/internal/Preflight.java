@@ -41,10 +41,15 @@ final class Preflight {
   private Preflight() {}
 
   static Connection connect(RelayConfig config) throws SQLException {
+    return connect(config, config.name());
+  }
+
+  /** A connection named {@code applicationName} in {@code pg_stat_activity}. */
+  static Connection connect(RelayConfig config, String applicationName) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", config.get(CommonSettings.PG_USER));
     props.setProperty("password", Objects.toString(config.get(CommonSettings.PG_PASSWORD), ""));
-    props.setProperty("ApplicationName", config.name());
+    props.setProperty("ApplicationName", applicationName);
     props.setProperty("connectTimeout", "10");
     return DriverManager.getConnection(CommonSettings.jdbcUrl(config), props);
   }

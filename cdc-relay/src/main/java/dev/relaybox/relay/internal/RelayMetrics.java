@@ -31,6 +31,7 @@ final class RelayMetrics {
   final AtomicLong walAlert = new AtomicLong(0);
   final AtomicLong slotInvalidated = new AtomicLong(0);
   final AtomicLong lastCommitTimestampMs = new AtomicLong(0);
+  final AtomicLong active = new AtomicLong(0);
 
   RelayMetrics(MeterRegistry registry, String slotName) {
     this.registry = registry;
@@ -97,6 +98,9 @@ final class RelayMetrics {
             "relaybox.relay.last.commit.timestamp", lastCommitTimestampMs, v -> v.get() / 1000.0)
         .description("Commit time of the last relayed event (epoch seconds), 0 before the first")
         .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("relaybox.relay.active", active, AtomicLong::get)
+        .description("1 while this relay holds the active role of its relay.name, 0 standby")
         .register(registry);
   }
 

@@ -187,6 +187,29 @@ public final class RelaySettings {
           .doc("backoff cap (doubles per failure, resets once streaming)")
           .build();
 
+  public static final Setting<Duration> READY_STALL =
+      Setting.millis("ready.stall.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("15000")
+          .doc(
+              "`/ready` fails while publishing one batch takes longer than this (Kafka does not"
+                  + " take the events), as it does while the engine is not streaming from the slot")
+          .build();
+
+  public static final Setting<Duration> LEASE_TIMEOUT =
+      Setting.millis("lease.timeout.ms", 1000, Integer.MAX_VALUE)
+          .defaultValue("10000")
+          .doc(
+              "relays with the same `relay.name` elect one active through a Postgres advisory lock;"
+                  + " the active renews its lock session every quarter of this, and a relay paused"
+                  + " or cut off for longer loses the role to a standby")
+          .build();
+
+  public static final Setting<Duration> STANDBY_POLL =
+      Setting.millis("standby.poll.ms", 100, Integer.MAX_VALUE)
+          .defaultValue("1000")
+          .doc("how often a standby relay tries to take the active role")
+          .build();
+
   public static final Setting<Duration> SLOT_MONITOR_INTERVAL =
       Setting.millis("slot.monitor.interval.ms", 100, Integer.MAX_VALUE)
           .defaultValue("10000")
@@ -255,6 +278,11 @@ public final class RelaySettings {
               MAX_QUEUE_SIZE,
               RESTART_BACKOFF_INITIAL,
               RESTART_BACKOFF_MAX,
+              CommonSettings.STARTUP_BACKOFF_INITIAL,
+              CommonSettings.STARTUP_BACKOFF_MAX,
+              READY_STALL,
+              LEASE_TIMEOUT,
+              STANDBY_POLL,
               SLOT_MONITOR_INTERVAL,
               SLOT_WAL_ALERT_PERCENT,
               RECONCILE_AFTER_SLOT_LOSS,

@@ -3,11 +3,13 @@ package dev.relaybox.consumers.host;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.config.CommonSettings;
+import dev.relaybox.config.DependencyWait;
 import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.HealthServer;
 import dev.relaybox.consumers.host.internal.DefaultServiceContext;
 import dev.relaybox.consumers.host.internal.HostSettings;
+import dev.relaybox.consumers.internal.JdkHealthServer;
 import dev.relaybox.schemas.serde.AvroDeserializer;
 import dev.relaybox.schemas.serde.SerdeConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -15,6 +17,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,35 +54,139 @@ public final class ServiceHost implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceHost.class);
 
-  private final List<AutoCloseable> resources = Collections.synchronizedList(new ArrayList<>());
-  private final List<ConsumerRunner> runners = new ArrayList<>();
+  private final HostConfig config;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<ConsumerRunner> runners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private HealthServer health;
+  private final DependencyWait wait;
+  private volatile HealthServer health;
+  private volatile Thread starter;
+  private volatile boolean closing;
+  private volatile RuntimeException failure;
+  private volatile boolean runnersStarted;
 
-  private ServiceHost() {}
+  private ServiceHost(HostConfig config) {
+    this.config = config;
+    this.wait = new DependencyWait(config, log);
+  }
 
   /**
    * Starts the enabled services, their runners and the HTTP endpoints; returns once every runner is
-   * started (not necessarily joined to its group: see {@link #isReady()}).
+   * started (not necessarily joined to its group: see {@link #isReady()}). While Postgres cannot be
+   * reached it waits (see {@link #launch}).
    *
-   * @throws RuntimeException when a service cannot start, a dependency is unreachable at start or
-   *     the HTTP port cannot be bound; whatever was started is closed again
+   * @throws RuntimeException when a service cannot start, Postgres refuses the connection for a
+   *     reason waiting cannot fix, the HTTP port cannot be bound, or the host is closed while
+   *     starting; whatever was started is closed again
    */
   public static ServiceHost start(HostConfig config) {
-    Objects.requireNonNull(config, "config must not be null");
-    ServiceHost host = new ServiceHost();
+    ServiceHost host = launch(config);
     try {
-      host.startAll(config);
-      return host;
+      host.started.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      host.close();
+      throw new IllegalStateException("interrupted while starting the consumer services", e);
+    }
+    if (host.failure != null) {
+      throw host.failure;
+    }
+    if (host.closing) {
+      throw new IllegalStateException("the service host was closed while starting");
+    }
+    return host;
+  }
+
+  /**
+   * Serves {@code /health}, {@code /ready} and {@code /metrics} at once and starts the services in
+   * the background: while Postgres cannot be reached (refused, starting up, too many connections)
+   * the host waits with the startup backoff ({@code startup.backoff.*}), logging what it waits for
+   * every few seconds, {@code /health} answering 200 and {@code /ready} 503 with the reason. Any
+   * other start failure closes the host: {@link #awaitClosed()} returns and {@link #failure()} says
+   * why. {@link #close()} (e.g. on SIGTERM) ends the wait.
+   *
+   * @throws RuntimeException if the HTTP port cannot be bound
+   */
+  public static ServiceHost launch(HostConfig config) {
+    Objects.requireNonNull(config, "config must not be null");
+    ServiceHost host = new ServiceHost(config);
+    try {
+      host.serveHttp();
     } catch (RuntimeException e) {
       host.close();
       throw e;
     }
+    Thread thread = new Thread(host::startInBackground, "relaybox-consumers-start");
+    host.starter = thread;
+    thread.start();
+    return host;
   }
 
-  private void startAll(HostConfig c) {
+  private void serveHttp() {
+    int port = config.get(HostSettings.HTTP_PORT);
+    if (port < 0) {
+      return;
+    }
+    String host = config.get(CommonSettings.HTTP_HOST);
+    try {
+      health =
+          track(
+              JdkHealthServer.start(
+                  new InetSocketAddress(host, port),
+                  this::healthReport,
+                  this::readyReport,
+                  registry));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve /health on " + host + ":" + port, e);
+    }
+    log.info("http endpoints listening address={}", health.address());
+  }
+
+  private void startInBackground() {
+    try {
+      awaitPostgres();
+      startAll();
+    } catch (RuntimeException e) {
+      if (!closing) {
+        failure = e;
+        log.error("consumer services failed to start: {}", e.toString(), e);
+      }
+    } catch (InterruptedException e) {
+      // close() ends the wait.
+    } finally {
+      started.countDown();
+    }
+    if (failure != null) {
+      close();
+    }
+  }
+
+  /** Waits until Postgres accepts a connection, or fails for what waiting cannot fix. */
+  private void awaitPostgres() throws InterruptedException {
+    Properties props = new Properties();
+    props.setProperty("user", config.get(CommonSettings.PG_USER));
+    props.setProperty("password", Objects.toString(config.get(CommonSettings.PG_PASSWORD), ""));
+    props.setProperty("connectTimeout", "10");
+    while (!closing) {
+      try (Connection c = DriverManager.getConnection(CommonSettings.jdbcUrl(config), props)) {
+        wait.reached();
+        return;
+      } catch (SQLException e) {
+        if (!DependencyWait.isUnavailable(e)) {
+          throw new IllegalStateException(
+              "cannot use " + DependencyWait.postgres(config) + ": " + e.getMessage(), e);
+        }
+        Thread.sleep(wait.failed(DependencyWait.postgres(config), e).toMillis());
+      }
+    }
+    throw new InterruptedException("closed while waiting for Postgres");
+  }
+
+  private void startAll() {
+    HostConfig c = config;
     track(ServiceMeters.bindJvm(registry));
     HikariConfig poolConfig = new HikariConfig();
     poolConfig.setPoolName("relaybox-consumers");
@@ -115,42 +226,74 @@ public final class ServiceHost implements AutoCloseable {
     }
     // Started only now that every service has migrated its tables.
     for (ConsumerRunner runner : pending) {
-      runners.add(track(runner));
+      track(runner);
       runner.start();
+      runners.add(runner);
       log.info("runner started group={}", runner.groupId());
     }
-    int port = c.get(HostSettings.HTTP_PORT);
-    if (port >= 0) {
-      String host = c.get(CommonSettings.HTTP_HOST);
-      try {
-        health = track(HealthServer.start(new InetSocketAddress(host, port), runners, registry));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot serve /health on " + host + ":" + port, e);
-      }
-      log.info("http endpoints listening address={}", health.address());
+    runnersStarted = true;
+  }
+
+  private JdkHealthServer.Report healthReport() {
+    if (failure != null) {
+      return new JdkHealthServer.Report(false, "DOWN (failed to start: " + failure + ")\n");
     }
+    if (!runnersStarted) {
+      return new JdkHealthServer.Report(true, "UP (" + wait.reason() + ")\n");
+    }
+    return JdkHealthServer.health(runners);
+  }
+
+  private JdkHealthServer.Report readyReport() {
+    if (failure != null || !runnersStarted) {
+      return new JdkHealthServer.Report(
+          false,
+          "NOT_READY ("
+              + (failure != null ? "failed to start: " + failure : wait.reason())
+              + ")\n");
+    }
+    return JdkHealthServer.readiness(runners);
   }
 
   private static List<String> names(HostConfig c) {
     return c.services().stream().map(ConsumerService::name).toList();
   }
 
+  /** Registers {@code resource} to be closed with the host; closes it at once if the host is. */
   private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
+    synchronized (resources) {
+      if (!closing) {
+        resources.add(resource);
+        return resource;
+      }
+    }
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.warn("close failed resource={} error={}", resource.getClass().getName(), e.toString());
+    }
+    throw new IllegalStateException("the service host was closed while starting");
   }
 
-  /** Whether every runner has joined its group and polled. */
+  /** Whether every runner is started and {@link ConsumerRunner#isReady() ready}. */
   public boolean isReady() {
-    return !runners.isEmpty() && runners.stream().allMatch(ConsumerRunner::isReady);
+    return readyReport().ok();
   }
 
-  /** Whether every runner is alive and polling. */
+  /**
+   * Whether the host is starting (also while it waits for Postgres) or every runner is alive and
+   * polling; false once the start failed.
+   */
   public boolean isHealthy() {
-    return !runners.isEmpty() && runners.stream().allMatch(ConsumerRunner::isHealthy);
+    return healthReport().ok();
   }
 
-  /** The runners, in start order. */
+  /** Why the services could not start (the host then closed itself), if they could not. */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** The runners started so far, in start order. */
   public List<ConsumerRunner> runners() {
     return List.copyOf(runners);
   }
@@ -181,6 +324,17 @@ public final class ServiceHost implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
+    Thread thread = starter;
+    if (thread != null && thread != Thread.currentThread()) {
+      // Ends a wait for Postgres; a service start in progress finishes and is closed below.
+      thread.interrupt();
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     List<AutoCloseable> toClose;
     synchronized (resources) {
       toClose = new ArrayList<>(resources);

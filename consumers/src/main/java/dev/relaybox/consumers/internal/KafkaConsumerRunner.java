@@ -67,6 +67,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
   private long lastCommitNanos;
   private volatile long lastPollNanos;
   private volatile boolean polled;
+  private volatile int assigned;
   private volatile boolean failed;
 
   /** Set by the poll thread once the partitions are paused for the parked-key bounds. */
@@ -182,7 +183,36 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
 
   @Override
   public boolean isReady() {
-    return isHealthy() && polled && pausedReason().isEmpty();
+    return notReadyReason().isEmpty();
+  }
+
+  @Override
+  public Optional<String> notReadyReason() {
+    State current = state.get();
+    if (current != State.RUNNING) {
+      return Optional.of(current == State.NEW ? "not started" : "closed");
+    }
+    if (failed || !thread.isAlive()) {
+      return Optional.of("poll loop stopped on an error (see the log)");
+    }
+    long stalledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+    if (stalledMs > settings.kafka().readyStallTimeout().toMillis()) {
+      String rebalance = rebalancer.inProgress();
+      return Optional.of(
+          "poll loop has not returned for "
+              + stalledMs
+              + " ms (readyStallTimeout "
+              + settings.kafka().readyStallTimeout().toMillis()
+              + " ms)"
+              + (rebalance == null ? "" : ": " + rebalance));
+    }
+    if (!polled || assigned == 0) {
+      return Optional.of(
+          "holds no partition of "
+              + settings.kafka().topics()
+              + " (joining the group, or the group has more members than partitions)");
+    }
+    return pausedReason();
   }
 
   @Override
@@ -223,6 +253,7 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
         ConsumerRecords<byte[], byte[]> records =
             consumer.poll(paused ? PAUSED_POLL : settings.kafka().pollTimeout());
         lastPollNanos = System.nanoTime();
+        assigned = consumer.assignment().size();
         polled = true;
         if (!records.isEmpty()) {
           partitions.intake(records);
@@ -342,7 +373,11 @@ public final class KafkaConsumerRunner implements ConsumerRunner {
     }
     consumerMeters.close();
     try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+      // A static member (group.instance.id) would otherwise keep its partitions until its session
+      // times out; a restart after a crash still takes them back at once.
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(10))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       log.warn("consumer close failed group={} error={}", groupId(), e.toString());
     }

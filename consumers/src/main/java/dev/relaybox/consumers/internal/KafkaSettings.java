@@ -17,6 +17,7 @@ public record KafkaSettings(
     List<String> topics,
     String deadLetterTopic,
     Duration pollTimeout,
+    Duration readyStallTimeout,
     Map<String, String> consumerProperties,
     Map<String, String> producerProperties) {
 
@@ -51,6 +52,7 @@ public record KafkaSettings(
           "deadLetterTopic '" + deadLetterTopic + "' must not be one of the consumed topics");
     }
     Checks.requirePositive(pollTimeout, "pollTimeout");
+    Checks.requirePositive(readyStallTimeout, "readyStallTimeout");
     consumerProperties.forEach(
         (name, value) -> {
           requireProperty(name, value, "consumerProperty");

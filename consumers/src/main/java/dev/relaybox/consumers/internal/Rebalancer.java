@@ -40,6 +40,9 @@ final class Rebalancer implements ConsumerRebalanceListener {
   private final Set<TopicPartition> unloaded = new HashSet<>();
   private long nextLoadNanos;
 
+  /** What a rebalance callback is doing right now, for readiness; null outside callbacks. */
+  private volatile String inProgress;
+
   /**
    * @param commit commits what is settled on the given partitions
    */
@@ -65,6 +68,12 @@ final class Rebalancer implements ConsumerRebalanceListener {
       return;
     }
     lanes.revoke(partitions);
+    inProgress =
+        "rebalancing: partitions "
+            + partitions
+            + " revoked, waiting up to "
+            + drainTimeout.toMillis()
+            + " ms for their work in flight";
     try {
       if (!lanes.awaitIdle(partitions, drainTimeout.toNanos())) {
         log.warn(
@@ -77,7 +86,12 @@ final class Rebalancer implements ConsumerRebalanceListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    commit.accept(partitions);
+    inProgress = "rebalancing: committing revoked partitions " + partitions;
+    try {
+      commit.accept(partitions);
+    } finally {
+      inProgress = null;
+    }
     lanes.drop(partitions);
     unloaded.removeAll(partitions);
     log.info("partitions revoked group={} partitions={}", settings.groupId(), partitions);
@@ -100,6 +114,11 @@ final class Rebalancer implements ConsumerRebalanceListener {
     consumer.pause(partitions);
     loadUnloaded();
     log.info("partitions assigned group={} partitions={}", settings.groupId(), partitions);
+  }
+
+  /** What a rebalance callback on the poll thread is doing right now, or null. */
+  String inProgress() {
+    return inProgress;
   }
 
   /** Assigned partitions whose parked state is not loaded yet: they stay paused. */

@@ -90,13 +90,18 @@ class ServiceHostIT {
     }
   }
 
-  private static void sendCustomers(DevStack stack, String topic, int n) throws Exception {
+  static void sendCustomers(DevStack stack, String topic, int n) throws Exception {
+    sendCustomers(stack, topic, 0, n);
+  }
+
+  /** Sends customers {@code first} to {@code first + n - 1}, each with an event id of its own. */
+  static void sendCustomers(DevStack stack, String topic, int first, int n) throws Exception {
     try (AvroSerializer serializer = new AvroSerializer();
         var producer = TestSupport.producer(stack)) {
       serializer.configure(
           Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistry().url()), false);
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
+      for (int i = first; i < first + n; i++) {
         GenericRecord customer = new GenericData.Record(CUSTOMER);
         customer.put("name", "customer-" + i);
         ProducerRecord<byte[], byte[]> record =

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** The context one service starts with; the host collects its runners and resources. */
@@ -99,12 +100,15 @@ public final class DefaultServiceContext implements ServiceContext {
             .maxParkedKeys(config.get(HostSettings.MAX_PARKED_KEYS))
             .maxParkedEvents(config.get(HostSettings.MAX_PARKED_EVENTS))
             .pollTimeout(config.get(HostSettings.POLL_TIMEOUT))
+            .readyStallTimeout(config.get(HostSettings.READY_STALL_TIMEOUT))
             .shutdownTimeout(config.get(HostSettings.SHUTDOWN_TIMEOUT))
             .meterRegistry(meterRegistry);
     Duration retention = config.get(HostSettings.PROCESSED_KEYS_RETENTION);
     if (retention != null) {
       builder.processedKeysRetention(retention);
     }
+    HostSettings.groupInstanceId(config, service)
+        .ifPresent(id -> builder.consumerProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
     config.withPrefix(HostSettings.KAFKA_CONSUMER_PREFIX).forEach(builder::consumerProperty);
     return builder;
   }

@@ -7,10 +7,13 @@ import dev.relaybox.config.Settings;
 import dev.relaybox.consumers.DeadKeyPolicy;
 import dev.relaybox.consumers.host.ConsumerService;
 import dev.relaybox.consumers.saga.Sagas;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The service host's own settings and how a service's settings join them. */
@@ -26,6 +29,20 @@ public final class HostSettings {
       Setting.list("services")
           .optional()
           .doc("the services this process runs, by name; empty = every service found")
+          .build();
+
+  public static final Setting<String> INSTANCE_ID =
+      Setting.text("instance.id")
+          .optional()
+          .check(id -> id.matches("[A-Za-z0-9._-]{1,200}"), "letters, digits, '.', '_', '-'")
+          .doc(
+              "this process's id, stable across its restarts and unique among the processes"
+                  + " running the same services: the services' consumers join their groups as"
+                  + " static members `<instance.id>-<service>` (`group.instance.id`), so a"
+                  + " restarted process gets its partitions back at once instead of after the"
+                  + " session timeout; empty = `<host name>-<http.port>` when `http.port` > 0,"
+                  + " else dynamic membership; ignored with `kafka.consumer.group.protocol=consumer`"
+                  + " (see [Availability](#availability))")
           .build();
 
   public static final Setting<Integer> PG_POOL_SIZE =
@@ -116,6 +133,15 @@ public final class HostSettings {
           .doc("Kafka poll timeout")
           .build();
 
+  public static final Setting<Duration> READY_STALL_TIMEOUT =
+      Setting.millis("consumer.ready.stall.ms", 1, Integer.MAX_VALUE)
+          .defaultValue("15000")
+          .doc(
+              "`/ready` fails when a runner's poll loop has not returned for longer than this (a"
+                  + " rebalance waiting for work in flight, a commit hanging on the broker); it also"
+                  + " fails while a runner holds no partition")
+          .build();
+
   public static final Setting<Duration> SHUTDOWN_TIMEOUT =
       Setting.millis("consumer.shutdown.timeout.ms", 1, Integer.MAX_VALUE)
           .defaultValue("30000")
@@ -145,6 +171,7 @@ public final class HostSettings {
   public static List<Setting<?>> host() {
     return List.of(
         SERVICES,
+        INSTANCE_ID,
         CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
         CommonSettings.SCHEMA_REGISTRY_URL,
         CommonSettings.PG_HOST,
@@ -153,6 +180,8 @@ public final class HostSettings {
         CommonSettings.PG_USER,
         CommonSettings.PG_PASSWORD,
         CommonSettings.PG_SSLMODE,
+        CommonSettings.STARTUP_BACKOFF_INITIAL,
+        CommonSettings.STARTUP_BACKOFF_MAX,
         PG_POOL_SIZE,
         DB_SCHEMA,
         OUTBOX_TABLE,
@@ -167,11 +196,50 @@ public final class HostSettings {
         MAX_PARKED_KEYS,
         MAX_PARKED_EVENTS,
         POLL_TIMEOUT,
+        READY_STALL_TIMEOUT,
         SHUTDOWN_TIMEOUT,
         SAGA_POLL_INTERVAL,
         SAGA_STUCK_AFTER,
         CommonSettings.HTTP_HOST,
         HTTP_PORT);
+  }
+
+  /**
+   * The {@code group.instance.id} of {@code service}'s consumers: {@code <instance.id>-<service>},
+   * {@code instance.id} defaulting to {@code <host name>-<http.port>} when the port is fixed (two
+   * processes on one host cannot share it); empty for dynamic membership, and always with {@code
+   * kafka.consumer.group.protocol=consumer}.
+   */
+  public static Optional<String> groupInstanceId(ServiceConfig config, ConsumerService service) {
+    String protocol = config.withPrefix(KAFKA_CONSUMER_PREFIX).get("group.protocol");
+    if ("consumer".equalsIgnoreCase(protocol)) {
+      // KIP-848 keeps a crashed static member's id until its session expires and refuses the
+      // restarted one (UnreleasedInstanceIdException): static membership only helps the classic
+      // protocol.
+      return Optional.empty();
+    }
+    String instance = config.get(INSTANCE_ID);
+    if (instance == null) {
+      int port = config.get(HTTP_PORT);
+      if (port <= 0) {
+        return Optional.empty();
+      }
+      instance = hostName() + "-" + port;
+    }
+    return Optional.of(instance + "-" + service.name());
+  }
+
+  /** {@code HOSTNAME} (set in containers), else the local host's name; unsafe characters as '_'. */
+  private static String hostName() {
+    String name = System.getenv("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      try {
+        name = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        name = "localhost";
+      }
+    }
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /** {@code pg.pool.size}, or its default: {@code consumer.max.in.flight} + 2. */
