@@ -156,14 +156,20 @@ final class ConsoleBrowser implements AutoCloseable {
   }
 
   /**
-   * Saves the whole page as {@code docs/console/<name>.png}: the window grows to the page's height
-   * first, so the screenshot shows all of it.
+   * Saves the whole page as {@code target/console-screenshots/<name>.png}, or as the README's
+   * {@code docs/console/<name>.png} with {@code -Drelaybox.screenshots.update=true} (so a plain
+   * {@code verify} leaves the working tree clean): the window grows to the page's height first, so
+   * the screenshot shows all of it.
    */
   void screenshot(String name) throws IOException {
     long height = ((Number) script("return document.documentElement.scrollHeight;")).longValue();
     driver.manage().window().setSize(new Dimension(1440, (int) Math.min(4000, height + 20)));
     Path png = driver.getScreenshotAs(OutputType.FILE).toPath();
-    Path target = docs().resolve(name + ".png");
+    Path dir =
+        Boolean.getBoolean("relaybox.screenshots.update")
+            ? docs()
+            : Path.of("target", "console-screenshots");
+    Path target = dir.resolve(name + ".png");
     Files.createDirectories(target.getParent());
     Files.copy(png, target, StandardCopyOption.REPLACE_EXISTING);
     driver.manage().window().setSize(new Dimension(1440, 1000));
