@@ -8,11 +8,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** Options every {@code relaybox dlq} command shares: where the group's dead set is. */
 final class DlqOptions {
-  @Mixin PostgresOptions postgres;
+  @Mixin ConsumerTablesOptions tables;
 
   @Option(
       names = "--group",
@@ -20,29 +19,9 @@ final class DlqOptions {
       description = "The consumer group, e.g. payments (a service's <service>.group).")
   String group;
 
-  @Option(
-      names = "--schema",
-      defaultValue = "public",
-      description = "Schema of the consumers' tables, their db.schema (default: ${DEFAULT-VALUE}).")
-  String schema;
-
-  @Option(
-      names = "--processed-keys-table",
-      defaultValue = "processed_keys",
-      paramLabel = "TABLE",
-      description =
-          "The processed-keys table (processed.keys.table); the dead set is <TABLE>_dead_set"
-              + " (default: ${DEFAULT-VALUE}).")
-  String table;
-
   /** The dead sets; usage error (exit code 2) for a bad schema or table name. */
   DeadSet deadSet(CommandSpec spec) {
-    try {
-      return DeadSet.of(postgres.dataSource(spec), schema, table);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--schema or --processed-keys-table: " + e.getMessage());
-    }
+    return tables.open(spec, DeadSet::of);
   }
 
   /** Who acts, for the record: {@code $USER@host} unless given. */
@@ -81,14 +60,6 @@ final class DlqOptions {
    * PostgresOptions#run}).
    */
   int run(CommandSpec spec, Callable<Integer> body) throws Exception {
-    return postgres.run(
-        spec,
-        "no dead set "
-            + schema
-            + "."
-            + table
-            + "_dead_set: check --schema and --processed-keys-table (the consumers create it"
-            + " when they start).",
-        body);
+    return tables.run(spec, "dead set", "_dead_set", body);
   }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** Options every {@code relaybox sagas} command shares: where the saga table is. */
@@ -13,31 +12,11 @@ final class SagaOptions {
   /** A saga type as {@code SagaDefinition} accepts it. */
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,99}");
 
-  @Mixin PostgresOptions postgres;
-
-  @Option(
-      names = "--schema",
-      defaultValue = "public",
-      description = "Schema of the consumers' tables, their db.schema (default: ${DEFAULT-VALUE}).")
-  String schema;
-
-  @Option(
-      names = "--processed-keys-table",
-      defaultValue = "processed_keys",
-      paramLabel = "TABLE",
-      description =
-          "The processed-keys table (processed.keys.table); the saga table is <TABLE>_sagas"
-              + " (default: ${DEFAULT-VALUE}).")
-  String table;
+  @Mixin ConsumerTablesOptions tables;
 
   /** The saga table; usage error (exit code 2) for a bad schema or table name. */
   SagaAdmin admin(CommandSpec spec) {
-    try {
-      return SagaAdmin.of(postgres.dataSource(spec), schema, table);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--schema or --processed-keys-table: " + e.getMessage());
-    }
+    return tables.open(spec, SagaAdmin::of);
   }
 
   /** {@code type} if it is a saga type; usage error otherwise (checked before any SQL). */
@@ -60,14 +39,6 @@ final class SagaOptions {
 
   /** Runs a command body against Postgres, failures as exit codes ({@link PostgresOptions#run}). */
   int run(CommandSpec spec, Callable<Integer> body) throws Exception {
-    return postgres.run(
-        spec,
-        "no saga table "
-            + schema
-            + "."
-            + table
-            + "_sagas: check --schema and --processed-keys-table (the consumers create it when"
-            + " they start).",
-        body);
+    return tables.run(spec, "saga table", "_sagas", body);
   }
 }
