@@ -1,5 +1,7 @@
 package dev.relaybox.console.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.relaybox.console.Console;
 import dev.relaybox.console.ConsoleConfig;
 import dev.relaybox.devstack.DevStack;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -78,9 +81,10 @@ public final class ConsoleBench {
       try (Console console = Console.start(config.build())) {
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         // the first samples
-        while (!get(http, console.url()).contains("g0")) {
-          Thread.sleep(200);
-        }
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> get(http, console.url()).contains("g0"));
         Map<String, String> pages = new java.util.LinkedHashMap<>();
         pages.put("overview", "/");
         pages.put("overview live fragment", "/live/overview");
