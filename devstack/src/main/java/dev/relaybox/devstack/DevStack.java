@@ -173,6 +173,7 @@ public interface DevStack extends AutoCloseable {
     private boolean schemaRegistry = true;
     private boolean peers = true;
     private int kafkaPartitions = 3;
+    private boolean kafkaProcess;
 
     Builder() {}
 
@@ -242,6 +243,17 @@ public interface DevStack extends AutoCloseable {
     }
 
     /**
+     * Runs the embedded broker in a child JVM ({@code -Xmx768m}) instead of this one, so it can be
+     * stopped, killed and restarted like a deployed broker while this JVM goes on (the fault
+     * harness does). {@link Restartable#stop()} sends it SIGTERM. Default false; ignored in
+     * containers mode.
+     */
+    public Builder kafkaProcess(boolean kafkaProcess) {
+      this.kafkaProcess = kafkaProcess;
+      return this;
+    }
+
+    /**
      * Starts every requested component and waits until each answers.
      *
      * @throws DevStackException naming the component that could not start and why
@@ -284,6 +296,10 @@ public interface DevStack extends AutoCloseable {
 
     public int kafkaPartitions() {
       return kafkaPartitions;
+    }
+
+    public boolean kafkaProcess() {
+      return kafkaProcess;
     }
   }
 }

@@ -52,7 +52,9 @@ public final class DevStackLauncher {
             ? new EmbeddedPostgresService(runDir, builder.fsync(), builder.synchronousCommit())
             : null;
     EmbeddedKafkaService kafka =
-        builder.kafka() ? new EmbeddedKafkaService(runDir, builder.kafkaPartitions()) : null;
+        builder.kafka()
+            ? new EmbeddedKafkaService(runDir, builder.kafkaPartitions(), builder.kafkaProcess())
+            : null;
     EmbeddedRegistryService registry =
         builder.schemaRegistry() ? new EmbeddedRegistryService(runDir) : null;
 

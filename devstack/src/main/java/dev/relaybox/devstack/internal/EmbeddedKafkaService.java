@@ -20,32 +20,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node KRaft broker (combined broker and controller) running in this JVM from the Apache
- * Kafka jars, on fixed loopback ports and log directory so it can be restarted in place.
+ * A single-node KRaft broker (combined broker and controller) from the Apache Kafka jars, on fixed
+ * loopback ports and log directory so it can be restarted in place: in this JVM, or in a child JVM
+ * ({@link KafkaBrokerMain}) when the stack is built with {@code kafkaProcess(true)}, so a harness
+ * can stop and kill it like a deployed broker.
  */
 final class EmbeddedKafkaService implements DevStack.Kafka {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaService.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path logDir;
   private final int port;
   private final int controllerPort;
   private final int partitions;
+  private final boolean childProcess;
   private KafkaRaftServer server;
+  private Process child;
 
-  EmbeddedKafkaService(Path runDir, int partitions) {
-    this.logDir = runDir.resolve("kafka");
-    this.port = Ports.freePort();
-    this.controllerPort = Ports.freePort();
+  EmbeddedKafkaService(Path runDir, int partitions, boolean childProcess) {
+    this(runDir.resolve("kafka"), Ports.freePort(), Ports.freePort(), partitions, childProcess);
+  }
+
+  EmbeddedKafkaService(
+      Path logDir, int port, int controllerPort, int partitions, boolean childProcess) {
+    this.logDir = logDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
     this.partitions = partitions;
+    this.childProcess = childProcess;
   }
 
   @Override
   public synchronized void start() {
-    if (server != null) {
+    if (server != null || child != null) {
       return;
     }
     try {
+      if (childProcess) {
+        child = KafkaBrokerMain.launch(logDir, port, controllerPort, partitions);
+        KafkaAdmins.awaitReady(bootstrapServers(), READY_TIMEOUT);
+        log.info(
+            "devstack: kafka ready in child pid={} bootstrapServers={} logDir={}",
+            child.pid(),
+            bootstrapServers(),
+            logDir);
+        return;
+      }
       Properties props = brokerProperties();
       formatIfNeeded(props);
       KafkaRaftServer raftServer =
@@ -69,6 +90,10 @@ final class EmbeddedKafkaService implements DevStack.Kafka {
 
   @Override
   public synchronized void stop() {
+    if (child != null) {
+      stopChild();
+      return;
+    }
     if (server == null) {
       return;
     }
@@ -81,9 +106,27 @@ final class EmbeddedKafkaService implements DevStack.Kafka {
     }
   }
 
+  /** SIGTERM (the broker shuts down in a controlled way), SIGKILL if it is not gone in time. */
+  private void stopChild() {
+    try {
+      child.destroy();
+      if (!child.waitFor(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        log.warn(
+            "devstack: kafka pid={} still running after {}; killing it", child.pid(), STOP_TIMEOUT);
+        child.destroyForcibly().waitFor();
+      }
+      log.info("devstack: kafka child stopped bootstrapServers={}", bootstrapServers());
+    } catch (InterruptedException e) {
+      child.destroyForcibly();
+      Thread.currentThread().interrupt();
+    } finally {
+      child = null;
+    }
+  }
+
   @Override
   public synchronized boolean isRunning() {
-    return server != null;
+    return server != null || child != null;
   }
 
   @Override
@@ -96,7 +139,7 @@ final class EmbeddedKafkaService implements DevStack.Kafka {
     KafkaAdmins.createTopic(bootstrapServers(), name, topicPartitions);
   }
 
-  private Properties brokerProperties() {
+  Properties brokerProperties() {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
@@ -129,7 +172,7 @@ final class EmbeddedKafkaService implements DevStack.Kafka {
     return p;
   }
 
-  private void formatIfNeeded(Properties props) throws IOException {
+  void formatIfNeeded(Properties props) throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
