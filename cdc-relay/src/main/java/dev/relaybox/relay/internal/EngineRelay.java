@@ -5,7 +5,6 @@ import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -36,13 +35,13 @@ public final class EngineRelay implements Relay {
   private final RelayConfig config;
   private final RelayMetrics metrics;
   private final RelayProgress progress;
-  private final Map<String, String> engineProperties;
   private final ScheduledExecutorService scheduler;
   private final SlotMonitor monitor;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lock = new Object();
   private final EngineRun.Listener listener = new RunListener();
   private final StartGate gate;
+  private final RunPreparer preparer;
 
   private State state = State.NEW;
   private volatile boolean polling;
@@ -52,16 +51,15 @@ public final class EngineRelay implements Relay {
   private volatile String lastEngineError;
   private ScheduledFuture<?> pendingRestart;
   private long backoffMs;
-  private int runs;
 
   public EngineRelay(RelayConfig config, MeterRegistry registry) {
     this.config = config;
     this.metrics = new RelayMetrics(registry, config.slotName());
     this.progress = new RelayProgress(metrics);
     metrics.streaming(this::isReady);
-    this.engineProperties = EngineProperties.engine(config);
     this.backoffMs = config.get(RelaySettings.RESTART_BACKOFF_INITIAL).toMillis();
     this.gate = new StartGate(config, metrics.active, this::stepDown);
+    this.preparer = new RunPreparer(config, metrics, progress, listener, gate);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -89,6 +87,8 @@ public final class EngineRelay implements Relay {
     }
     // The first attempt runs here so that what no wait can fix (configuration, wal_level, a lost
     // slot) still fails start(); an unreachable Postgres or Kafka is awaited in the background.
+    // Meanwhile the Kafka side of the first run gets ready on a thread of its own.
+    preparer.warmInBackground();
     attemptStart();
     synchronized (lock) {
       if (failure != null) {
@@ -203,10 +203,11 @@ public final class EngineRelay implements Relay {
     try {
       Duration standby = gate.enter();
       if (standby != null) {
+        preparer.warm();
         schedule(this::attemptStart, standby);
         return;
       }
-      next = prepare();
+      next = preparer.prepare();
     } catch (RelayException e) {
       LOG.error("relay cannot start, stopping name={} reason={}", config.name(), e.getMessage());
       fail(e);
@@ -278,21 +279,6 @@ public final class EngineRelay implements Relay {
     schedule(this::attemptStart, config.get(RelaySettings.STANDBY_POLL));
   }
 
-  /** Checks Postgres and prepares the next run; blocking, called without the lock. */
-  private EngineRun prepare() throws Exception {
-    // Exactly-once, the preparation fences the producer of any other instance: only the holder
-    // of the active role may get there.
-    if (!gate.stillActive()) {
-      throw new IllegalStateException("this relay lost the active role before preparing a run");
-    }
-    Preflight.check(config, engineProperties);
-    int number;
-    synchronized (lock) {
-      number = ++runs;
-    }
-    return EngineRun.prepare(number, config, engineProperties, metrics, progress, listener);
-  }
-
   private void launchLocked(EngineRun next) {
     run = next;
     next.start();
@@ -349,6 +335,7 @@ public final class EngineRelay implements Relay {
     }
     monitor.close();
     gate.close();
+    preparer.close();
   }
 
   /** Callbacks of the current run, on its engine thread. */
@@ -381,7 +368,7 @@ public final class EngineRelay implements Relay {
       if (ended == run) {
         polling = false;
       }
-      RelayException fenced = fenced(error);
+      RelayException fenced = EngineRun.fenced(error);
       if (fenced != null) {
         // The run has ended: nothing to stop, and stopping it here would wait for ourselves.
         LOG.error("relay stopping name={}: {}", config.name(), fenced.getMessage());
@@ -403,15 +390,6 @@ public final class EngineRelay implements Relay {
             error);
         scheduleRestartLocked();
       }
-    }
-
-    private RelayException fenced(Throwable error) {
-      for (Throwable t = error; t != null; t = t.getCause()) {
-        if (t instanceof TransactionalChangeConsumer.FencedException f) {
-          return f;
-        }
-      }
-      return null;
     }
   }
 }

@@ -65,7 +65,8 @@ final class EngineRun {
   }
 
   /**
-   * A run ready to start: producer created, exactly-once also fenced, position read, slot checked.
+   * A run ready to start on {@code producer} (closed if preparing fails): exactly-once also fenced,
+   * position read from {@code tail}, slot checked.
    *
    * @throws dev.relaybox.relay.RelayException if the slot cannot serve the committed position
    * @throws Exception for transient failures (Kafka or Postgres unreachable): retry later
@@ -76,18 +77,20 @@ final class EngineRun {
       Map<String, String> engineProperties,
       RelayMetrics metrics,
       RelayProgress progress,
-      Listener listener)
+      Listener listener,
+      KafkaProducer<byte[], byte[]> producer,
+      OffsetsTail tail)
       throws Exception {
     EngineRun run = new EngineRun(number, config, engineProperties, listener);
     try {
-      run.producer = new KafkaProducer<>(EngineProperties.producer(config));
+      run.producer = producer;
       run.producerMeters = ServiceMeters.bindKafka(run.producer, metrics.registry);
       ChangeRecords changes = new ChangeRecords(EngineProperties.outboxTopic(config));
       OutboxRouter router =
           new OutboxRouter(
               config.get(CommonSettings.TOPIC_PATTERN), config.get(RelaySettings.DLQ_TOPIC));
       if (config.exactlyOnce()) {
-        run.prepareTransactions(changes, router, metrics, progress);
+        run.prepareTransactions(changes, router, metrics, progress, tail);
       } else {
         run.consumer = new OutboxChangeConsumer(changes, router, run.producer, metrics, progress);
       }
@@ -99,9 +102,20 @@ final class EngineRun {
   }
 
   private void prepareTransactions(
-      ChangeRecords changes, OutboxRouter router, RelayMetrics metrics, RelayProgress progress)
+      ChangeRecords changes,
+      OutboxRouter router,
+      RelayMetrics metrics,
+      RelayProgress progress,
+      OffsetsTail tail)
       throws Exception {
-    // Where a (re)start spends its time, for the log line below.
+    // The order is what makes the position final. initTransactions() fences first: it bumps the
+    // transactional.id's epoch, so the previous instance (a killed, paused or still running old
+    // active) can no longer commit, and its open transaction is aborted or completed before the
+    // call returns. Only then is the offsets topic read to its end: no transaction of the old
+    // instance can commit after that read, so no batch published after the position read here
+    // can be published again. Read before the fence, the old active could commit one more batch
+    // after the read, and this run would publish it a second time. A standby's pre-read (the
+    // tail) is a prefix; the catch-up below reads the rest after the fence.
     long t0 = System.nanoTime();
     try {
       producer.initTransactions();
@@ -115,10 +129,8 @@ final class EngineRun {
           e);
     }
     long t1 = System.nanoTime();
-    Duration timeout = config.get(RelaySettings.TRANSACTION_TIMEOUT).plusSeconds(30);
-    OffsetsTopic.ensure(config, Duration.ofSeconds(30));
+    Position committed = tail.catchUp(catchUpTimeout(config)).orElse(null);
     OffsetCodec codec = new OffsetCodec(config.name());
-    Position committed = OffsetsTopic.readCommitted(config, codec, timeout).orElse(null);
     long t2 = System.nanoTime();
     SlotPreflight.Outcome outcome = SlotPreflight.check(config, committed);
     long t3 = System.nanoTime();
@@ -158,6 +170,21 @@ final class EngineRun {
     handle = UUID.randomUUID().toString();
     EosOffsetStore.register(handle, eos);
     consumer = eos;
+  }
+
+  /** How long reading the offsets topic to its end may wait for a transaction still open. */
+  static Duration catchUpTimeout(RelayConfig config) {
+    return config.get(RelaySettings.TRANSACTION_TIMEOUT).plusSeconds(30);
+  }
+
+  /** The fencing that ended a run ({@code error} or one of its causes), or null. */
+  static TransactionalChangeConsumer.FencedException fenced(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TransactionalChangeConsumer.FencedException f) {
+        return f;
+      }
+    }
+    return null;
   }
 
   /** The slot's confirmed LSN once this run checked it; -1 unknown. */

@@ -3,20 +3,17 @@ package dev.relaybox.relay.internal;
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.RelayConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
@@ -99,65 +96,16 @@ final class OffsetsTopic {
    * every record up to the end each partition had when the read began; records of a transaction
    * still open (another relay sharing the topic) are waited for, up to {@code timeout}.
    *
-   * @throws TimeoutException if the end was not reached in time
+   * @throws java.util.concurrent.TimeoutException if the end was not reached in time
    */
   static Optional<Position> readCommitted(RelayConfig config, OffsetCodec codec, Duration timeout)
       throws Exception {
-    String topic = config.get(RelaySettings.OFFSETS_TOPIC);
-    Map<TopicPartition, Long> end = new HashMap<>();
-    try (Admin admin = admin(config, timeout)) {
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .get(topic)
-          .partitions()
-          .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      admin
-          .listOffsets(request)
-          .all()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .forEach((tp, info) -> end.put(tp, info.offset()));
+    try (OffsetsTail tail = new OffsetsTail(config, codec, timeout)) {
+      return tail.catchUp(timeout);
     }
-    byte[] last = null;
-    boolean found = false;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(config, timeout)) {
-      List<TopicPartition> partitions = new ArrayList<>(end.keySet());
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (!reachedEnd(consumer, end)) {
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException(
-              "could not read offsets topic "
-                  + topic
-                  + " to its end within "
-                  + timeout
-                  + ": a transaction on it stays open");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-          if (codec.isOwnKey(r.key())) {
-            last = r.value();
-            found = true;
-          }
-        }
-      }
-    }
-    return found ? Optional.ofNullable(codec.decode(last)) : Optional.empty();
   }
 
-  private static boolean reachedEnd(
-      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Admin admin(RelayConfig config, Duration timeout) {
+  static Admin admin(RelayConfig config, Duration timeout) {
     Map<String, Object> p = new HashMap<>();
     p.put(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -168,7 +116,7 @@ final class OffsetsTopic {
     return Admin.create(p);
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(RelayConfig config, Duration timeout) {
+  static KafkaConsumer<byte[], byte[]> consumer(RelayConfig config, Duration timeout) {
     Map<String, Object> p = new HashMap<>();
     p.put(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
