@@ -60,6 +60,11 @@ final class FaultHarness {
     }
   }
 
+  /** The production jar for the relays, the dev jar (with the example's services) for the host. */
+  private static final Path RELAY_JAR = Path.of("..", "runtime", "target", "relaybox.jar");
+
+  private static final Path DEV_JAR = Path.of("..", "dev", "target", "relaybox-dev.jar");
+
   private static final Duration START_DEADLINE = Duration.ofMinutes(2);
   private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(10);
   private static final Duration QUIET = Duration.ofSeconds(10);
@@ -116,7 +121,8 @@ final class FaultHarness {
       int port = freePort();
       relay.put("http.port", Integer.toString(port));
       String name = "relay-" + (char) ('a' + i);
-      relays[i] = new ServiceProcess(name, "relay", write(name, relay), relayEnv, port, dir);
+      relays[i] =
+          new ServiceProcess(name, RELAY_JAR, "relay", write(name, relay), relayEnv, port, dir);
     }
     Map<String, String> host = pipeline.hostProperties();
     Map<String, String> hostEnv =
@@ -131,7 +137,7 @@ final class FaultHarness {
     host.put("consumer.max.attempts", "1000");
     consumers =
         new ServiceProcess(
-            "consumers", "consumers", write("consumers", host), hostEnv, hostPort, dir);
+            "consumers", DEV_JAR, "consumers", write("consumers", host), hostEnv, hostPort, dir);
 
     relays[0].start();
     await("relay-a streaming", () -> relays[0].readyStatus() == 200, START_DEADLINE);

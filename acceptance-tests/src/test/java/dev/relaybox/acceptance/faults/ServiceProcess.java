@@ -6,21 +6,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One deployed service, {@code relaybox <command> --config <file>}, in a child JVM with an explicit
- * heap, its secrets in the environment as in production, and a fixed HTTP port so a restarted
- * incarnation answers where the old one did. Each incarnation logs to a file of its own.
+ * One deployed service, {@code java -jar <distribution jar> <command> --config <file>}, in a child
+ * JVM with an explicit heap, its secrets in the environment as in production, and a fixed HTTP port
+ * so a restarted incarnation answers where the old one did. Each incarnation logs to a file of its
+ * own. The jars are the ones the reactor packaged ({@code runtime/target/relaybox.jar}, {@code
+ * dev/target/relaybox-dev.jar}); without them (a run without {@code -am}) the test classpath.
  */
 final class ServiceProcess {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final String name;
+  private final Path jar;
   private final String command;
   private final Path config;
   private final Map<String, String> env;
@@ -31,12 +36,14 @@ final class ServiceProcess {
 
   ServiceProcess(
       String name,
+      Path jar,
       String command,
       Path config,
       Map<String, String> env,
       int httpPort,
       Path logDir) {
     this.name = name;
+    this.jar = jar;
     this.command = command;
     this.config = config;
     this.env = Map.copyOf(env);
@@ -52,20 +59,21 @@ final class ServiceProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                classpath,
-                RelayboxCli.class.getName(),
-                command,
-                "--config",
-                config.toString()));
+                "-XX:+UseSerialGC"));
+    if (Files.isRegularFile(jar)) {
+      args.addAll(List.of("-jar", jar.toString()));
+    } else {
+      String classpath =
+          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      args.addAll(List.of("-cp", classpath, RelayboxCli.class.getName()));
+    }
+    args.addAll(List.of(command, "--config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(args);
     pb.environment().putAll(env);
     Path log = logDir.resolve(name + "-" + incarnation++ + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

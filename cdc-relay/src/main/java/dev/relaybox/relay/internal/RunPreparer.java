@@ -62,7 +62,7 @@ final class RunPreparer implements AutoCloseable {
   void warmInBackground() {
     warming =
         CompletableFuture.runAsync(
-            this::warm,
+            this::warmNow,
             r -> {
               Thread t = new Thread(r, "relaybox-relay-warm-up");
               t.setDaemon(true);
@@ -75,15 +75,18 @@ final class RunPreparer implements AutoCloseable {
    * the head start (a takeover prepares from scratch), so they are logged, not thrown.
    */
   void warm() {
-    if (!awaitWarming()) {
-      return;
+    if (awaitWarming()) {
+      warmNow();
     }
+  }
+
+  private void warmNow() {
     try {
       if (spare == null) {
         spare = new KafkaProducer<>(EngineProperties.producer(config));
       }
       if (config.exactlyOnce()) {
-        tail().advance(WARM_TIMEOUT);
+        tail(WARM_TIMEOUT).advance(WARM_TIMEOUT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -129,7 +132,7 @@ final class RunPreparer implements AutoCloseable {
           progress,
           listener,
           producer,
-          config.exactlyOnce() ? tail() : null);
+          config.exactlyOnce() ? tail(ENSURE_TIMEOUT) : null);
     } catch (Exception | Error e) {
       // Start the next read over: this one may have stopped anywhere.
       closeTail();
@@ -137,9 +140,9 @@ final class RunPreparer implements AutoCloseable {
     }
   }
 
-  private OffsetsTail tail() throws Exception {
+  private OffsetsTail tail(Duration ensureTimeout) throws Exception {
     if (tail == null) {
-      OffsetsTopic.ensure(config, ENSURE_TIMEOUT);
+      OffsetsTopic.ensure(config, ensureTimeout);
       tail = new OffsetsTail(config, codec, EngineRun.catchUpTimeout(config));
     }
     return tail;
