@@ -113,7 +113,8 @@ final class FaultHarness {
 
   private void startServices() throws Exception {
     Map<String, String> relay = new LinkedHashMap<>(pipeline.relayProperties());
-    Map<String, String> relayEnv = Map.of("RELAYBOX_PG_PASSWORD", relay.remove("pg.password"));
+    Map<String, String> relayEnv =
+        Map.of("RELAYBOX_PG_PASSWORD", relay.remove("pg.password"), "RELAYBOX_LOG_LEVEL", "INFO");
     relay.put("http.host", "127.0.0.1");
     relay.put("standby.poll.ms", "250");
     relays = new ServiceProcess[2];
@@ -128,7 +129,8 @@ final class FaultHarness {
     Map<String, String> hostEnv =
         Map.of(
             "RELAYBOX_PG_PASSWORD", host.remove("pg.password"),
-            "RELAYBOX_EMAIL_PASSWORD", host.remove("email.password"));
+            "RELAYBOX_EMAIL_PASSWORD", host.remove("email.password"),
+            "RELAYBOX_LOG_LEVEL", "INFO");
     int hostPort = freePort();
     host.put("http.port", Integer.toString(hostPort));
     // static membership: a restarted host takes its partitions back at once
@@ -158,8 +160,17 @@ final class FaultHarness {
           "effects flowing before the first fault",
           () -> timeline.flowingAgain(report.start).isPresent(),
           START_DEADLINE);
+      List<FaultKind> schedule = FaultKind.schedule(settings.kills(), settings.infraRestarts());
+      // spread the faults over the time the orders take, one after the other has recovered
+      Duration spacing =
+          Duration.ofMillis((long) (1000 * settings.orders() / settings.ratePerSecond()))
+              .dividedBy(schedule.size() + 1);
       int number = 1;
-      for (FaultKind kind : FaultKind.schedule(settings.kills(), settings.infraRestarts())) {
+      for (FaultKind kind : schedule) {
+        Instant due = report.start.plus(spacing.multipliedBy(number));
+        while (Instant.now().isBefore(due)) {
+          Thread.sleep(100); // the schedule's pace, not a synchronisation
+        }
         FaultReport.Fault fault = inject(number++, kind);
         report.faults.add(fault);
         System.out.println("FAULTS: " + fault.line(report.start));

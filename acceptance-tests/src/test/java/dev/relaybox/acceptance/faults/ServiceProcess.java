@@ -63,7 +63,7 @@ final class ServiceProcess {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
+                "-Xmx512m",
                 "-XX:+UseSerialGC"));
     if (Files.isRegularFile(jar)) {
       args.addAll(List.of("-jar", jar.toString()));
