@@ -47,6 +47,7 @@ public final class ConsoleServer implements Console {
     GroupsPage groups = new GroupsPage(sampler, sources);
     groups.register(web, ctx);
     new DeadEventActions(groups, new FrameworkDeadActions(), audit).register(web, ctx);
+    new SagasPage(groups, sampler, sources, audit).register(web, ctx);
     new RecoveryActions(sources, sampler, audit).register(web, ctx);
     Tracer tracer =
         new Tracer(
