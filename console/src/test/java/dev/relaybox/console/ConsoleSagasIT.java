@@ -19,15 +19,12 @@ import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(DevStackExtension.class)
 class ConsoleSagasIT {
 
-  private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path tmp;
@@ -103,19 +99,21 @@ class ConsoleSagasIT {
             .atMost(WAIT)
             .untilAsserted(
                 () ->
-                    assertThat(get(http, sagasPage).body())
+                    assertThat(ConsoleIT.get(http, sagasPage).body())
                         .contains("parks", "p-1", "parked while running", "no reply within")
                         .contains("waits", "w-&lt;1&gt;", "stuck running")
                         .doesNotContain("w-<1>"));
-        assertThat(get(http, console.url().resolve("/sagas?stuck=1;DROP")).statusCode())
+        assertThat(ConsoleIT.get(http, console.url().resolve("/sagas?stuck=1;DROP")).statusCode())
             .isEqualTo(400);
 
         URI retry = console.url().resolve("/sagas/orders-saga/parks/p-1/retry");
-        HttpResponse<String> confirm = get(http, retry);
+        HttpResponse<String> confirm = ConsoleIT.get(http, retry);
         assertThat(confirm.body()).contains("Nothing happens until you confirm");
         assertThat(admin.find("parks", "p-1").orElseThrow().status()).isEqualTo(SagaStatus.PARKED);
-        assertThat(post(http, retry, "").statusCode()).as("no CSRF field").isEqualTo(403);
-        HttpResponse<String> done = post(http, retry, "csrf=" + encode(csrf(confirm.body())));
+        assertThat(ConsoleIT.post(http, retry, "").statusCode()).as("no CSRF field").isEqualTo(403);
+        HttpResponse<String> done =
+            ConsoleIT.post(
+                http, retry, "csrf=" + URLEncoder.encode(ConsoleIT.csrf(confirm.body()), UTF_8));
         assertThat(done.statusCode()).isEqualTo(303);
         assertThat(admin.find("parks", "p-1").orElseThrow())
             .satisfies(s -> assertThat(s.status()).isEqualTo(SagaStatus.RUNNING))
@@ -133,29 +131,5 @@ class ConsoleSagasIT {
     config.setPassword(stack.postgres().password());
     config.setMaximumPoolSize(3);
     return new HikariDataSource(config);
-  }
-
-  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> post(HttpClient http, URI uri, String form) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(uri)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String csrf(String page) {
-    Matcher m = CSRF.matcher(page);
-    assertThat(m.find()).as("a form with a CSRF field in%n%s", page).isTrue();
-    return m.group(1);
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, UTF_8);
   }
 }
