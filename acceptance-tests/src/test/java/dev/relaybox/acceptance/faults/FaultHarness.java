@@ -85,6 +85,11 @@ final class FaultHarness {
 
   FaultReport run() throws Exception {
     Files.createDirectories(dir);
+    try (var old = Files.newDirectoryStream(dir, "*.log")) {
+      for (Path log : old) {
+        Files.delete(log); // an earlier run's incarnations would read as this run's
+      }
+    }
     report.loadAverages.add(FaultReport.loadAverage());
     try (DevStack devStack = DevStack.builder().kafkaProcess(true).start()) {
       stack = devStack;
