@@ -36,12 +36,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole pipeline on the embedded dev stack: Postgres, Kafka, the schema registry,"
-          + " the relay, the payments, email and fulfillment services, and fake third parties"
+          + " the relay, the order-fulfilment saga with its payments, email and fulfillment"
+          + " services, and fake third parties"
           + " (payment gateway, warehouse, mail server).",
-      "The example order service places orders; by default some are out of stock (refund and"
-          + " cancellation), some cards are declined, and the payment gateway has an outage in"
+      "The example order service places orders; by default some are out of stock (the saga"
+          + " refunds and cancels), some cards are declined (cancelled), and the payment gateway has an outage in"
           + " the middle.",
-      "At the end the demo counts charges, refunds, shipments and emails at the third parties"
+      "At the end the demo counts charges, refunds, shipments, held stock and emails at the third"
+          + " parties"
           + " themselves and checks that every order got each effect exactly once."
     },
     footer = {
@@ -262,23 +264,33 @@ final class DemoCommand implements Callable<Integer> {
         "Verified at the sources of truth (gateway ledger, warehouse, mailbox) after %d s:%n",
         took.toSeconds());
     out.printf(
-        "  %-14s %7s %8s %8s %10s %7s %6s %8s%n",
-        "order kind", "orders", "charges", "refunds", "shipments", "emails", "lost", "doubled");
+        "  %-14s %7s %8s %8s %10s %6s %7s %6s %8s%n",
+        "order kind",
+        "orders",
+        "charges",
+        "refunds",
+        "shipments",
+        "stock",
+        "emails",
+        "lost",
+        "doubled");
     for (Row r : v.rows()) {
       out.printf(
-          "  %-14s %7d %8d %8d %10d %7d %6d %8d%n",
+          "  %-14s %7d %8d %8d %10d %6d %7d %6d %8d%n",
           label(r.kind()),
           r.orders(),
           r.charges(),
           r.refunds(),
           r.shipments(),
+          r.stockHeld(),
           r.emails(),
           r.lost(),
           r.doubled());
     }
     out.println(
-        "  expected per order: fulfilled 1 charge, 1 shipment, 1 email; out of stock 1 charge,"
-            + " 1 refund, 2 emails; declined 1 declined charge.");
+        "  expected per order: fulfilled 1 charge, 1 shipment, 1 stock reservation, 1 email;"
+            + " out of stock 1 charge, 1 refund, no stock held, 1 cancellation email; declined 1"
+            + " declined charge, 1 cancellation email.");
     out.printf(
         "  retried %d time(s), each time parking only the order's key; %d dead.%n",
         p.retried(), p.deadLettered());

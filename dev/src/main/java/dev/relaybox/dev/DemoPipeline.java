@@ -31,8 +31,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The whole pipeline on a dev stack, wired once for {@code relaybox demo} and the acceptance tests:
  * the example order service writes orders and outbox events, the relay publishes them, the service
- * host runs the payments, email and fulfillment services against the stack's fake third parties.
- * {@link #thirdParties()} reads the effects at those third parties, the sources of truth.
+ * host runs the order-fulfilment saga ({@code orders}) and its participants (payments, email,
+ * fulfillment) against the stack's fake third parties. {@link #thirdParties()} reads the effects at
+ * those third parties, the sources of truth.
  *
  * <p>By default the pipeline uses the services' default names (schema {@code public}, topics {@code
  * outbox.event.*}, groups {@code payments}, ...), as {@code relaybox devstack --config-dir} writes
@@ -41,11 +42,18 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class DemoPipeline implements AutoCloseable {
 
-  /** The aggregate types of the order domain, one topic each. */
-  public static final List<String> AGGREGATES = List.of("order", "payment", "fulfillment");
+  /** The aggregate types of the order domain (events, saga commands, replies), one topic each. */
+  public static final List<String> AGGREGATES =
+      List.of(
+          "order",
+          "payment",
+          "fulfillment",
+          "payment-command",
+          "warehouse-command",
+          "email-command");
 
   /** The services of the order domain, one consumer group each. */
-  public static final List<String> SERVICES = List.of("payments", "email", "fulfillment");
+  public static final List<String> SERVICES = List.of("orders", "payments", "email", "fulfillment");
 
   /** The SKU the warehouse never has. */
   public static final String RARE_SKU = "SKU-RARE";
@@ -218,7 +226,8 @@ public final class DemoPipeline implements AutoCloseable {
     p.put("db.schema", schema);
     p.put("topic.pattern", topic("${aggregatetype}"));
     SERVICES.forEach(s -> p.put(s + ".group", group(s)));
-    p.put("pg.pool.size", "6");
+    // The saga orchestrator's handler holds a connection per event in flight (and its poller one).
+    p.put("pg.pool.size", "8");
     p.put("consumer.initial.backoff.ms", "100");
     p.put("consumer.max.backoff.ms", "1000");
     p.put("consumer.max.attempts", "30");
