@@ -138,6 +138,12 @@ final class DemoCommand implements Callable<Integer> {
         int outageAt = enabled.contains(Fault.PAYMENT_OUTAGE) ? orders / 3 : -1;
         for (int i = 0; i < orders; i++) {
           if (i == outageAt) {
+            // The saga charges an order a few hops after it is placed: the outage starts once
+            // charges flow, so that it meets the charges of the orders placed around it.
+            long chargesDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (pipeline.progress().charged() == 0 && System.nanoTime() < chargesDeadline) {
+              Thread.sleep(50);
+            }
             pipeline.paymentOutage(outage);
             line(out, terminal, "payment gateway DOWN for " + outage.toSeconds() + " s");
           }
