@@ -119,7 +119,9 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     try (DevStack stack = DevStack.builder().start()) {
       out.printf("Dev stack ready in %d ms.%n", stack.startupTime().toMillis());
-      out.println("Starting the relay and the payments, email and fulfillment services...");
+      out.println(
+          "Starting the relay, the order-fulfilment saga and the payments, email and fulfillment"
+              + " services...");
       out.flush();
       try (DemoPipeline pipeline = DemoPipeline.builder(stack).http(consolePort >= 0).start();
           Console console = DemoConsole.startForDemo(stack, pipeline, consolePort, out)) {
@@ -294,9 +296,10 @@ final class DemoCommand implements Callable<Integer> {
           r.doubled());
     }
     out.println(
-        "  expected per order: fulfilled 1 charge, 1 shipment, 1 stock reservation, 1 email;"
-            + " out of stock 1 charge, 1 refund, no stock held, 1 cancellation email; declined 1"
-            + " declined charge, 1 cancellation email.");
+        "  expected per order: fulfilled 1 charge, 1 shipment, 1 stock reservation, 1 email;");
+    out.println(
+        "  out of stock 1 charge, 1 refund, no stock held, 1 cancellation email;"
+            + " declined 1 declined charge, 1 cancellation email.");
     out.printf(
         "  retried %d time(s), each time parking only the order's key; %d dead.%n",
         p.retried(), p.deadLettered());
