@@ -191,13 +191,15 @@ public final class RelayDrainBenchmark {
     }
   }
 
-  /** The relay JVM's options for the SDK, as {@code OTEL_*} would configure it in production. */
+  /** The relay JVM's options for the SDK, as {@code relaybox relay} configures it from OTEL_*. */
   private static String tracing(OtlpSink collector) {
     return " -Dotel.java.global-autoconfigure.enabled=true -Dotel.service.name=relaybox-relay"
         + " -Dotel.traces.exporter=otlp -Dotel.exporter.otlp.protocol=http/protobuf"
         + " -Dotel.exporter.otlp.endpoint="
         + collector.endpoint()
-        + " -Dotel.metrics.exporter=none -Dotel.logs.exporter=none";
+        + " -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
+        // runtime's Tracing defaults (the SDK's own queue of 2,048 overflows at a 4,096 batch)
+        + " -Dotel.bsp.max.queue.size=16384 -Dotel.bsp.max.export.batch.size=2048";
   }
 
   static Path writeConfig(Path dir, DevStack stack, int httpPort, String name, String guarantee)

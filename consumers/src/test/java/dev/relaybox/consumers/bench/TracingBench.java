@@ -77,7 +77,7 @@ public final class TracingBench {
       prefill(stack, topic, events);
       for (String variant : variants) {
         // JIT and prepared statements warm for every variant, so none pays for them in round 1.
-        String group = "trace_warmup_" + variant.replace('/', '_');
+        String group = "trace_warmup_" + variant.replaceAll("[^a-z0-9]", "_");
         run(stack, ds, topic, group, events / 5, variant, collector, discarded);
       }
       long requestsBefore = collector.requests();
@@ -93,7 +93,7 @@ public final class TracingBench {
         lines.append(String.format(Locale.ROOT, "round %d:", round + 1));
         for (int v = 0; v < variants.size(); v++) {
           String variant = variants.get(v);
-          String group = "trace_" + variant.replace('/', '_') + "_" + round;
+          String group = "trace_" + variant.replaceAll("[^a-z0-9]", "_") + "_" + round;
           long cpuBefore = cpuNanos();
           long pgBefore = cpuNanos(postmaster);
           rate[v][round] =
