@@ -145,8 +145,8 @@ public final class OutboxReconciler {
                 ? 0
                 : OutboxRepublisher.builder()
                     .dataSource(dataSource)
-                    .schema(config.get(RelaySettings.OUTBOX_SCHEMA))
-                    .table(config.get(RelaySettings.OUTBOX_TABLE))
+                    .schema(config.get(CommonSettings.OUTBOX_SCHEMA))
+                    .table(config.get(CommonSettings.OUTBOX_TABLE))
                     .build()
                     .republish(ordered, progress);
         return new Result(from, end, rows.size(), topics, ordered, republished, scan);
@@ -199,15 +199,15 @@ public final class OutboxReconciler {
   }
 
   private String table() {
-    return config.get(RelaySettings.OUTBOX_SCHEMA) + "." + config.get(RelaySettings.OUTBOX_TABLE);
+    return config.get(CommonSettings.OUTBOX_SCHEMA) + "." + config.get(CommonSettings.OUTBOX_TABLE);
   }
 
   private String quotedTable() {
     // Identifiers are validated by RelayConfig ([a-z_][a-z0-9_$]*), so quoting is safe.
     return "\""
-        + config.get(RelaySettings.OUTBOX_SCHEMA)
+        + config.get(CommonSettings.OUTBOX_SCHEMA)
         + "\".\""
-        + config.get(RelaySettings.OUTBOX_TABLE)
+        + config.get(CommonSettings.OUTBOX_TABLE)
         + "\"";
   }
 

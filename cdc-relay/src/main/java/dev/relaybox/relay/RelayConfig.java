@@ -46,7 +46,7 @@ public final class RelayConfig extends ServiceConfig {
 
   /** The replication slot the relay reads. */
   public String slotName() {
-    return get(RelaySettings.SLOT_NAME);
+    return get(CommonSettings.SLOT_NAME);
   }
 
   /** Whether the relay publishes in Kafka transactions ({@code delivery.guarantee}). */
@@ -81,12 +81,12 @@ public final class RelayConfig extends ServiceConfig {
 
     /** The outbox table. Default {@code public.outbox}. */
     public Builder outboxTable(String schema, String table) {
-      return set(RelaySettings.OUTBOX_SCHEMA, schema).set(RelaySettings.OUTBOX_TABLE, table);
+      return set(CommonSettings.OUTBOX_SCHEMA, schema).set(CommonSettings.OUTBOX_TABLE, table);
     }
 
     /** Replication slot and publication names. Default {@code relaybox_outbox} for both. */
     public Builder slotAndPublication(String slotName, String publicationName) {
-      return set(RelaySettings.SLOT_NAME, slotName)
+      return set(CommonSettings.SLOT_NAME, slotName)
           .set(RelaySettings.PUBLICATION_NAME, publicationName);
     }
 

@@ -24,8 +24,8 @@ class RelayConfigTest {
     assertThat(c.get(CommonSettings.TOPIC_PATTERN).toString())
         .isEqualTo("outbox.event.${aggregatetype}");
     assertThat(c.get(RelaySettings.DLQ_TOPIC)).isEqualTo("relaybox.relay.dlq");
-    assertThat(c.get(RelaySettings.OUTBOX_SCHEMA)).isEqualTo("public");
-    assertThat(c.get(RelaySettings.OUTBOX_TABLE)).isEqualTo("outbox");
+    assertThat(c.get(CommonSettings.OUTBOX_SCHEMA)).isEqualTo("public");
+    assertThat(c.get(CommonSettings.OUTBOX_TABLE)).isEqualTo("outbox");
     assertThat(c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")).isTrue();
     assertThat(c.get(RelaySettings.OFFSETS_TOPIC)).isEqualTo("relaybox.relay.offsets");
     assertThat(c.get(RelaySettings.ALLOW_MISSING_SLOT)).isFalse();

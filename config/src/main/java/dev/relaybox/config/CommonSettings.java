@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * The settings several services share, defined once: where Kafka, the schema registry and Postgres
- * are, and how aggregate types map to topics. The relay, the consumer host and the console list
- * these in their own {@link Settings}.
+ * are, where the outbox and the relay's slot are, and how aggregate types map to topics. The relay,
+ * the consumer host and the console list these in their own {@link Settings}.
  */
 public final class CommonSettings {
 
@@ -51,6 +51,25 @@ public final class CommonSettings {
       Setting.topicPattern("topic.pattern")
           .defaultValue(TopicPattern.DEFAULT)
           .doc("topic of an outbox row; `${aggregatetype}` stands for its aggregate type")
+          .build();
+
+  public static final Setting<String> OUTBOX_SCHEMA =
+      Setting.identifier("outbox.schema", 63)
+          .defaultValue("public")
+          .doc("schema of the outbox table")
+          .build();
+
+  /** At most 48 characters: the outbox's Flyway history table and index append a suffix. */
+  public static final Setting<String> OUTBOX_TABLE =
+      Setting.identifier("outbox.table", 48)
+          .defaultValue("outbox")
+          .doc("outbox table name")
+          .build();
+
+  public static final Setting<String> SLOT_NAME =
+      Setting.identifier("slot.name", 63)
+          .defaultValue("relaybox_outbox")
+          .doc("the relay's logical replication slot (created by the relay if missing)")
           .build();
 
   public static final Setting<String> HTTP_HOST =

@@ -39,12 +39,12 @@ class ConsoleIT {
     return Console.start(config.build());
   }
 
-  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+  static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
     return http.send(
         HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> post(HttpClient http, URI uri, String form) throws Exception {
+  static HttpResponse<String> post(HttpClient http, URI uri, String form) throws Exception {
     return http.send(
         HttpRequest.newBuilder(uri)
             .header("Content-Type", "application/x-www-form-urlencoded")
@@ -53,7 +53,7 @@ class ConsoleIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String csrf(String page) {
+  static String csrf(String page) {
     Matcher m = CSRF.matcher(page);
     assertThat(m.find()).as("a form with a CSRF field in%n%s", page).isTrue();
     return m.group(1);

@@ -53,6 +53,7 @@ public final class RelayboxCli {
    * {@code RELAYBOX_LOG_LEVEL} says otherwise, every other command at WARN.
    */
   public static int execute(CommandLine cli, String[] args, Set<String> services) {
+    LogRouting.install();
     // Before anything logs: logback resolves ${RELAYBOX_LOG_LEVEL} from system properties first,
     // then the environment. Interactive commands stay at WARN so their own output is readable.
     if (args.length > 0

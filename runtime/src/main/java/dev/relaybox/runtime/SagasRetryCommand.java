@@ -1,12 +1,10 @@
 package dev.relaybox.runtime;
 
-import java.util.List;
+import dev.relaybox.consumers.saga.SagaAdmin;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Runs sagas' current actions (or compensations) again. */
@@ -30,29 +28,10 @@ import picocli.CommandLine.Spec;
 final class SagasRetryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Mixin SagaOptions sagas;
-
-  @Option(names = "--type", required = true, description = "The sagas' type.")
-  String type;
-
-  @Parameters(paramLabel = "SAGA_ID", arity = "1..*", description = "Saga ids (`sagas list`).")
-  List<String> sagaIds;
-
-  @Option(
-      names = "--as",
-      paramLabel = "WHO",
-      description = "Who retries, for the record (default: $USER@host).")
-  String actor;
+  @Mixin SagaActionOptions options;
 
   @Override
   public Integer call() throws Exception {
-    return SagasCompensateCommand.each(
-        spec,
-        sagas,
-        type,
-        sagaIds,
-        actor,
-        "retried",
-        (admin, id, who) -> admin.retry(type, id, who));
+    return options.each(spec, "retried", SagaAdmin::retry);
   }
 }

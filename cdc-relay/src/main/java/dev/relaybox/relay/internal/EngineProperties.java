@@ -23,8 +23,8 @@ final class EngineProperties {
         c.name(),
         c.slotName(),
         c.get(RelaySettings.PUBLICATION_NAME),
-        c.get(RelaySettings.OUTBOX_SCHEMA),
-        c.get(RelaySettings.OUTBOX_TABLE),
+        c.get(CommonSettings.OUTBOX_SCHEMA),
+        c.get(CommonSettings.OUTBOX_TABLE),
         c.get(CommonSettings.TOPIC_PATTERN),
         c.get(RelaySettings.DLQ_TOPIC),
         c.get(RelaySettings.OFFSETS_STORAGE).equals("kafka")
@@ -36,9 +36,9 @@ final class EngineProperties {
   static String outboxTopic(RelayConfig c) {
     return c.name()
         + "."
-        + c.get(RelaySettings.OUTBOX_SCHEMA)
+        + c.get(CommonSettings.OUTBOX_SCHEMA)
         + "."
-        + c.get(RelaySettings.OUTBOX_TABLE);
+        + c.get(CommonSettings.OUTBOX_TABLE);
   }
 
   static Map<String, String> engine(RelayConfig c) {
@@ -59,7 +59,7 @@ final class EngineProperties {
     p.put("publication.autocreate.mode", "disabled");
     p.put(
         "table.include.list",
-        c.get(RelaySettings.OUTBOX_SCHEMA) + "." + c.get(RelaySettings.OUTBOX_TABLE));
+        c.get(CommonSettings.OUTBOX_SCHEMA) + "." + c.get(CommonSettings.OUTBOX_TABLE));
     p.put("snapshot.mode", "no_data");
     p.put("skipped.operations", "u,d,t");
     p.put("tombstones.on.delete", "false");

@@ -89,9 +89,9 @@ final class Preflight {
               "Outbox table "
                   + qualifiedTable(config)
                   + " does not exist; create it with the outbox-producer migrations, or set "
-                  + RelaySettings.OUTBOX_SCHEMA.key()
+                  + CommonSettings.OUTBOX_SCHEMA.key()
                   + "/"
-                  + RelaySettings.OUTBOX_TABLE.key());
+                  + CommonSettings.OUTBOX_TABLE.key());
         }
       }
     }
@@ -106,8 +106,8 @@ final class Preflight {
                 + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname"
                 + "   AND t.schemaname = ? AND t.tablename = ?)"
                 + " FROM pg_publication p WHERE pubname = ?")) {
-      s.setString(1, config.get(RelaySettings.OUTBOX_SCHEMA));
-      s.setString(2, config.get(RelaySettings.OUTBOX_TABLE));
+      s.setString(1, config.get(CommonSettings.OUTBOX_SCHEMA));
+      s.setString(2, config.get(CommonSettings.OUTBOX_TABLE));
       s.setString(3, name);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
@@ -174,7 +174,7 @@ final class Preflight {
                   + "; the relay needs a pgoutput slot in "
                   + config.get(CommonSettings.PG_DATABASE)
                   + ". Choose another "
-                  + RelaySettings.SLOT_NAME.key());
+                  + CommonSettings.SLOT_NAME.key());
         }
         return true;
       }
@@ -263,9 +263,9 @@ final class Preflight {
 
   static String qualifiedTable(RelayConfig config) {
     return "\""
-        + config.get(RelaySettings.OUTBOX_SCHEMA)
+        + config.get(CommonSettings.OUTBOX_SCHEMA)
         + "\".\""
-        + config.get(RelaySettings.OUTBOX_TABLE)
+        + config.get(CommonSettings.OUTBOX_TABLE)
         + "\"";
   }
 }

@@ -46,24 +46,6 @@ public final class RelaySettings {
           .doc("Debezium engine name, `topic.prefix` and offset namespace; one per slot")
           .build();
 
-  public static final Setting<String> OUTBOX_SCHEMA =
-      Setting.identifier("outbox.schema", 63)
-          .defaultValue("public")
-          .doc("schema of the outbox table")
-          .build();
-
-  public static final Setting<String> OUTBOX_TABLE =
-      Setting.identifier("outbox.table", 63)
-          .defaultValue("outbox")
-          .doc("outbox table name")
-          .build();
-
-  public static final Setting<String> SLOT_NAME =
-      Setting.identifier("slot.name", 63)
-          .defaultValue("relaybox_outbox")
-          .doc("logical replication slot (created by Debezium if missing)")
-          .build();
-
   public static final Setting<String> PUBLICATION_NAME =
       Setting.identifier("publication.name", 63)
           .defaultValue("relaybox_outbox")
@@ -255,9 +237,9 @@ public final class RelaySettings {
               CommonSettings.PG_USER,
               CommonSettings.PG_PASSWORD,
               CommonSettings.PG_SSLMODE,
-              OUTBOX_SCHEMA,
-              OUTBOX_TABLE,
-              SLOT_NAME,
+              CommonSettings.OUTBOX_SCHEMA,
+              CommonSettings.OUTBOX_TABLE,
+              CommonSettings.SLOT_NAME,
               PUBLICATION_NAME,
               ALLOW_MISSING_SLOT,
               KAFKA_BOOTSTRAP_SERVERS,

@@ -1,5 +1,6 @@
 package dev.relaybox.console.internal;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.console.Console;
 import dev.relaybox.console.ConsoleConfig;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class ConsoleServer implements Console {
   /** Starts the console for {@code config}. */
   public static Console start(ConsoleConfig config) throws IOException {
     Sources sources = new Sources(config);
-    Sampler sampler = new Sampler(sources, config.get(ConsoleSettings.SLOT_NAME));
+    Sampler sampler = new Sampler(sources, config.get(CommonSettings.SLOT_NAME));
     Security security =
         new Security(
             config.get(ConsoleSettings.AUTH_TOKEN),
@@ -46,6 +47,7 @@ public final class ConsoleServer implements Console {
     GroupsPage groups = new GroupsPage(sampler, sources);
     groups.register(web, ctx);
     new DeadEventActions(groups, new FrameworkDeadActions(), audit).register(web, ctx);
+    new SagasPage(groups, sampler, sources, audit).register(web, ctx);
     new RecoveryActions(sources, sampler, audit).register(web, ctx);
     Tracer tracer =
         new Tracer(
@@ -55,9 +57,9 @@ public final class ConsoleServer implements Console {
             config.get(ConsoleSettings.TRACE_MAX_RECORDS));
     new TracePage(
             tracer,
-            config.get(ConsoleSettings.OUTBOX_SCHEMA)
+            config.get(CommonSettings.OUTBOX_SCHEMA)
                 + "."
-                + config.get(ConsoleSettings.OUTBOX_TABLE))
+                + config.get(CommonSettings.OUTBOX_TABLE))
         .register(web, ctx);
     try {
       web.start(config.get(ConsoleSettings.HTTP_HOST), config.get(ConsoleSettings.HTTP_PORT));

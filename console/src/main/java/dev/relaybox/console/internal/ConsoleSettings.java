@@ -93,24 +93,6 @@ public final class ConsoleSettings {
           .doc("the most records one trace reads from Kafka before it stops and says so")
           .build();
 
-  public static final Setting<String> OUTBOX_SCHEMA =
-      Setting.identifier("outbox.schema", 63)
-          .defaultValue("public")
-          .doc("schema of the outbox table")
-          .build();
-
-  public static final Setting<String> OUTBOX_TABLE =
-      Setting.identifier("outbox.table", 63)
-          .defaultValue("outbox")
-          .doc("the outbox table (its rows are shown when it keeps them: `RETAIN` mode)")
-          .build();
-
-  public static final Setting<String> SLOT_NAME =
-      Setting.identifier("slot.name", 63)
-          .defaultValue("relaybox_outbox")
-          .doc("the relay's replication slot")
-          .build();
-
   public static final Setting<String> RELAY_URL =
       Setting.text("relay.url")
           .optional()
@@ -153,9 +135,9 @@ public final class ConsoleSettings {
         CommonSettings.PG_USER,
         CommonSettings.PG_PASSWORD,
         CommonSettings.PG_SSLMODE,
-        OUTBOX_SCHEMA,
-        OUTBOX_TABLE,
-        SLOT_NAME,
+        CommonSettings.OUTBOX_SCHEMA,
+        CommonSettings.OUTBOX_TABLE,
+        CommonSettings.SLOT_NAME,
         RELAY_URL,
         GROUPS);
   }

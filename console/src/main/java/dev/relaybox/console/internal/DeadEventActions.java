@@ -119,6 +119,8 @@ final class DeadEventActions {
                 + " the later events of its key go on without it.";
     return confirmPage(
         ctx,
+        "groups",
+        "/groups",
         "Confirm: " + action + " #" + id,
         what,
         "/groups/" + Html.segment(g.name()) + "/dead/" + id + "/" + action,
@@ -163,6 +165,8 @@ final class DeadEventActions {
     p.put("expect", Long.toString(count));
     return confirmPage(
         ctx,
+        "groups",
+        "/groups",
         "Confirm: " + action + " " + count + " dead event(s)",
         (action.equals("redrive") ? "Redrive" : "Discard")
             + " every dead event of "
@@ -288,25 +292,37 @@ final class DeadEventActions {
     return r.session().principal() + "@console(" + r.remoteAddress() + ")";
   }
 
-  private static void requireActions(Layout.Context ctx) {
+  static void requireActions(Layout.Context ctx) {
     if (!ctx.canAct()) {
       throw new Web.BadRequest(403, "Refused: this console is read-only.");
     }
   }
 
-  private static Response confirmPage(
-      Layout.Context ctx, String title, String what, String action, Html fields, String button) {
+  /** A page that asks to confirm an action; nothing happens until its form is posted. */
+  static Response confirmPage(
+      Layout.Context ctx,
+      String section,
+      String cancel,
+      String title,
+      String what,
+      String action,
+      Html fields,
+      String button) {
     Html form =
         Html.f(
             "<form method=\"post\" action=\"%s\" class=\"actions\">%s%s"
                 + "<button type=\"submit\" class=\"btn danger\" data-confirm-button>%s</button>"
-                + " <a class=\"btn\" href=\"/groups\">Cancel</a></form>",
-            action, Layout.hidden(Security.CSRF_FIELD, ctx.session().csrf()), fields, button);
+                + " <a class=\"btn\" href=\"%s\">Cancel</a></form>",
+            action,
+            Layout.hidden(Security.CSRF_FIELD, ctx.session().csrf()),
+            fields,
+            button,
+            cancel);
     return Response.ok(
         Layout.page(
             ctx,
             title,
-            "groups",
+            section,
             Html.f(
                 "%s%s%s",
                 Layout.heading(title, "Nothing happens until you confirm"),

@@ -14,6 +14,7 @@ public final class Layout {
       List.of(
           new String[] {"/", "Overview", "overview"},
           new String[] {"/groups", "Retries & dead", "groups"},
+          new String[] {"/sagas", "Sagas", "sagas"},
           new String[] {"/trace", "Trace", "trace"},
           new String[] {"/topics", "Topics & recovery", "topics"},
           new String[] {"/audit", "Audit", "audit"});

@@ -43,8 +43,8 @@ final class OutboxRows {
     this.sources = sources;
     this.table =
         SqlIdentifier.qualified(
-            sources.config().get(ConsoleSettings.OUTBOX_SCHEMA),
-            sources.config().get(ConsoleSettings.OUTBOX_TABLE));
+            sources.config().get(CommonSettings.OUTBOX_SCHEMA),
+            sources.config().get(CommonSettings.OUTBOX_TABLE));
     this.topics = sources.config().get(CommonSettings.TOPIC_PATTERN);
   }
 

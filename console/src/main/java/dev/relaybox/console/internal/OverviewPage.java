@@ -1,5 +1,6 @@
 package dev.relaybox.console.internal;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.console.internal.Sampler.Point;
 import dev.relaybox.console.internal.Snapshot.GroupStats;
 import dev.relaybox.console.internal.Snapshot.ServiceStats;
@@ -149,9 +150,9 @@ final class OverviewPage {
                 ? Layout.pill("bad", "slot missing")
                 : slot.active() ? Layout.pill("ok", "streaming") : Layout.pill("bad", "stopped");
     String outboxTable =
-        sources.config().get(ConsoleSettings.OUTBOX_SCHEMA)
+        sources.config().get(CommonSettings.OUTBOX_SCHEMA)
             + "."
-            + sources.config().get(ConsoleSettings.OUTBOX_TABLE);
+            + sources.config().get(CommonSettings.OUTBOX_TABLE);
     Html outbox =
         Html.f(
             "<div class=\"node\"><h3>%s</h3><dl><dt>waiting in the WAL</dt><dd>%s</dd>"

@@ -1,5 +1,6 @@
 package dev.relaybox.console.internal;
 
+import dev.relaybox.config.CommonSettings;
 import dev.relaybox.console.OffsetReset;
 import dev.relaybox.console.OffsetReset.PartitionPlan;
 import dev.relaybox.console.OffsetReset.Plan;
@@ -174,8 +175,8 @@ final class RecoveryActions {
     OutboxRepublisher republisher =
         OutboxRepublisher.builder()
             .dataSource(sources.outboxDb())
-            .schema(sources.config().get(ConsoleSettings.OUTBOX_SCHEMA))
-            .table(sources.config().get(ConsoleSettings.OUTBOX_TABLE))
+            .schema(sources.config().get(CommonSettings.OUTBOX_SCHEMA))
+            .table(sources.config().get(CommonSettings.OUTBOX_TABLE))
             .build();
     long count;
     try {
@@ -188,9 +189,9 @@ final class RecoveryActions {
             Layout.notice(
                 "bad",
                 "The outbox table "
-                    + sources.config().get(ConsoleSettings.OUTBOX_SCHEMA)
+                    + sources.config().get(CommonSettings.OUTBOX_SCHEMA)
                     + "."
-                    + sources.config().get(ConsoleSettings.OUTBOX_TABLE)
+                    + sources.config().get(CommonSettings.OUTBOX_TABLE)
                     + " does not exist: check"
                     + " outbox.schema and outbox.table."),
             409);

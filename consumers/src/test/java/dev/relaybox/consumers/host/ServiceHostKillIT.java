@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,15 +82,17 @@ class ServiceHostKillIT {
       execute(ds, "CREATE SCHEMA " + schema);
       execute(ds, "CREATE TABLE " + table + " (event_id uuid, text text)");
       AtomicInteger sent = new AtomicInteger();
-      AtomicBoolean stop = new AtomicBoolean();
-      Thread writer = new Thread(() -> write(stack, topic, sent, stop), "customer-writer");
+      ScheduledExecutorService writer =
+          Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "customer-writer"));
       Process host = start(stack, config, log);
       List<Long> rejoinMs = new ArrayList<>();
       try {
         if (http) {
           awaitReady(host, port, log);
         }
-        writer.start();
+        // About 50 events a second: the load is paced by the schedule, nothing waits on it.
+        writer.scheduleAtFixedRate(
+            () -> writeBatch(stack, topic, sent), 0, 500, TimeUnit.MILLISECONDS);
         for (int kill = 1; kill <= KILLS; kill++) {
           long threshold = (long) kill * EVENTS / (KILLS + 1);
           await().atMost(Duration.ofSeconds(120)).until(() -> count(ds, table) >= threshold);
@@ -105,7 +109,7 @@ class ServiceHostKillIT {
         System.out.printf(
             "ServiceHostKillIT variant='%s' kill->effects flowing again ms=%s%n",
             VARIANT, rejoinMs);
-        writer.join(120_000);
+        await().atMost(Duration.ofSeconds(120)).until(() -> sent.get() >= EVENTS);
         await().atMost(Duration.ofSeconds(120)).until(() -> count(ds, table) >= EVENTS);
         assertThat(sent.get()).isEqualTo(EVENTS);
         // Every event exactly once: no loss, no double, through two SIGKILLs.
@@ -119,7 +123,7 @@ class ServiceHostKillIT {
         }
         assertThat(Files.readString(log)).doesNotContain(stack.postgres().password());
       } finally {
-        stop.set(true);
+        writer.shutdownNow();
         host.destroy();
         host.waitFor();
       }
@@ -130,16 +134,17 @@ class ServiceHostKillIT {
     return queryLong(ds, "SELECT count(*) FROM " + table);
   }
 
-  /** About 50 events a second until {@link #EVENTS} are sent. */
-  private static void write(DevStack stack, String topic, AtomicInteger sent, AtomicBoolean stop) {
+  /** One tick of the writer: the next 25 events until {@link #EVENTS} are sent. */
+  private static void writeBatch(DevStack stack, String topic, AtomicInteger sent) {
+    if (sent.get() >= EVENTS) {
+      return;
+    }
     try {
-      while (!stop.get() && sent.get() < EVENTS) {
-        ServiceHostIT.sendCustomers(stack, topic, sent.get(), 25);
-        sent.addAndGet(25);
-        Thread.sleep(500); // pacing the load, not synchronising
-      }
+      ServiceHostIT.sendCustomers(stack, topic, sent.get(), 25);
+      sent.addAndGet(25);
     } catch (Exception e) {
-      LOG.error("writer failed", e);
+      LOG.error("writer failed after {} events", sent.get(), e);
+      throw new IllegalStateException(e); // ends the schedule; the test then fails on `sent`
     }
   }
 

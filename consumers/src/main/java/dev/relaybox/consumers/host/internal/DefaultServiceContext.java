@@ -69,7 +69,7 @@ public final class DefaultServiceContext implements ServiceContext {
 
   @Override
   public String outboxTable() {
-    return config.get(HostSettings.OUTBOX_TABLE);
+    return config.get(CommonSettings.OUTBOX_TABLE);
   }
 
   @Override

@@ -61,12 +61,6 @@ public final class HostSettings {
           .doc("schema of the service tables, processed keys and outbox")
           .build();
 
-  public static final Setting<String> OUTBOX_TABLE =
-      Setting.identifier("outbox.table", 48)
-          .defaultValue("outbox")
-          .doc("outbox table that services publish follow-up events to")
-          .build();
-
   public static final Setting<String> PROCESSED_KEYS_TABLE =
       Setting.identifier("processed.keys.table", 48)
           .defaultValue("processed_keys")
@@ -184,7 +178,7 @@ public final class HostSettings {
         CommonSettings.STARTUP_BACKOFF_MAX,
         PG_POOL_SIZE,
         DB_SCHEMA,
-        OUTBOX_TABLE,
+        CommonSettings.OUTBOX_TABLE,
         PROCESSED_KEYS_TABLE,
         PROCESSED_KEYS_RETENTION,
         CommonSettings.TOPIC_PATTERN,

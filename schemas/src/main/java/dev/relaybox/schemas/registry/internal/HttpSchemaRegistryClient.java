@@ -7,7 +7,6 @@ import dev.relaybox.schemas.registry.CompatibilityLevel;
 import dev.relaybox.schemas.registry.CompatibilityResult;
 import dev.relaybox.schemas.registry.RegisteredSchema;
 import dev.relaybox.schemas.registry.RegistryMode;
-import dev.relaybox.schemas.registry.SchemaNotFoundException;
 import dev.relaybox.schemas.registry.SchemaReference;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import java.net.URI;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 
@@ -53,10 +51,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private final BoundedCache<SubjectSchema, RegisteredSchema> lookups;
   private final BoundedCache<Integer, Schema> schemasById;
   private final ReferenceResolver references;
+  private final SettingCalls settingCalls;
 
   public HttpSchemaRegistryClient(Settings settings) {
     this.settings = settings;
     this.transport = new RestTransport(settings);
+    this.settingCalls = new SettingCalls(transport);
     this.registeredIds = new BoundedCache<>(settings.cacheCapacity());
     this.lookups = new BoundedCache<>(settings.cacheCapacity());
     this.schemasById = new BoundedCache<>(settings.cacheCapacity());
@@ -265,17 +265,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public CompatibilityLevel compatibility() {
-    String operation = "get global compatibility level";
-    return Responses.constant(
-        operation,
-        transport.send(operation, "GET", "/config", null),
+    return settingCalls.global(
+        "get global compatibility level",
+        "/config",
         "compatibilityLevel",
         CompatibilityLevel::valueOf);
   }
 
   @Override
   public Optional<CompatibilityLevel> compatibility(String subject) {
-    return subjectSetting(
+    return settingCalls.subject(
         "get compatibility level of subject '" + subject + "'",
         "/config/" + encode(subject),
         "compatibilityLevel",
@@ -284,12 +283,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public CompatibilityLevel setCompatibility(CompatibilityLevel level) {
-    return put("set global compatibility level to " + level, "/config", "compatibility", level);
+    return settingCalls.put(
+        "set global compatibility level to " + level, "/config", "compatibility", level);
   }
 
   @Override
   public CompatibilityLevel setCompatibility(String subject, CompatibilityLevel level) {
-    return put(
+    return settingCalls.put(
         "set compatibility level of subject '" + subject + "' to " + level,
         "/config/" + encode(subject),
         "compatibility",
@@ -298,14 +298,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public RegistryMode mode() {
-    String operation = "get global mode";
-    return Responses.constant(
-        operation, transport.send(operation, "GET", "/mode", null), "mode", RegistryMode::valueOf);
+    return settingCalls.global("get global mode", "/mode", "mode", RegistryMode::valueOf);
   }
 
   @Override
   public Optional<RegistryMode> mode(String subject) {
-    return subjectSetting(
+    return settingCalls.subject(
         "get mode of subject '" + subject + "'",
         "/mode/" + encode(subject),
         "mode",
@@ -314,43 +312,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public RegistryMode setMode(RegistryMode mode) {
-    return put("set global mode to " + mode, "/mode", "mode", mode);
+    return settingCalls.put("set global mode to " + mode, "/mode", "mode", mode);
   }
 
   @Override
   public RegistryMode setMode(String subject, RegistryMode mode) {
-    return put(
+    return settingCalls.put(
         "set mode of subject '" + subject + "' to " + mode,
         "/mode/" + encode(subject),
         "mode",
         mode);
-  }
-
-  /** A subject's own config or mode; empty when it has none (40401, 40408, 40409). */
-  private <E> Optional<E> subjectSetting(
-      String operation, String path, String field, Function<String, E> valueOf) {
-    try {
-      return Optional.of(
-          Responses.constant(
-              operation, transport.send(operation, "GET", path, null), field, valueOf));
-    } catch (SchemaNotFoundException e) {
-      if (e.errorCode() == 40401 || e.errorCode() == 40408 || e.errorCode() == 40409) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private <E extends Enum<E>> E put(String operation, String path, String field, E value) {
-    Objects.requireNonNull(value, field);
-    ObjectNode body = RestTransport.json().createObjectNode().put(field, value.name());
-    Class<E> type = (Class<E>) value.getDeclaringClass();
-    return Responses.constant(
-        operation,
-        transport.send(operation, "PUT", path, body),
-        field,
-        name -> Enum.valueOf(type, name));
   }
 
   @Override
