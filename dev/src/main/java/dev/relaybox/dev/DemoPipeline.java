@@ -14,6 +14,7 @@ import dev.relaybox.examples.orders.events.OrderPlaced;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
+import dev.relaybox.runtime.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,6 +40,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * outbox.event.*}, groups {@code payments}, ...), as {@code relaybox devstack --config-dir} writes
  * them. {@link DemoPipelineBuilder#isolated()} gives it names of its own (schema, topics, groups,
  * slot), so several pipelines share one stack.
+ *
+ * <p>Like {@code relaybox relay} and {@code relaybox consumers}, the first pipeline of a JVM
+ * installs the OpenTelemetry SDK when {@code OTEL_*} asks for traces ({@link Tracing}), so the
+ * demo's orders show up as traces in a collector; a global OpenTelemetry set before (a test's) is
+ * kept.
  */
 public final class DemoPipeline implements AutoCloseable {
 
@@ -96,6 +102,8 @@ public final class DemoPipeline implements AutoCloseable {
   }
 
   DemoPipeline(DemoPipelineBuilder b) throws Exception {
+    // Before the relay and the services look up their tracers.
+    Tracing.installIfConfigured("relaybox-demo");
     this.stack = b.stack;
     this.settings = b;
     this.id =
