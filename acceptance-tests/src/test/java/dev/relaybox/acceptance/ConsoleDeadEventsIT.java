@@ -68,7 +68,7 @@ class ConsoleDeadEventsIT {
         browser.screenshot("dead-events");
         String id = browser.find("tr[data-dead-id]").getDomAttribute("data-dead-id");
         browser.go("/groups/" + payments + "/dead/" + id);
-        assertThat(browser.text()).contains("retries-exhausted", "OrderPlaced", order.toString());
+        assertThat(browser.text()).contains("retries-exhausted", "ChargePayment", order.toString());
         browser.screenshot("dead-event");
         assertThat(pipeline.thirdParties().charges(order)).isEmpty();
 

@@ -49,7 +49,7 @@ class ConsoleSecurityIT {
                     p.put("audit.file", audit.toString());
                   });
           ConsoleBrowser browser = ConsoleBrowser.open(console.url())) {
-        String group = pipeline.group("payments");
+        String group = pipeline.group("orders");
         String topic = pipeline.topic("order");
         String replay = "group=" + group + "&topic=" + topic + "&start=earliest";
 

@@ -54,23 +54,29 @@ class ConsoleTraceIT {
         assertThat(browser.has(placed)).isTrue();
         assertThat(browser.find(placed + " .steps").getText())
             .contains("outbox commit", "row kept in", "relay publish", pipeline.topic("order"));
-        // PaymentCaptured was written by payments processing OrderPlaced; email and fulfillment
-        // processed it, and email's effect is the confirmation
-        String captured = placed + " li[data-type=PaymentCaptured]";
-        assertThat(browser.has(captured)).isTrue();
-        assertThat(browser.has(captured + " li[data-type=FulfillmentRequested]")).isTrue();
+        // The saga's chain, each hung under the processing that wrote it: orders began the saga
+        // on OrderPlaced (ChargePayment), payments answered (PaymentCaptured), ... until the
+        // confirmation email's command, which email processed into its effect.
         assertThat(
                 browser.has(
                     placed
                         + " li[data-group='"
-                        + pipeline.group("payments")
+                        + pipeline.group("orders")
                         + "'][data-state=processed]"))
             .isTrue();
-        String email = captured + " li[data-group='" + pipeline.group("email") + "']";
+        String charge = placed + " li[data-type=ChargePayment]";
+        String captured = charge + " li[data-type=PaymentCaptured]";
+        assertThat(browser.has(captured)).isTrue();
+        String shipped = captured + " li[data-type=ShipmentDispatched]";
+        assertThat(browser.has(captured + " li[data-type=ReserveStock]")).isTrue();
+        assertThat(browser.has(shipped)).isTrue();
+        String emailCommand = shipped + " li[data-type=EmailRequested]";
+        String email = emailCommand + " li[data-group='" + pipeline.group("email") + "']";
         assertThat(browser.find(email).getDomAttribute("data-state")).isEqualTo("processed");
         assertThat(browser.find(email + " [data-effect-table=emails]").getText())
             .contains(order.toString(), "SENT");
-        assertThat(browser.text()).contains("fulfillment_orders", "SHIPMENT_REQUESTED");
+        assertThat(browser.text())
+            .contains("processed_keys_sagas", "COMPLETED", "warehouse_requests", "ShipOrder");
         browser.screenshot("trace");
 
         // the same timeline from the OrderPlaced event id

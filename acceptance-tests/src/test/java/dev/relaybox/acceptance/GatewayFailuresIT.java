@@ -56,7 +56,8 @@ class GatewayFailuresIT {
         assertThat(counter(services, ConsumerMetrics.DEAD_LETTERED, pipeline.group("payments")))
             .isZero();
 
-        // An order of amount 0: the gateway answers 400, which no retry can fix.
+        // An order of amount 0: the gateway answers 400 to its ChargePayment, which no retry can
+        // fix (its saga waits; its deadline would send the command again).
         UUID free = pipeline.placeOrder("freebie", "SKU-" + pipeline.id(), 0);
         ConsumerRecord<byte[], byte[]> dead = readOne(stack, pipeline.group("payments") + ".dlq");
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(free.toString());
@@ -66,11 +67,11 @@ class GatewayFailuresIT {
             .isEqualTo(HttpStatusException.class.getName());
         assertThat(header(dead, DeadLetterHeaders.ERROR_MESSAGE)).contains("HTTP 400");
         assertThat(header(dead, DeadLetterHeaders.ORIGINAL_TOPIC))
-            .isEqualTo(pipeline.topic("order"));
+            .isEqualTo(pipeline.topic("payment-command"));
         assertThat(header(dead, DeadLetterHeaders.CONSUMER_GROUP))
             .isEqualTo(pipeline.group("payments"));
         assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
-        assertThat(header(dead, "eventType")).isEqualTo("OrderPlaced");
+        assertThat(header(dead, "eventType")).isEqualTo("ChargePayment");
         assertThat(pipeline.thirdParties().charges(free)).isEmpty();
         assertThat(
                 pipeline.count(

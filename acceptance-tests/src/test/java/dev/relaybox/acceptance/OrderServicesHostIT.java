@@ -40,6 +40,7 @@ class OrderServicesHostIT {
       String metrics = get(address, "/metrics").body();
       assertThat(metrics)
           .contains("relaybox_consumer_events_processed_total")
+          .contains("group=\"" + pipeline.group("orders") + "\"")
           .contains("group=\"" + pipeline.group("payments") + "\"")
           .contains("group=\"" + pipeline.group("email") + "\"")
           .contains("group=\"" + pipeline.group("fulfillment") + "\"");
@@ -56,20 +57,27 @@ class OrderServicesHostIT {
         Pipelines.isolated(
             stack,
             b -> {
-              b.put("services", "payments");
+              b.put("services", "orders,payments");
               b.put("processed.keys.retention.ms", "1209600000");
             })) {
       ServiceHost services = pipeline.startServices();
-      // The retention reached the payments runner: its sweeper runs (and no other group's).
+      // The retention reached the runners: their sweepers run (and no other group's).
       assertThat(threadNames())
-          .contains("relaybox-sweeper-" + pipeline.group("payments"))
-          .doesNotContain("relaybox-sweeper-" + pipeline.group("email"));
+          .contains(
+              "relaybox-sweeper-" + pipeline.group("orders"),
+              "relaybox-sweeper-" + pipeline.group("payments"))
+          .doesNotContain(
+              "relaybox-sweeper-" + pipeline.group("email"),
+              "relaybox-sweeper-" + pipeline.group("fulfillment"));
       UUID order = pipeline.placeOrder("frank", "SKU-" + pipeline.id(), 700);
       await()
           .atMost(Pipelines.DEADLINE)
           .until(() -> pipeline.thirdParties().charges(order).size() == 1);
       assertThat(services.meterRegistry().get("relaybox.consumer.batch.latency").timers())
-          .allMatch(t -> t.getId().getTag("group").equals(pipeline.group("payments")));
+          .allMatch(
+              t ->
+                  List.of(pipeline.group("orders"), pipeline.group("payments"))
+                      .contains(t.getId().getTag("group")));
       assertThat(
               pipeline.count(
                   "SELECT count(*) FROM pg_tables WHERE schemaname = '"

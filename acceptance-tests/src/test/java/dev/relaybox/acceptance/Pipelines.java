@@ -31,14 +31,33 @@ final class Pipelines {
         .start();
   }
 
-  /** Whether {@code orders} orders have their shipment requested and their email recorded. */
+  /**
+   * Whether {@code orders} order-fulfilment sagas completed (shipped) and their confirmation emails
+   * are recorded.
+   */
   static boolean shippedAndEmailed(DemoPipeline pipeline, int orders) throws SQLException {
-    String s = pipeline.schema();
+    return sagas(pipeline, "'COMPLETED'") == orders && emails(pipeline) == orders;
+  }
+
+  /**
+   * Whether {@code orders} order-fulfilment sagas reached a final state (completed or compensated)
+   * and each one's email (confirmation or cancellation) is recorded.
+   */
+  static boolean settled(DemoPipeline pipeline, int orders) throws SQLException {
+    return sagas(pipeline, "'COMPLETED', 'COMPENSATED'") == orders && emails(pipeline) == orders;
+  }
+
+  /** Sagas of the pipeline in these statuses (SQL literals). */
+  static long sagas(DemoPipeline pipeline, String statuses) throws SQLException {
     return pipeline.count(
-                "SELECT count(*) FROM "
-                    + s
-                    + ".fulfillment_orders WHERE status = 'SHIPMENT_REQUESTED'")
-            == orders
-        && pipeline.count("SELECT count(*) FROM " + s + ".emails") == orders;
+        "SELECT count(*) FROM "
+            + pipeline.schema()
+            + ".processed_keys_sagas WHERE saga_type = 'order-fulfilment' AND status IN ("
+            + statuses
+            + ")");
+  }
+
+  private static long emails(DemoPipeline pipeline) throws SQLException {
+    return pipeline.count("SELECT count(*) FROM " + pipeline.schema() + ".emails");
   }
 }

@@ -32,14 +32,25 @@ import picocli.CommandLine;
 class RestoredConsumerDatabaseIT {
   /** The consumer services' tables: what a backup of their database holds. */
   private static final List<String> CONSUMER_TABLES =
-      List.of("processed_keys", "payments", "refunds", "emails", "fulfillment_orders");
+      List.of(
+          "processed_keys",
+          "processed_keys_sagas",
+          "payments",
+          "refunds",
+          "emails",
+          "warehouse_requests");
 
   /** The topics each group reads. */
   private static final Map<String, List<String>> TOPICS_OF_GROUP =
       Map.of(
-          "payments", List.of("outbox.event.order", "outbox.event.fulfillment"),
-          "email", List.of("outbox.event.payment", "outbox.event.order"),
-          "fulfillment", List.of("outbox.event.order", "outbox.event.payment"));
+          "orders",
+          List.of("outbox.event.order", "outbox.event.payment", "outbox.event.fulfillment"),
+          "payments",
+          List.of("outbox.event.payment-command"),
+          "email",
+          List.of("outbox.event.email-command"),
+          "fulfillment",
+          List.of("outbox.event.warehouse-command"));
 
   @Test
   void replayFromTheBackupTimeAppliesOnlyWhatTheRestoreLost(DevStack stack) throws Exception {

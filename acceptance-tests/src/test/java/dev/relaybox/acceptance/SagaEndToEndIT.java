@@ -12,9 +12,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** OrderService → relay → payments → email + fulfillment, counted at the third parties. */
+/**
+ * OrderService → relay → the order-fulfilment saga → payments, fulfillment (reserve, ship), email,
+ * counted at the third parties.
+ */
 @ExtendWith(DevStackExtension.class)
-class EndToEndIT {
+class SagaEndToEndIT {
 
   @Test
   void everyOrderIsChargedMailedAndShippedExactlyOnce(DevStack stack) throws Exception {
@@ -30,9 +33,12 @@ class EndToEndIT {
         assertThat(pipeline.thirdParties().charges(order)).hasSize(1).allMatch(c -> c.captured());
         assertThat(pipeline.thirdParties().emails(order)).hasSize(1);
         assertThat(pipeline.thirdParties().shipments(order)).isEqualTo(1);
+        assertThat(pipeline.thirdParties().stockHeld(order)).isEqualTo(1);
+        assertThat(pipeline.thirdParties().refunds(order)).isZero();
       }
       assertThat(pipeline.count("SELECT count(*) FROM " + pipeline.schema() + ".payments"))
           .isEqualTo(n);
+      assertThat(pipeline.thirdParties().verify().passed()).isTrue();
     }
   }
 }

@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every event delivered a second time (each group's offsets reset to the beginning, as {@code
- * relaybox replay} does): one charge, one email, one shipment per order, counted at the peers.
+ * Every event, command and reply delivered a second time (each group's offsets reset to the
+ * beginning, as {@code relaybox replay} does): no saga moves twice, one charge, one reservation,
+ * one shipment, one email per order, counted at the peers.
  */
 @ExtendWith(DevStackExtension.class)
-class ReplayIT {
+class SagaReplayIT {
 
   @Test
   void replayedOffsetsChangeNothingAtTheThirdParties(DevStack stack) throws Exception {
@@ -45,12 +46,17 @@ class ReplayIT {
 
       Map<String, List<String>> topicsOfGroup =
           Map.of(
+              pipeline.group("orders"),
+              List.of(
+                  pipeline.topic("order"),
+                  pipeline.topic("payment"),
+                  pipeline.topic("fulfillment")),
               pipeline.group("payments"),
-              List.of(pipeline.topic("order"), pipeline.topic("fulfillment")),
+              List.of(pipeline.topic("payment-command")),
               pipeline.group("email"),
-              List.of(pipeline.topic("payment"), pipeline.topic("order")),
+              List.of(pipeline.topic("email-command")),
               pipeline.group("fulfillment"),
-              List.of(pipeline.topic("order"), pipeline.topic("payment")));
+              List.of(pipeline.topic("warehouse-command")));
       long redelivered = 0;
       Properties props = new Properties();
       props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
@@ -76,12 +82,17 @@ class ReplayIT {
                           .mapToDouble(c -> c.count())
                           .sum()
                       == expected);
-      assertThat(expected).isGreaterThanOrEqualTo(5L * n);
+      // Per order: OrderPlaced, 3 commands, 3 replies, 1 email command.
+      assertThat(expected).isGreaterThanOrEqualTo(8L * n);
       for (UUID order : orders) {
         assertThat(pipeline.thirdParties().charges(order)).hasSize(1);
         assertThat(pipeline.thirdParties().emails(order)).hasSize(1);
         assertThat(pipeline.thirdParties().shipments(order)).isEqualTo(1);
+        assertThat(pipeline.thirdParties().stockHeld(order)).isEqualTo(1);
       }
+      assertThat(stack.peers().fulfillment().reservations())
+          .filteredOn(r -> orders.stream().anyMatch(o -> o.toString().equals(r.orderId())))
+          .hasSize(n);
       assertThat(
               services.meterRegistry().find(ConsumerMetrics.PROCESSED).counters().stream()
                   .mapToDouble(c -> c.count())

@@ -67,7 +67,10 @@ class TracingIT {
       String traceId = root.getSpanContext().getTraceId();
       Set<String> groups =
           Set.of(
-              pipeline.group("payments"), pipeline.group("fulfillment"), pipeline.group("email"));
+              pipeline.group("orders"),
+              pipeline.group("payments"),
+              pipeline.group("fulfillment"),
+              pipeline.group("email"));
       // Spans are exported when they end: wait until every group's event spans have.
       await()
           .atMost(Pipelines.DEADLINE)
@@ -130,7 +133,8 @@ class TracingIT {
           assertThat(byId.get(cause.getParentSpanId()).getKind()).isEqualTo(SpanKind.CONSUMER);
         }
       }
-      // OrderPlaced comes from the order service; the follow-ups from the consumers' transactions.
+      // OrderPlaced comes from the order service; the saga's commands and the participants'
+      // replies from the consumers' transactions.
       assertThat(ours)
           .filteredOn(
               s ->
@@ -144,7 +148,12 @@ class TracingIT {
                   s.getKind() == SpanKind.PRODUCER
                       && !s.getParentSpanId().equals(root.getSpanContext().getSpanId()))
           .extracting(s -> s.getAttributes().get(DESTINATION))
-          .contains(pipeline.topic("payment"), pipeline.topic("fulfillment"));
+          .contains(
+              pipeline.topic("payment-command"),
+              pipeline.topic("payment"),
+              pipeline.topic("warehouse-command"),
+              pipeline.topic("fulfillment"),
+              pipeline.topic("email-command"));
       assertThat(ours).extracting(SpanData::getName).contains("call", "transaction");
       System.out.printf(
           "TracingIT: order=%s trace=%s spans=%d consumerSpans=%d%n",

@@ -53,15 +53,18 @@ class RelaySlotLossIT {
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       Path marker = dir.resolve("stalled");
       Relay stalled;
+      // The engine reads the pause point when it starts streaming, which may be a moment after
+      // start() (the previous relay's lease can still be held: this one then takes over as a
+      // standby), so the property stays until the relay is streaming.
       System.setProperty("relaybox.test.pause", "before-batch:1:" + marker);
       try {
         stalled = Relay.create(config.build(), meters);
         stalled.start();
+        await().atMost(DEADLINE).until(stalled::isReady);
       } finally {
         System.clearProperty("relaybox.test.pause");
       }
       try (Relay relay = stalled) {
-        await().atMost(DEADLINE).until(relay::isReady);
         ids.addAll(f.commit(RelayFixture.events("gap", 5, 50, 100))); // the gap
         await().atMost(DEADLINE).until(() -> Files.exists(marker));
 

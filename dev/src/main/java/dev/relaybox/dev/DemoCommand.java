@@ -36,12 +36,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole pipeline on the embedded dev stack: Postgres, Kafka, the schema registry,"
-          + " the relay, the payments, email and fulfillment services, and fake third parties"
+          + " the relay, the order-fulfilment saga with its payments, email and fulfillment"
+          + " services, and fake third parties"
           + " (payment gateway, warehouse, mail server).",
-      "The example order service places orders; by default some are out of stock (refund and"
-          + " cancellation), some cards are declined, and the payment gateway has an outage in"
+      "The example order service places orders; by default some are out of stock (the saga"
+          + " refunds and cancels), some cards are declined (cancelled), and the payment gateway has an outage in"
           + " the middle.",
-      "At the end the demo counts charges, refunds, shipments and emails at the third parties"
+      "At the end the demo counts charges, refunds, shipments, held stock and emails at the third"
+          + " parties"
           + " themselves and checks that every order got each effect exactly once."
     },
     footer = {
@@ -117,7 +119,9 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     try (DevStack stack = DevStack.builder().start()) {
       out.printf("Dev stack ready in %d ms.%n", stack.startupTime().toMillis());
-      out.println("Starting the relay and the payments, email and fulfillment services...");
+      out.println(
+          "Starting the relay, the order-fulfilment saga and the payments, email and fulfillment"
+              + " services...");
       out.flush();
       try (DemoPipeline pipeline = DemoPipeline.builder(stack).http(consolePort >= 0).start();
           Console console = DemoConsole.startForDemo(stack, pipeline, consolePort, out)) {
@@ -136,6 +140,12 @@ final class DemoCommand implements Callable<Integer> {
         int outageAt = enabled.contains(Fault.PAYMENT_OUTAGE) ? orders / 3 : -1;
         for (int i = 0; i < orders; i++) {
           if (i == outageAt) {
+            // The saga charges an order a few hops after it is placed: the outage starts once
+            // charges flow, so that it meets the charges of the orders placed around it.
+            long chargesDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (pipeline.progress().charged() == 0 && System.nanoTime() < chargesDeadline) {
+              Thread.sleep(50);
+            }
             pipeline.paymentOutage(outage);
             line(out, terminal, "payment gateway DOWN for " + outage.toSeconds() + " s");
           }
@@ -262,23 +272,34 @@ final class DemoCommand implements Callable<Integer> {
         "Verified at the sources of truth (gateway ledger, warehouse, mailbox) after %d s:%n",
         took.toSeconds());
     out.printf(
-        "  %-14s %7s %8s %8s %10s %7s %6s %8s%n",
-        "order kind", "orders", "charges", "refunds", "shipments", "emails", "lost", "doubled");
+        "  %-14s %7s %8s %8s %10s %6s %7s %6s %8s%n",
+        "order kind",
+        "orders",
+        "charges",
+        "refunds",
+        "shipments",
+        "stock",
+        "emails",
+        "lost",
+        "doubled");
     for (Row r : v.rows()) {
       out.printf(
-          "  %-14s %7d %8d %8d %10d %7d %6d %8d%n",
+          "  %-14s %7d %8d %8d %10d %6d %7d %6d %8d%n",
           label(r.kind()),
           r.orders(),
           r.charges(),
           r.refunds(),
           r.shipments(),
+          r.stockHeld(),
           r.emails(),
           r.lost(),
           r.doubled());
     }
     out.println(
-        "  expected per order: fulfilled 1 charge, 1 shipment, 1 email; out of stock 1 charge,"
-            + " 1 refund, 2 emails; declined 1 declined charge.");
+        "  expected per order: fulfilled 1 charge, 1 shipment, 1 stock reservation, 1 email;");
+    out.println(
+        "  out of stock 1 charge, 1 refund, no stock held, 1 cancellation email;"
+            + " declined 1 declined charge, 1 cancellation email.");
     out.printf(
         "  retried %d time(s), each time parking only the order's key; %d dead.%n",
         p.retried(), p.deadLettered());

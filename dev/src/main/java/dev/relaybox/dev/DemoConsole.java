@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The operations console on a {@link DemoPipeline}: its topics, slot, outbox schema, the three
+ * The operations console on a {@link DemoPipeline}: its topics, slot, outbox schema, the four
  * groups with their effect tables, and the service host's HTTP address when it serves one. For
  * {@code relaybox demo --console-port} and the browser tests.
  */
@@ -18,9 +18,10 @@ public final class DemoConsole {
   /** Each service's effect tables: by event id, or {@code table:column} by the order id (key). */
   private static final Map<String, String> EFFECTS =
       Map.of(
+          "orders", "processed_keys_sagas:saga_id",
           "payments", "payments,refunds",
           "email", "emails",
-          "fulfillment", "fulfillment_orders:order_id");
+          "fulfillment", "warehouse_requests");
 
   private DemoConsole() {}
 

@@ -14,6 +14,7 @@ import dev.relaybox.examples.orders.events.OrderPlaced;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
+import dev.relaybox.runtime.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,21 +32,34 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The whole pipeline on a dev stack, wired once for {@code relaybox demo} and the acceptance tests:
  * the example order service writes orders and outbox events, the relay publishes them, the service
- * host runs the payments, email and fulfillment services against the stack's fake third parties.
- * {@link #thirdParties()} reads the effects at those third parties, the sources of truth.
+ * host runs the order-fulfilment saga ({@code orders}) and its participants (payments, email,
+ * fulfillment) against the stack's fake third parties. {@link #thirdParties()} reads the effects at
+ * those third parties, the sources of truth.
  *
  * <p>By default the pipeline uses the services' default names (schema {@code public}, topics {@code
  * outbox.event.*}, groups {@code payments}, ...), as {@code relaybox devstack --config-dir} writes
  * them. {@link DemoPipelineBuilder#isolated()} gives it names of its own (schema, topics, groups,
  * slot), so several pipelines share one stack.
+ *
+ * <p>Like {@code relaybox relay} and {@code relaybox consumers}, the first pipeline of a JVM
+ * installs the OpenTelemetry SDK when {@code OTEL_*} asks for traces ({@link Tracing}), so the
+ * demo's orders show up as traces in a collector; a global OpenTelemetry set before (a test's) is
+ * kept.
  */
 public final class DemoPipeline implements AutoCloseable {
 
-  /** The aggregate types of the order domain, one topic each. */
-  public static final List<String> AGGREGATES = List.of("order", "payment", "fulfillment");
+  /** The aggregate types of the order domain (events, saga commands, replies), one topic each. */
+  public static final List<String> AGGREGATES =
+      List.of(
+          "order",
+          "payment",
+          "fulfillment",
+          "payment-command",
+          "warehouse-command",
+          "email-command");
 
   /** The services of the order domain, one consumer group each. */
-  public static final List<String> SERVICES = List.of("payments", "email", "fulfillment");
+  public static final List<String> SERVICES = List.of("orders", "payments", "email", "fulfillment");
 
   /** The SKU the warehouse never has. */
   public static final String RARE_SKU = "SKU-RARE";
@@ -88,6 +102,8 @@ public final class DemoPipeline implements AutoCloseable {
   }
 
   DemoPipeline(DemoPipelineBuilder b) throws Exception {
+    // Before the relay and the services look up their tracers.
+    Tracing.installIfConfigured("relaybox-demo");
     this.stack = b.stack;
     this.settings = b;
     this.id =
@@ -218,7 +234,8 @@ public final class DemoPipeline implements AutoCloseable {
     p.put("db.schema", schema);
     p.put("topic.pattern", topic("${aggregatetype}"));
     SERVICES.forEach(s -> p.put(s + ".group", group(s)));
-    p.put("pg.pool.size", "6");
+    // The saga orchestrator's handler holds a connection per event in flight (and its poller one).
+    p.put("pg.pool.size", "8");
     p.put("consumer.initial.backoff.ms", "100");
     p.put("consumer.max.backoff.ms", "1000");
     p.put("consumer.max.attempts", "30");

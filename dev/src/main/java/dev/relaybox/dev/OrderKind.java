@@ -2,11 +2,11 @@ package dev.relaybox.dev;
 
 /** What the demo expects to happen to an order, and so which effects it must find. */
 public enum OrderKind {
-  /** Charged, shipped, one confirmation email. */
+  /** Charged, stock reserved, shipped, one confirmation email. */
   FULFILLED,
-  /** Charged, refunded, a confirmation and a cancellation email, no shipment. */
+  /** Charged, refused by the warehouse, refunded, one cancellation email, no stock held. */
   OUT_OF_STOCK,
-  /** A declined charge and nothing else. */
+  /** A declined charge and one cancellation email. */
   DECLINED;
 
   /** Which kind the {@code index}-th order of a demo run is, given the enabled faults. */

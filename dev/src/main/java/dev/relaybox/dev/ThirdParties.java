@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * The effects of a {@link DemoPipeline}'s orders at the fake third parties, the sources of truth
- * (never Relaybox's own tables): charges and refunds at the gateway, shipments at the warehouse,
- * emails at the mail server; and their verification against what each order's kind expects.
- * Thread-safe.
+ * (never Relaybox's own tables): charges and refunds at the gateway, shipments and stock
+ * reservations at the warehouse, emails at the mail server; and their verification against what
+ * each order's kind expects. Thread-safe.
  */
 public final class ThirdParties {
 
@@ -27,6 +27,7 @@ public final class ThirdParties {
       long charges,
       long refunds,
       long shipments,
+      long stockHeld,
       long emails,
       long lost,
       long doubled) {}
@@ -71,11 +72,19 @@ public final class ThirdParties {
         .count();
   }
 
-  /** Shipments requested at the warehouse for this order. */
+  /** Shipments requested at the warehouse for this order and not cancelled. */
   public long shipments(UUID order) {
     return peers.fulfillment().shipments().stream()
         .filter(FulfillmentServer.Shipment::requested)
         .filter(s -> s.orderId().equals(order.toString()))
+        .count();
+  }
+
+  /** Reservations of this order holding stock at the warehouse (reserved or shipped). */
+  public long stockHeld(UUID order) {
+    return peers.fulfillment().reservations().stream()
+        .filter(FulfillmentServer.Reservation::held)
+        .filter(r -> r.orderId().equals(order.toString()))
         .count();
   }
 
@@ -142,6 +151,12 @@ public final class ThirdParties {
             .filter(FulfillmentServer.Shipment::requested)
             .collect(
                 Collectors.groupingBy(FulfillmentServer.Shipment::orderId, Collectors.counting()));
+    Map<String, Long> held =
+        peers.fulfillment().reservations().stream()
+            .filter(FulfillmentServer.Reservation::held)
+            .collect(
+                Collectors.groupingBy(
+                    FulfillmentServer.Reservation::orderId, Collectors.counting()));
     List<MailServer.Email> mail = peers.mail().messages();
     Map<OrderKind, long[]> totals = new EnumMap<>(OrderKind.class);
     long lost = 0;
@@ -157,15 +172,17 @@ public final class ThirdParties {
         orderCharges.size() - captured,
         refunds.getOrDefault(id, 0L),
         shipments.getOrDefault(id, 0L),
+        held.getOrDefault(id, 0L),
         emails
       };
       long[] expected = expected(order.getValue());
-      long[] t = totals.computeIfAbsent(order.getValue(), k -> new long[7]);
+      long[] t = totals.computeIfAbsent(order.getValue(), k -> new long[8]);
       t[0]++;
       t[1] += actual[0] + actual[1];
       t[2] += actual[2];
       t[3] += actual[3];
       t[4] += actual[4];
+      t[5] += actual[5];
       boolean missing = false;
       boolean extra = false;
       for (int i = 0; i < actual.length; i++) {
@@ -173,11 +190,11 @@ public final class ThirdParties {
         extra |= actual[i] > expected[i];
       }
       if (missing) {
-        t[5]++;
+        t[6]++;
         lost++;
       }
       if (extra) {
-        t[6]++;
+        t[7]++;
         doubled++;
       }
     }
@@ -186,18 +203,21 @@ public final class ThirdParties {
             .map(
                 e -> {
                   long[] t = e.getValue();
-                  return new Row(e.getKey(), t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
+                  return new Row(e.getKey(), t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
                 })
             .toList();
     return new Verification(rows, lost, doubled);
   }
 
-  /** Captured charges, declined charges, refunds, shipments, emails: per order of a kind. */
+  /**
+   * Captured charges, declined charges, refunds, shipments, reservations holding stock, emails: per
+   * order of a kind (the order-fulfilment saga's final states).
+   */
   private static long[] expected(OrderKind kind) {
     return switch (kind) {
-      case FULFILLED -> new long[] {1, 0, 0, 1, 1};
-      case OUT_OF_STOCK -> new long[] {1, 0, 1, 0, 2};
-      case DECLINED -> new long[] {0, 1, 0, 0, 0};
+      case FULFILLED -> new long[] {1, 0, 0, 1, 1, 1};
+      case OUT_OF_STOCK -> new long[] {1, 0, 1, 0, 0, 1};
+      case DECLINED -> new long[] {0, 1, 0, 0, 0, 1};
     };
   }
 }

@@ -26,7 +26,7 @@ class DeployConfigTest {
     HostConfig config = HostConfig.fromFile(DEPLOY.resolve("consumers.properties")).build();
     assertThat(config.services())
         .extracting(ConsumerService::name)
-        .containsExactly("payments", "email", "fulfillment");
+        .containsExactly("orders", "payments", "email", "fulfillment");
     assertThat(config.value("payments.gateway.url")).isEqualTo("http://peers:8090");
   }
 

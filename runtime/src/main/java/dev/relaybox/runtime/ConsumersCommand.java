@@ -3,7 +3,6 @@ package dev.relaybox.runtime;
 import dev.relaybox.consumers.host.ConsumerService;
 import dev.relaybox.consumers.host.HostConfig;
 import dev.relaybox.consumers.host.ServiceHost;
-import dev.relaybox.runtime.internal.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -2,7 +2,6 @@ package dev.relaybox.runtime;
 
 import dev.relaybox.relay.RelayApplication;
 import dev.relaybox.relay.RelayConfig;
-import dev.relaybox.runtime.internal.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -36,11 +36,13 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  relaybox replay --group payments --topic outbox.event.order --earliest --dry-run",
-      "  relaybox replay --group email --topic outbox.event.payment"
+      "  relaybox replay --group orders --topic outbox.event.order --earliest --dry-run",
+      "  relaybox replay --group email --topic outbox.event.email-command"
           + " --from-timestamp 2026-11-22T10:00:00Z",
-      "  relaybox replay --group fulfillment --topic outbox.event.payment --from-offset 0:120,2:97",
-      "  relaybox replay --group email --topic outbox.event.order --from-timestamp 1700000000000"
+      "  relaybox replay --group fulfillment --topic outbox.event.warehouse-command"
+          + " --from-offset 0:120,2:97",
+      "  relaybox replay --group payments --topic outbox.event.payment-command"
+          + " --from-timestamp 1700000000000"
           + " --to-timestamp 1700003600000 --dry-run",
       "",
       "Exit codes: 0 done (or planned, with --dry-run), 1 refused (live members) or bad offsets,"

@@ -2,7 +2,6 @@ package dev.relaybox.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relaybox.runtime.internal.Tracing;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,18 +1,19 @@
 package dev.relaybox.relay.internal;
 
+import dev.relaybox.config.MessagingAttributes;
+import dev.relaybox.config.TraceHeaders;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import org.apache.kafka.common.header.Header;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -24,71 +25,40 @@ import org.apache.kafka.common.header.Headers;
  * <p>Per event, not per batch: a batch mixes events of many traces, so a batch span could only be
  * linked to them, and each order's trace would lose the relay hop between the outbox and the
  * consumers. Without an OpenTelemetry SDK the tracer is the no-op one: the "span" is the parent
- * context itself and the header is rewritten to the same value.
+ * context itself and the header is left as it is.
  */
 final class PublishSpans {
-  private static final String TRACEPARENT = "traceparent";
-  private static final String TRACESTATE = "tracestate";
-  private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
-  private static final AttributeKey<String> DESTINATION =
-      AttributeKey.stringKey("messaging.destination.name");
-  private static final AttributeKey<String> OPERATION =
-      AttributeKey.stringKey("messaging.operation.type");
-  private static final AttributeKey<String> MESSAGE_ID =
-      AttributeKey.stringKey("messaging.message.id");
-  private static final AttributeKey<String> KEY =
-      AttributeKey.stringKey("messaging.kafka.message.key");
-
-  private static final TextMapGetter<Headers> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers carrier) {
-          List<String> keys = new ArrayList<>();
-          carrier.forEach(h -> keys.add(h.key()));
-          return keys;
-        }
-
-        @Override
-        public String get(Headers carrier, String key) {
-          Header h = carrier == null ? null : carrier.lastHeader(key);
-          return h == null || h.value() == null
-              ? null
-              : new String(h.value(), StandardCharsets.UTF_8);
-        }
-      };
-
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("dev.relaybox.relay");
   private final List<Span> open = new ArrayList<>();
+
+  /** Span names by topic: one string per topic, not one per event. */
+  private final Map<String, String> names = new HashMap<>();
 
   /** Starts the span of {@code routed} and points its record's {@code traceparent} at it. */
   void start(OutboxRouter.Routed routed) {
     Headers headers = routed.record().headers();
-    Context parent =
-        W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, GETTER);
+    Context parent = TraceHeaders.extract(headers);
     String topic = routed.record().topic();
     Span span =
         tracer
-            .spanBuilder(topic + " publish")
+            .spanBuilder(names.computeIfAbsent(topic, t -> t + " " + MessagingAttributes.PUBLISH))
             .setParent(parent)
             .setSpanKind(SpanKind.PRODUCER)
-            .setAttribute(SYSTEM, "kafka")
-            .setAttribute(DESTINATION, topic)
-            .setAttribute(OPERATION, "publish")
-            .setAttribute(MESSAGE_ID, routed.eventId())
-            .setAttribute(
-                KEY,
-                routed.record().key() == null
-                    ? null
-                    : new String(routed.record().key(), StandardCharsets.UTF_8))
+            .setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.KAFKA)
+            .setAttribute(MessagingAttributes.DESTINATION, topic)
+            .setAttribute(MessagingAttributes.OPERATION, MessagingAttributes.PUBLISH)
             .startSpan();
-    if (span.getSpanContext().isValid()) {
-      headers.remove(TRACEPARENT);
-      headers.remove(TRACESTATE);
-      W3CTraceContextPropagator.getInstance()
-          .inject(
-              parent.with(span),
-              headers,
-              (carrier, key, value) -> carrier.add(key, value.getBytes(StandardCharsets.UTF_8)));
+    if (span.isRecording()) {
+      // Only a recorded span keeps them: no key decoded for a no-op or unsampled span.
+      span.setAttribute(MessagingAttributes.MESSAGE_ID, routed.eventId());
+      byte[] key = routed.record().key();
+      if (key != null) {
+        span.setAttribute(MessagingAttributes.KEY, new String(key, StandardCharsets.UTF_8));
+      }
+    }
+    SpanContext context = span.getSpanContext();
+    if (context.isValid() && !context.equals(Span.fromContext(parent).getSpanContext())) {
+      TraceHeaders.inject(parent.with(span), headers);
     }
     open.add(span);
   }

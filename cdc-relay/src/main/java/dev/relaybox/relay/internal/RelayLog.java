@@ -1,7 +1,7 @@
 package dev.relaybox.relay.internal;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
+import dev.relaybox.config.TraceHeaders;
+import io.opentelemetry.api.trace.SpanContext;
 import org.slf4j.MDC;
 
 /**
@@ -17,13 +17,9 @@ final class RelayLog implements AutoCloseable {
   static RelayLog event(OutboxRouter.Routed routed) {
     put("eventId", String.valueOf(routed.eventId()));
     put("topic", routed.record().topic());
-    Header h = routed.record().headers().lastHeader("traceparent");
-    String parent =
-        h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    // 00-<32 hex trace id>-<16 hex parent id>-<flags>, validated by the outbox.
-    boolean valid = parent != null && parent.length() >= 55;
-    put("traceId", valid ? parent.substring(3, 35) : null);
-    put("spanId", valid ? parent.substring(36, 52) : null);
+    SpanContext trace = TraceHeaders.spanContext(routed.record().headers());
+    put("traceId", trace.isValid() ? trace.getTraceId() : null);
+    put("spanId", trace.isValid() ? trace.getSpanId() : null);
     return new RelayLog();
   }
 

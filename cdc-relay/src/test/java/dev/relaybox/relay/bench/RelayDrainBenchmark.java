@@ -1,6 +1,7 @@
 package dev.relaybox.relay.bench;
 
 import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.OtlpSink;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.relay.RelayApplication;
 import java.io.IOException;
@@ -41,9 +42,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * </ul>
  *
  * <p>Run: see cdc-relay/README.md (reactor classpath, no install). Arguments: number of events
- * (default 200,000), extra JVM options for the relay (default none), the delivery guarantees to
- * compare (default {@code exactly-once,at-least-once}), rounds (default 2; the order alternates).
- * The consumer reads {@code read_committed}.
+ * (default 200,000), extra JVM options for the relay (default none), the variants to compare
+ * (default {@code exactly-once,at-least-once}), rounds (default 2; the order alternates). A variant
+ * is a delivery guarantee, with {@code :traced} for a relay that traces: the OpenTelemetry SDK
+ * installed as {@code relaybox relay} installs it (autoconfigure from {@code otel.*}, every span
+ * sampled, OTLP over HTTP to an {@link OtlpSink} in this JVM), one publish span per event (every
+ * prewritten row carries a {@code traceparent}). The consumer reads {@code read_committed}.
  */
 public final class RelayDrainBenchmark {
   private static final String[] TYPES = {"order", "payment", "shipment", "invoice"};
@@ -57,7 +61,8 @@ public final class RelayDrainBenchmark {
         List.of((args.length > 2 ? args[2] : "exactly-once,at-least-once").split(","));
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Path dir = Files.createTempDirectory("relay-bench");
-    try (DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
+    try (OtlpSink collector = OtlpSink.start();
+        DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
       DevStack.Postgres pg = stack.postgres();
       Outbox.builder()
           .table("outbox")
@@ -73,19 +78,31 @@ public final class RelayDrainBenchmark {
         if (round % 2 == 0) {
           java.util.Collections.reverse(order);
         }
-        for (String guarantee : order) {
-          drain(stack, dir, events, jvmOptions, guarantee, round);
+        for (String variant : order) {
+          drain(stack, dir, events, jvmOptions, variant, round, collector);
         }
       }
     }
   }
 
-  /** One drain of a fresh backlog by a relay of its own (slot, offsets) with {@code guarantee}. */
+  /** One drain of a fresh backlog by a relay of its own (slot, offsets), {@code variant}. */
   private static void drain(
-      DevStack stack, Path dir, int events, String jvmOptions, String guarantee, int round)
+      DevStack stack,
+      Path dir,
+      int events,
+      String jvmOptions,
+      String variant,
+      int round,
+      OtlpSink collector)
       throws Exception {
     DevStack.Postgres pg = stack.postgres();
-    String name = "bench_" + guarantee.replace('-', '_') + "_" + round;
+    String guarantee = variant.replace(":traced", "");
+    if (variant.endsWith(":traced")) {
+      jvmOptions += tracing(collector);
+    }
+    String name = "bench_" + variant.replace('-', '_').replace(':', '_') + "_" + round;
+    long exportsBefore = collector.requests();
+    long spansBefore = collector.spans();
     int httpPort = freePort();
     Path config = writeConfig(dir, stack, httpPort, name, guarantee);
     Path log = dir.resolve(name + ".log");
@@ -136,7 +153,7 @@ public final class RelayDrainBenchmark {
       System.out.printf(
           "RELAY DRAIN %s round=%d: events=%d drain=%.2f s rate=%.0f ev/s"
               + " restartToFirstEvent=%.1f s load=%s%n",
-          guarantee,
+          variant,
           round,
           events,
           drainSeconds,
@@ -146,7 +163,7 @@ public final class RelayDrainBenchmark {
       System.out.printf(
           "RELAY CPU %s round=%d: drain window %.2f CPU-s = %.3f CPU-s per 1,000 events (total"
               + " incl. startup %.2f CPU-s); postgres walsender %.2f CPU-s = %.3f per 1,000%n",
-          guarantee,
+          variant,
           round,
           relayCpu,
           relayCpu * 1000 / events,
@@ -155,6 +172,16 @@ public final class RelayDrainBenchmark {
           walsenderCpu * 1000 / events);
       relay.destroy();
       relay.waitFor(60, TimeUnit.SECONDS);
+      if (variant.endsWith(":traced")) {
+        // The SDK flushed at the relay's shutdown: proof that the spans were made and exported.
+        System.out.printf(
+            "RELAY TRACING %s round=%d: %d OTLP export requests, %d spans for %d events%n",
+            variant,
+            round,
+            collector.requests() - exportsBefore,
+            collector.spans() - spansBefore,
+            events);
+      }
     }
     try (Connection c = pg.dataSource().getConnection();
         Statement s = c.createStatement()) {
@@ -162,6 +189,17 @@ public final class RelayDrainBenchmark {
       s.execute("DROP PUBLICATION " + name);
       s.execute("TRUNCATE outbox");
     }
+  }
+
+  /** The relay JVM's options for the SDK, as {@code relaybox relay} configures it from OTEL_*. */
+  private static String tracing(OtlpSink collector) {
+    return " -Dotel.java.global-autoconfigure.enabled=true -Dotel.service.name=relaybox-relay"
+        + " -Dotel.traces.exporter=otlp -Dotel.exporter.otlp.protocol=http/protobuf"
+        + " -Dotel.exporter.otlp.endpoint="
+        + collector.endpoint()
+        + " -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
+        // runtime's Tracing defaults (the SDK's own queue of 2,048 overflows at a 4,096 batch)
+        + " -Dotel.bsp.max.queue.size=16384 -Dotel.bsp.max.export.batch.size=2048";
   }
 
   static Path writeConfig(Path dir, DevStack stack, int httpPort, String name, String guarantee)

@@ -1,10 +1,10 @@
 package dev.relaybox.consumers.internal;
 
+import dev.relaybox.config.TraceHeaders;
 import dev.relaybox.consumers.ConsumedEvent;
-import java.nio.charset.StandardCharsets;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.MDC;
 
@@ -115,13 +115,10 @@ final class EventLog {
       traceId = span[0];
       spanId = span[1];
     } else {
-      Header h = headers.lastHeader("traceparent");
-      String parent =
-          h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-      // version-traceid-parentid-flags, validated by the outbox: 00-<32 hex>-<16 hex>-<2 hex>
-      if (parent != null && parent.length() >= 55) {
-        traceId = parent.substring(3, 35);
-        spanId = parent.substring(36, 52);
+      SpanContext parent = TraceHeaders.spanContext(headers);
+      if (parent.isValid()) {
+        traceId = parent.getTraceId();
+        spanId = parent.getSpanId();
       }
     }
     put(TRACE_ID, traceId);

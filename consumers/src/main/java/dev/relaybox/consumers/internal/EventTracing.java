@@ -1,5 +1,8 @@
 package dev.relaybox.consumers.internal;
 
+import dev.relaybox.config.MessagingAttributes;
+import dev.relaybox.config.TraceHeaders;
+import dev.relaybox.consumers.ConsumedEvent;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -8,16 +11,10 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 
 /**
  * The spans of the consumer framework (OpenTelemetry API; without an SDK every call is a no-op):
@@ -27,72 +24,64 @@ import org.apache.kafka.common.header.Headers;
  * call} (a two-phase handler's third-party call) and {@code transaction} (the handler's database
  * part, current while it runs, so events it publishes through the outbox carry it); span events
  * {@code retry}, {@code parked} and {@code dead-letter}.
+ *
+ * <p>Per event it costs what the SDK needs and no more: the span name and the attributes every span
+ * of a runner shares are made once; the per-event attributes are only made for a span that records
+ * (not for a no-op or unsampled one).
  */
 final class EventTracing {
-  static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
-  static final AttributeKey<String> DESTINATION =
-      AttributeKey.stringKey("messaging.destination.name");
-  static final AttributeKey<String> PARTITION =
-      AttributeKey.stringKey("messaging.destination.partition.id");
-  static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
-  static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
-  static final AttributeKey<String> GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
-  static final AttributeKey<String> KEY = AttributeKey.stringKey("messaging.kafka.message.key");
-  static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation.type");
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("relaybox.attempt");
   static final AttributeKey<String> REASON = AttributeKey.stringKey("relaybox.dead.reason");
 
-  private static final TextMapGetter<Headers> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers carrier) {
-          List<String> keys = new ArrayList<>();
-          carrier.forEach(h -> keys.add(h.key()));
-          return keys;
-        }
-
-        @Override
-        public String get(Headers carrier, String key) {
-          Header h = carrier == null ? null : carrier.lastHeader(key);
-          return h == null || h.value() == null
-              ? null
-              : new String(h.value(), StandardCharsets.UTF_8);
-        }
-      };
-
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("dev.relaybox.consumers");
-  private final String group;
+  private final Attributes common;
+
+  /** Span name by topic; runners read few topics, and the name is the same for every event. */
+  private final ConcurrentMap<String, String> names = new ConcurrentHashMap<>();
 
   EventTracing(String group) {
-    this.group = group;
+    this.common =
+        Attributes.of(
+            MessagingAttributes.SYSTEM,
+            MessagingAttributes.KAFKA,
+            MessagingAttributes.OPERATION,
+            MessagingAttributes.PROCESS,
+            MessagingAttributes.CONSUMER_GROUP,
+            group);
   }
 
   /** Starts the CONSUMER span of {@code record}'s {@code attempt}. */
   Span start(ConsumerRecord<byte[], byte[]> record, int attempt) {
-    Context parent =
-        W3CTraceContextPropagator.getInstance().extract(Context.root(), record.headers(), GETTER);
-    UUID id = RecordCodec.eventId(record.headers());
-    return tracer
-        .spanBuilder(record.topic() + " process")
-        .setParent(parent)
-        .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute(SYSTEM, "kafka")
-        .setAttribute(DESTINATION, record.topic())
-        .setAttribute(PARTITION, Integer.toString(record.partition()))
-        .setAttribute(OFFSET, record.offset())
-        .setAttribute(MESSAGE_ID, id == null ? null : id.toString())
-        .setAttribute(GROUP, group)
-        .setAttribute(KEY, FailureHandler.keyText(record.key()))
-        .setAttribute(OPERATION, "process")
-        .setAttribute(ATTEMPT, (long) attempt)
-        .startSpan();
+    String topic = record.topic();
+    Span span =
+        tracer
+            .spanBuilder(names.computeIfAbsent(topic, t -> t + " " + MessagingAttributes.PROCESS))
+            .setParent(TraceHeaders.extract(record.headers()))
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAllAttributes(common)
+            .setAttribute(MessagingAttributes.DESTINATION, topic)
+            .startSpan();
+    if (span.isRecording()) {
+      span.setAttribute(MessagingAttributes.PARTITION, Integer.toString(record.partition()));
+      span.setAttribute(MessagingAttributes.OFFSET, record.offset());
+      // The header as sent (an event id); no UUID parsed and printed again.
+      String id = TraceHeaders.value(record.headers(), ConsumedEvent.ID_HEADER);
+      if (id != null) {
+        span.setAttribute(MessagingAttributes.MESSAGE_ID, id);
+      }
+      if (record.key() != null) {
+        span.setAttribute(MessagingAttributes.KEY, FailureHandler.keyText(record.key()));
+      }
+      span.setAttribute(ATTEMPT, (long) attempt);
+    }
+    return span;
   }
 
   /** Starts an INTERNAL child of {@code parent}: {@code call} or {@code transaction}. */
   Span child(Span parent, String name) {
     return tracer
         .spanBuilder(name)
-        .setParent(Context.current().with(parent))
+        .setParent(Context.root().with(parent))
         .setSpanKind(SpanKind.INTERNAL)
         .startSpan();
   }

@@ -72,8 +72,9 @@ public interface Sagas extends AutoCloseable {
 
   /**
    * A consumer handler that moves the sagas of {@code definition} on the replies {@code mapper}
-   * reads from consumed events (null for an event that is no reply). A reply for an unknown saga is
-   * a permanent failure (the dead set); one the saga does not wait for is ignored and counted in
+   * reads from consumed events (null for an event that is no reply). A reply for a saga that does
+   * not exist is retried (it may have overtaken the event that begins the saga, e.g. in a replay),
+   * then dead after the runner's attempts; one the saga does not wait for is ignored and counted in
    * {@code relaybox.saga.replies.ignored}.
    */
   EventHandler replyHandler(

@@ -18,7 +18,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,7 +54,6 @@ class SagaEngineKillNineIT {
   void everySagaEndsInExactlyOneConsistentStateAfterFiveKills(DevStack stack) throws Exception {
     stack.kafka().createTopic(topic, 4);
     Path log = Files.createTempFile("relaybox-saga-kill-child", ".log");
-    AtomicBoolean stop = new AtomicBoolean();
     try (HikariDataSource ds = TestSupport.pool(stack, 3);
         Outbox outbox = KillSagas.outbox(group)) {
       outbox.migrate(ds);
@@ -68,8 +70,7 @@ class SagaEngineKillNineIT {
           }
         }
       }
-      Thread participant = new Thread(() -> participate(stack, ds, stop), "participant");
-      participant.start();
+      Participant participant = new Participant(stack, ds);
       String finals =
           "SELECT count(*) FROM "
               + group
@@ -98,8 +99,7 @@ class SagaEngineKillNineIT {
       } finally {
         last.destroy();
         last.waitFor();
-        stop.set(true);
-        participant.join();
+        participant.close();
       }
       assertConsistent(ds);
     } finally {
@@ -159,11 +159,26 @@ class SagaEngineKillNineIT {
     assertThat(TestSupport.deadSet(ds, group).list(group, null, null, 10)).isEmpty();
   }
 
-  /** Answers every command row once, at most 10 per 50 ms, until stopped. */
-  private void participate(DevStack stack, HikariDataSource ds, AtomicBoolean stop) {
-    Set<UUID> answered = new HashSet<>();
-    try (KafkaProducer<byte[], byte[]> producer = TestSupport.producer(stack)) {
-      while (!stop.get()) {
+  /**
+   * Answers every command row once, at most 10 per tick of 50 ms (a participant's pace), on a
+   * scheduled thread until closed; a failed tick fails the test at close.
+   */
+  private final class Participant implements AutoCloseable {
+    private final Set<UUID> answered = new HashSet<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final HikariDataSource ds;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ScheduledExecutorService ticks =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "participant"));
+
+    Participant(DevStack stack, HikariDataSource ds) {
+      this.ds = ds;
+      this.producer = TestSupport.producer(stack);
+      ticks.scheduleWithFixedDelay(this::tick, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+      try {
         List<String[]> commands =
             dev.relaybox.devstack.Sql.query(
                 ds,
@@ -187,12 +202,18 @@ class SagaEngineKillNineIT {
             sent++;
           }
         }
-        Thread.sleep(50); // a participant's pace, not synchronisation
+      } catch (Exception e) {
+        failure.compareAndSet(null, e);
+        throw new IllegalStateException(e); // cancels the schedule: the test fails at close
       }
-    } catch (Exception e) {
-      if (!stop.get()) {
-        throw new IllegalStateException(e);
-      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      ticks.shutdown();
+      assertThat(ticks.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      producer.close();
+      assertThat(failure.get()).as("participant").isNull();
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.relaybox.consumers.saga.internal;
 
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.EventHandler;
-import dev.relaybox.consumers.PermanentEventException;
+import dev.relaybox.consumers.RetryableEventException;
 import dev.relaybox.consumers.internal.Backoff;
 import dev.relaybox.consumers.internal.Migrations;
 import dev.relaybox.consumers.saga.SagaDefinition;
@@ -99,14 +99,16 @@ public final class JdbcSagas implements Sagas {
     }
     Optional<SagaTable.Loaded> loaded = table.lock(tx, definition.type(), reply.sagaId());
     if (loaded.isEmpty()) {
-      throw new PermanentEventException(
+      // Transient: a reply travels on another topic than the event that begins its saga, so a
+      // replay (or a lagging topic) can deliver it first; after maxAttempts it is dead.
+      throw new RetryableEventException(
           "reply event "
               + event.eventId()
               + " names saga "
               + definition.type()
               + "/"
               + reply.sagaId()
-              + ", which does not exist");
+              + ", which does not exist (yet): retried until it is begun");
     }
     SagaRow<D> row = decoded(definition, loaded.get().row());
     if (!machine(definition).reply(row, reply, event, StepContext.runner(tx, settings.outbox()))) {

@@ -9,14 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The three services are found by the host and their settings are documented. */
+/** The four services are found by the host and their settings are documented. */
 class OrderServicesSettingsTest {
 
   @Test
-  void theHostFindsTheThreeServices() {
+  void theHostFindsTheFourServices() {
     assertThat(HostConfig.discover())
         .extracting(ConsumerService::name)
-        .containsExactlyInAnyOrder("payments", "email", "fulfillment");
+        .containsExactlyInAnyOrder("orders", "payments", "email", "fulfillment");
   }
 
   @Test

@@ -3,15 +3,13 @@ package dev.relaybox.examples.orders.email;
 import dev.relaybox.config.Setting;
 import dev.relaybox.consumers.host.ConsumerService;
 import dev.relaybox.consumers.host.ServiceContext;
-import dev.relaybox.examples.orders.fulfillment.FulfillmentService;
-import dev.relaybox.examples.orders.payments.PaymentsHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The {@link EmailService} as a consumer service of the host ({@code services=email}): consumes the
- * payment and order topics in group {@code email.group}.
+ * email commands in group {@code email.group}.
  */
 public final class EmailConsumerService implements ConsumerService {
 
@@ -104,9 +102,7 @@ public final class EmailConsumerService implements ConsumerService {
     context.run(
         context
             .runner()
-            .topics(
-                context.topicFor(PaymentsHandler.AGGREGATE_TYPE),
-                context.topicFor(FulfillmentService.ORDER_AGGREGATE_TYPE))
+            .topics(context.topicFor(EmailService.COMMANDS_AGGREGATE_TYPE))
             .handler(email.handler()));
   }
 }

@@ -7,14 +7,17 @@ import dev.relaybox.examples.orders.email.internal.Mailer;
 import dev.relaybox.examples.orders.email.internal.MailerPool;
 import dev.relaybox.examples.orders.internal.Checks;
 import dev.relaybox.examples.orders.internal.Migrations;
+import dev.relaybox.examples.orders.saga.OrderFulfilment;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The email service: sends the order confirmation on {@code PaymentCaptured} and the cancellation
- * notice on {@code OrderCancelled}, by SMTP, at most once per event.
+ * The email service: the email participant of the order-fulfilment saga, a plain command handler
+ * that sends each {@code EmailRequested} (the confirmation once the order shipped, the cancellation
+ * notice once it was compensated) by SMTP, at most once per command. It replies nothing: the saga's
+ * email steps are local, done when their command commits.
  *
  * <p>Each message gets the deterministic {@code Message-ID} {@code <eventId@domain>}. Before
  * sending, the service searches the sender's Sent folder over IMAP for that Message-ID ("ask the
@@ -29,6 +32,9 @@ public final class EmailService implements AutoCloseable {
 
   /** Default consumer group. */
   public static final String DEFAULT_GROUP = "email";
+
+  /** Aggregate type of the commands it consumes: topic {@code outbox.event.email-command}. */
+  public static final String COMMANDS_AGGREGATE_TYPE = OrderFulfilment.EMAIL_COMMANDS;
 
   /** Classpath location of the {@code emails} table migrations. */
   public static final String MIGRATIONS_LOCATION =

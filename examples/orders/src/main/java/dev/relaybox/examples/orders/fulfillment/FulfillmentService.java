@@ -3,68 +3,55 @@ package dev.relaybox.examples.orders.fulfillment;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.examples.orders.fulfillment.internal.FulfillmentHandler;
 import dev.relaybox.examples.orders.fulfillment.internal.WarehouseClient;
-import dev.relaybox.examples.orders.internal.Checks;
 import dev.relaybox.examples.orders.internal.HttpServiceBuilder;
 import dev.relaybox.examples.orders.internal.Migrations;
+import dev.relaybox.examples.orders.saga.OrderFulfilment;
 import javax.sql.DataSource;
 
 /**
- * The fulfillment service, which also owns the out-of-stock compensation of the order saga.
+ * The fulfillment service: the warehouse participant of the order-fulfilment saga, a plain command
+ * handler. Each command is one warehouse call with {@code Idempotency-Key} = the command's {@code
+ * requestId} (the same for every attempt of a saga step), then one {@code warehouse_requests} row
+ * and the reply, in the transaction of the command's processed key:
  *
  * <ul>
- *   <li>{@code OrderPlaced} → remembers the order's lines and customer in {@code
- *       fulfillment_orders} (the payment events do not carry them);
- *   <li>{@code PaymentCaptured} → {@code POST /v1/shipments} with {@code Idempotency-Key} = the
- *       event id, then publishes {@code FulfillmentRequested}; a 409 {@code out_of_stock} is a
- *       permanent business refusal that starts the compensation: it publishes {@code
- *       RefundRequested} instead;
- *   <li>{@code RefundIssued} for an order whose refund this service requested → publishes {@code
- *       OrderCancelled} (reason {@code OUT_OF_STOCK}), once; other refunds are ignored.
+ *   <li>{@code ReserveStock} → {@code POST /v1/reservations} → {@code StockReserved}, or {@code
+ *       StockUnavailable} on a 409 {@code out_of_stock} (a business refusal, not an error);
+ *   <li>{@code ReleaseStock} → {@code POST /v1/reservations/release} → {@code StockReleased};
+ *   <li>{@code ShipOrder} → {@code POST /v1/shipments} → {@code ShipmentDispatched}, or {@code
+ *       ShipmentFailed} on a 409;
+ *   <li>{@code CancelShipment} → {@code POST /v1/shipments/cancel} → {@code ShipmentCancelled}.
  * </ul>
  *
- * <p>A {@code PaymentCaptured} whose {@code OrderPlaced} has not been consumed yet (the order topic
- * lags) is retried ({@link dev.relaybox.consumers.RetryableEventException}). {@code
- * FulfillmentRequested} and {@code RefundRequested} go out with aggregate type {@value
- * #AGGREGATE_TYPE}, {@code OrderCancelled} with {@value #ORDER_AGGREGATE_TYPE}; the aggregate id is
- * always the order id, and each follow-up event id is derived from the consumed event's id.
+ * <p>Releasing and cancelling are idempotent at the warehouse by state too (nothing held, nothing
+ * to cancel: a count of 0). Replies go out with aggregate type {@value #AGGREGATE_TYPE}, aggregate
+ * id = the order id, event id derived from the command's. Other event types are ignored.
  */
 public final class FulfillmentService {
 
   /** Default consumer group. */
   public static final String DEFAULT_GROUP = "fulfillment";
 
-  /** Classpath location of the {@code fulfillment_orders} table migrations. */
+  /** Classpath location of the {@code warehouse_requests} table migrations. */
   public static final String MIGRATIONS_LOCATION =
       "classpath:dev/relaybox/examples/orders/db/fulfillment";
 
-  /**
-   * Aggregate type of FulfillmentRequested and RefundRequested: topic {@code
-   * outbox.event.fulfillment}.
-   */
-  public static final String AGGREGATE_TYPE = "fulfillment";
+  /** Aggregate type of the replies: topic {@code outbox.event.fulfillment}. */
+  public static final String AGGREGATE_TYPE = OrderFulfilment.WAREHOUSE_REPLIES;
 
-  /** Aggregate type of OrderCancelled, the order service's: topic {@code outbox.event.order}. */
-  public static final String ORDER_AGGREGATE_TYPE = "order";
-
-  /** {@code reason} of the refunds and cancellations this service starts. */
-  public static final String OUT_OF_STOCK = "OUT_OF_STOCK";
+  /** Aggregate type of the commands it consumes: topic {@code outbox.event.warehouse-command}. */
+  public static final String COMMANDS_AGGREGATE_TYPE = OrderFulfilment.WAREHOUSE_COMMANDS;
 
   private final DataSource dataSource;
   private final String schema;
   private final FulfillmentHandler handler;
 
-  private FulfillmentService(HttpServiceBuilder.Settings settings, String warehouseId) {
+  private FulfillmentService(HttpServiceBuilder.Settings settings) {
     this.dataSource = settings.dataSource();
     this.schema = settings.schema();
     this.handler =
         new FulfillmentHandler(
-            new WarehouseClient(settings.http()),
-            dataSource,
-            settings.outbox(),
-            schema,
-            warehouseId,
-            AGGREGATE_TYPE,
-            ORDER_AGGREGATE_TYPE);
+            new WarehouseClient(settings.http()), settings.outbox(), schema, AGGREGATE_TYPE);
   }
 
   /** A builder with the defaults listed on its setters. */
@@ -73,8 +60,8 @@ public final class FulfillmentService {
   }
 
   /**
-   * Creates or upgrades the {@code fulfillment_orders} table (history table {@code
-   * fulfillment_schema_history}).
+   * Creates or upgrades the {@code warehouse_requests} table (history table {@code
+   * fulfillment_schema_history}; V2 drops the former {@code fulfillment_orders}).
    */
   public void migrate() {
     Migrations.migrate(dataSource, MIGRATIONS_LOCATION, schema, "fulfillment_schema_history");
@@ -87,23 +74,16 @@ public final class FulfillmentService {
 
   /**
    * Configuration of a {@link FulfillmentService}; every setter returns {@code this}. The service's
-   * table is {@code fulfillment_orders}; the third party is the warehouse.
+   * table is {@code warehouse_requests}; the third party is the warehouse.
    */
   public static final class Builder extends HttpServiceBuilder<Builder> {
     private String warehouseUrl;
-    private String warehouseId = "main";
 
     private Builder() {}
 
     /** Base URL of the warehouse's shipment API. Required. */
     public Builder warehouseUrl(String warehouseUrl) {
       this.warehouseUrl = warehouseUrl;
-      return this;
-    }
-
-    /** {@code warehouseId} of the {@code FulfillmentRequested} events. Default {@code main}. */
-    public Builder warehouseId(String warehouseId) {
-      this.warehouseId = warehouseId;
       return this;
     }
 
@@ -114,9 +94,7 @@ public final class FulfillmentService {
      * @throws IllegalArgumentException naming an invalid property
      */
     public FulfillmentService build() {
-      HttpServiceBuilder.Settings settings = settings("warehouseUrl", warehouseUrl);
-      Checks.requireText("warehouseId", warehouseId);
-      return new FulfillmentService(settings, warehouseId);
+      return new FulfillmentService(settings("warehouseUrl", warehouseUrl));
     }
   }
 }

@@ -6,7 +6,6 @@ import dev.relaybox.consumers.host.ServiceContext;
 import dev.relaybox.examples.orders.events.PaymentCaptured;
 import dev.relaybox.examples.orders.events.PaymentDeclined;
 import dev.relaybox.examples.orders.events.RefundIssued;
-import dev.relaybox.examples.orders.fulfillment.FulfillmentService;
 import dev.relaybox.examples.orders.internal.ServiceSupport;
 import dev.relaybox.outbox.Outbox;
 import java.time.Duration;
@@ -14,7 +13,7 @@ import java.util.List;
 
 /**
  * The {@link PaymentsService} as a consumer service of the host ({@code services=payments}):
- * consumes the order and fulfillment topics in group {@code payments.group}.
+ * consumes the payment commands in group {@code payments.group}.
  */
 public final class PaymentsConsumerService implements ConsumerService {
 
@@ -58,9 +57,7 @@ public final class PaymentsConsumerService implements ConsumerService {
     context.run(
         context
             .runner()
-            .topics(
-                context.topicFor(FulfillmentService.ORDER_AGGREGATE_TYPE),
-                context.topicFor(FulfillmentService.AGGREGATE_TYPE))
+            .topics(context.topicFor(PaymentsService.COMMANDS_AGGREGATE_TYPE))
             .handler(payments.handler()));
   }
 }

@@ -6,9 +6,10 @@ import dev.relaybox.config.SqlIdentifier;
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.HttpStatusException;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
-import dev.relaybox.examples.orders.events.OrderPlaced;
+import dev.relaybox.examples.orders.events.ChargePayment;
 import dev.relaybox.examples.orders.events.PaymentCaptured;
 import dev.relaybox.examples.orders.events.PaymentDeclined;
+import dev.relaybox.examples.orders.saga.OrderFulfilment;
 import dev.relaybox.outbox.Outbox;
 import dev.relaybox.outbox.OutboxEvent;
 import java.io.IOException;
@@ -29,21 +30,23 @@ import org.apache.avro.specific.SpecificRecord;
 import org.flywaydb.core.Flyway;
 
 /**
- * The payments service: charges each {@link OrderPlaced} through the payment gateway, records the
- * payment and publishes {@link PaymentCaptured} or {@link PaymentDeclined} through the outbox.
+ * The payments service's charges: charges each {@link ChargePayment} command of the
+ * order-fulfilment saga through the payment gateway, records the payment and replies {@link
+ * PaymentCaptured} or {@link PaymentDeclined} through the outbox.
  *
  * <p>{@link #call} posts {@code /v1/charges} outside any transaction with {@code Idempotency-Key} =
- * the event id, so a retry or a redelivery after a crash replays the gateway's first answer instead
- * of charging twice. A 402 is a result (declined), not an error; 408, 429 and 5xx are transient
- * ({@link HttpStatusException}), other statuses permanent. {@link #record} inserts the {@code
- * payments} row and the follow-up event (aggregate type {@value #AGGREGATE_TYPE}, key = the order
- * id) in the runner's transaction. Other event types on the topic (e.g. {@code OrderCancelled}) are
- * ignored, their keys still recorded. Thread-safe.
+ * the command's {@code requestId} (the same for every attempt of the saga's charge step), so a
+ * retry, a redelivery after a crash or a command sent again after the step's deadline replays the
+ * gateway's first answer instead of charging twice. A 402 is a result (declined), not an error;
+ * 408, 429 and 5xx are transient ({@link HttpStatusException}), other statuses permanent. {@link
+ * #record} inserts the {@code payments} row and the follow-up event (aggregate type {@value
+ * #AGGREGATE_TYPE}, key = the order id) in the runner's transaction. Other event types on the topic
+ * (e.g. {@code RefundPayment}) are ignored, their keys still recorded. Thread-safe.
  */
 public final class PaymentsHandler implements TwoPhaseEventHandler<ChargeResult> {
 
-  /** Aggregate type of the follow-up events: topic {@code outbox.event.payment}. */
-  public static final String AGGREGATE_TYPE = "payment";
+  /** Aggregate type of the replies: topic {@code outbox.event.payment}. */
+  public static final String AGGREGATE_TYPE = OrderFulfilment.PAYMENT_REPLIES;
 
   /** Classpath location of the {@code payments} table migration (placeholder payments_schema). */
   public static final String MIGRATIONS_LOCATION =
@@ -115,7 +118,7 @@ public final class PaymentsHandler implements TwoPhaseEventHandler<ChargeResult>
 
   @Override
   public ChargeResult call(ConsumedEvent event) throws IOException, InterruptedException {
-    if (!(event.value() instanceof OrderPlaced order)) {
+    if (!(event.value() instanceof ChargePayment order)) {
       return null;
     }
     String body =
@@ -129,7 +132,7 @@ public final class PaymentsHandler implements TwoPhaseEventHandler<ChargeResult>
         HttpRequest.newBuilder(charges)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .header("Idempotency-Key", event.eventId().toString())
+            .header("Idempotency-Key", order.getRequestId().toString())
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
             .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -154,7 +157,7 @@ public final class PaymentsHandler implements TwoPhaseEventHandler<ChargeResult>
     if (charge == null) {
       return;
     }
-    OrderPlaced order = (OrderPlaced) event.value();
+    ChargePayment order = (ChargePayment) event.value();
     try (PreparedStatement ps =
         tx.prepareStatement(
             "INSERT INTO \""
@@ -175,8 +178,8 @@ public final class PaymentsHandler implements TwoPhaseEventHandler<ChargeResult>
   }
 
   private static SpecificRecord followUp(
-      ConsumedEvent event, OrderPlaced order, ChargeResult charge) {
-    // Derived from the input event id: the same OrderPlaced always yields the same follow-up id.
+      ConsumedEvent event, ChargePayment order, ChargeResult charge) {
+    // Derived from the input event id: the same command always yields the same reply id.
     UUID id =
         UUID.nameUUIDFromBytes(("payments:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
     Instant now = Instant.now();

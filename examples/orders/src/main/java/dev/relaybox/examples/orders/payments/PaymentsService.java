@@ -5,17 +5,19 @@ import dev.relaybox.examples.orders.internal.HttpServiceBuilder;
 import dev.relaybox.examples.orders.internal.Migrations;
 import dev.relaybox.examples.orders.payments.internal.ChargesAndRefunds;
 import dev.relaybox.examples.orders.payments.internal.GatewayClient;
+import dev.relaybox.examples.orders.saga.OrderFulfilment;
 import javax.sql.DataSource;
 
 /**
- * The payments service: charges each order at the payment gateway and refunds on request.
+ * The payments service: the payment participant of the order-fulfilment saga, a plain command
+ * handler that charges and refunds at the payment gateway.
  *
  * <ul>
- *   <li>{@code OrderPlaced} → {@link PaymentsHandler}: {@code POST /v1/charges} with {@code
- *       Idempotency-Key} = the event id; records a {@code payments} row and publishes {@code
- *       PaymentCaptured} (201/200) or {@code PaymentDeclined} (402, a business result);
- *   <li>{@code RefundRequested} → {@code POST /v1/refunds} with {@code Idempotency-Key} = the event
- *       id; records a {@code refunds} row and publishes {@code RefundIssued};
+ *   <li>{@code ChargePayment} → {@link PaymentsHandler}: {@code POST /v1/charges} with {@code
+ *       Idempotency-Key} = the command's request id; records a {@code payments} row and replies
+ *       {@code PaymentCaptured} (201/200) or {@code PaymentDeclined} (402, a business result);
+ *   <li>{@code RefundPayment} → {@code POST /v1/refunds} with {@code Idempotency-Key} = its request
+ *       id; records a {@code refunds} row and replies {@code RefundIssued};
  *   <li>every other event type on its topics is ignored (its key is still recorded).
  * </ul>
  *
@@ -23,12 +25,16 @@ import javax.sql.DataSource;
  * PaymentsHandler#AGGREGATE_TYPE} and the order id as aggregate id. Gateway answers 408, 429 and
  * 5xx, connection failures and timeouts are transient (retried with the same key, so the gateway
  * never charges twice); other 4xx are permanent (dead-lettered). Run it with a {@link
- * dev.relaybox.consumers.ConsumerRunner} subscribed to the order and fulfillment topics.
+ * dev.relaybox.consumers.ConsumerRunner} subscribed to the payment commands' topic ({@value
+ * #COMMANDS_AGGREGATE_TYPE}).
  */
 public final class PaymentsService {
 
   /** Default consumer group. */
   public static final String DEFAULT_GROUP = "payments";
+
+  /** Aggregate type of the commands it consumes: topic {@code outbox.event.payment-command}. */
+  public static final String COMMANDS_AGGREGATE_TYPE = OrderFulfilment.PAYMENT_COMMANDS;
 
   /** Classpath location of the {@code refunds} table migrations. */
   public static final String REFUNDS_MIGRATIONS_LOCATION =

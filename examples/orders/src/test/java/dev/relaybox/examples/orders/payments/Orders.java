@@ -2,8 +2,7 @@ package dev.relaybox.examples.orders.payments;
 
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.devstack.peers.PaymentGatewayServer;
-import dev.relaybox.examples.orders.events.OrderLine;
-import dev.relaybox.examples.orders.events.OrderPlaced;
+import dev.relaybox.examples.orders.events.ChargePayment;
 import dev.relaybox.schemas.registry.SchemaRegistryClient;
 import dev.relaybox.schemas.serde.AvroDeserializer;
 import dev.relaybox.schemas.serde.AvroSerializer;
@@ -18,7 +17,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** OrderPlaced records as the relay publishes them, and the serde the payments tests use. */
+/**
+ * ChargePayment commands as the relay publishes them (the order-fulfilment saga sends them), and
+ * the serde the payments tests use.
+ */
 final class Orders {
 
   private Orders() {}
@@ -39,27 +41,28 @@ final class Orders {
     return new AvroDeserializer(registry, SerdeConfig.builder().specificAvroReader(true).build());
   }
 
-  /** {@code n} orders of 10.00 EUR; every tenth customer's card is declined. */
-  static List<ProducerRecord<byte[], byte[]>> placed(
+  /** Charges of {@code n} orders of 10.00 EUR; every tenth customer's card is declined. */
+  static List<ProducerRecord<byte[], byte[]>> charges(
       String topic, String orderPrefix, int n, Serializer<Object> serializer) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       UUID id = UUID.randomUUID();
       String orderId = orderPrefix + "-order-" + i;
-      OrderPlaced order =
-          OrderPlaced.newBuilder()
+      ChargePayment order =
+          ChargePayment.newBuilder()
               .setEventId(id)
               .setOccurredAt(Instant.now())
               .setOrderId(orderId)
+              .setRequestId(UUID.randomUUID())
               .setCustomerId((i % 10 == 0 ? PaymentGatewayServer.DECLINED_PREFIX : "c-") + i)
               .setCustomerEmail("c" + i + "@example.com")
-              .setLines(List.of(new OrderLine("sku-1", 2, 500L)))
               .setAmountMinor(1000)
               .setCurrency("EUR")
               .build();
       RecordHeaders headers = new RecordHeaders();
       headers.add(ConsumedEvent.ID_HEADER, id.toString().getBytes(StandardCharsets.UTF_8));
-      headers.add(ConsumedEvent.EVENT_TYPE_HEADER, "OrderPlaced".getBytes(StandardCharsets.UTF_8));
+      headers.add(
+          ConsumedEvent.EVENT_TYPE_HEADER, "ChargePayment".getBytes(StandardCharsets.UTF_8));
       records.add(
           new ProducerRecord<>(
               topic,

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** OrderPlaced → one charge per order at the real fake gateway, even while it crashes. */
+/** ChargePayment → one charge per order at the real fake gateway, even while it crashes. */
 @ExtendWith(DevStackExtension.class)
 class PaymentsIT {
 
@@ -54,7 +54,7 @@ class PaymentsIT {
           PaymentsHandler.create(gateway.url(), outbox, schema, Duration.ofSeconds(5));
       payments.migrate(ds);
 
-      List<ProducerRecord<byte[], byte[]>> records = Orders.placed(topic, group, n, serializer);
+      List<ProducerRecord<byte[], byte[]>> records = Orders.charges(topic, group, n, serializer);
       TestSupport.sendAll(stack, records);
 
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();

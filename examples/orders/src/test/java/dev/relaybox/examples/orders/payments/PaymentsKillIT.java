@@ -48,7 +48,7 @@ class PaymentsKillIT {
         Outbox outbox = Outbox.builder().table(outboxTable).serializer(serializer).build()) {
       outbox.migrate(ds);
       PaymentsHandler.create(gateway.url(), outbox, group, Duration.ofSeconds(5)).migrate(ds);
-      TestSupport.sendAll(stack, Orders.placed(topic, group, ORDERS, serializer));
+      TestSupport.sendAll(stack, Orders.charges(topic, group, ORDERS, serializer));
       String countSql = "SELECT count(*) FROM " + group + ".payments";
       for (int kill = 1; kill <= KILLS; kill++) {
         long before = queryLong(ds, countSql);

@@ -4,14 +4,13 @@ import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.PermanentEventException;
 import dev.relaybox.consumers.RetryableEventException;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
-import dev.relaybox.examples.orders.events.OrderCancelled;
-import dev.relaybox.examples.orders.events.PaymentCaptured;
+import dev.relaybox.examples.orders.events.EmailRequested;
+import dev.relaybox.examples.orders.saga.OrderFulfilment;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sent> {
 
-  /** Template of the message sent on PaymentCaptured. */
-  public static final String ORDER_CONFIRMATION = "ORDER_CONFIRMATION";
+  /** Template of the confirmation, once the order shipped. */
+  public static final String ORDER_CONFIRMATION = OrderFulfilment.ORDER_CONFIRMATION;
 
-  /** Template of the message sent on OrderCancelled. */
-  public static final String ORDER_CANCELLED = "ORDER_CANCELLED";
+  /** Template of the cancellation notice, once the order's saga compensated. */
+  public static final String ORDER_CANCELLED = OrderFulfilment.ORDER_CANCELLED;
 
   private static final Logger log = LoggerFactory.getLogger(EmailHandler.class);
 
@@ -59,36 +58,14 @@ public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sen
 
   @Override
   public Sent call(ConsumedEvent event) {
-    String orderId;
-    String to;
-    String template;
-    String subject;
-    String body;
-    if (event.value() instanceof PaymentCaptured paid) {
-      orderId = paid.getOrderId();
-      to = paid.getCustomerEmail();
-      template = ORDER_CONFIRMATION;
-      subject = "Your order " + orderId + " is confirmed";
-      body =
-          "Thank you for your order "
-              + orderId
-              + ".\nWe received your payment of "
-              + amount(paid.getAmountMinor(), paid.getCurrency())
-              + " and are preparing your parcel.\n";
-    } else if (event.value() instanceof OrderCancelled cancelled) {
-      orderId = cancelled.getOrderId();
-      to = cancelled.getCustomerEmail();
-      template = ORDER_CANCELLED;
-      subject = "Your order " + orderId + " was cancelled";
-      body =
-          "We are sorry: your order "
-              + orderId
-              + " was cancelled ("
-              + cancelled.getReason()
-              + ").\nYour payment has been refunded in full.\n";
-    } else {
+    if (!(event.value() instanceof EmailRequested email)) {
       return null;
     }
+    String orderId = email.getOrderId();
+    String to = email.getRecipient();
+    String template = email.getTemplate();
+    String subject = email.getSubject();
+    String body = body(template, orderId);
     String messageId = messageId(event.eventId(), messageIdDomain);
     Mailer.Outcome outcome;
     try {
@@ -130,7 +107,15 @@ public final class EmailHandler implements TwoPhaseEventHandler<EmailHandler.Sen
     }
   }
 
-  private static String amount(long minor, String currency) {
-    return String.format(Locale.ROOT, "%d.%02d %s", minor / 100, minor % 100, currency);
+  private static String body(String template, String orderId) {
+    return switch (template) {
+      case ORDER_CONFIRMATION ->
+          "Thank you for your order " + orderId + ".\nYour parcel is on its way.\n";
+      case ORDER_CANCELLED ->
+          "We are sorry: your order "
+              + orderId
+              + " was cancelled.\nAny payment taken has been refunded in full.\n";
+      default -> throw new PermanentEventException("unknown email template " + template);
+    };
   }
 }

@@ -1,22 +1,27 @@
 package dev.relaybox.examples.orders.fulfillment.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaybox.consumers.HttpStatusException;
 import dev.relaybox.examples.orders.internal.JsonHttp;
 import java.io.IOException;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** The warehouse's shipment API. Thread-safe. */
+/**
+ * The warehouse's reservation and shipment API; every call carries the saga's request id as {@code
+ * Idempotency-Key}. 408, 429 and 5xx (and I/O failures) are transient for the default error
+ * classifier; other unexpected statuses are permanent. Thread-safe.
+ */
 public final class WarehouseClient {
 
-  /** One line to ship. */
-  public record Line(String sku, int quantity) {}
+  /**
+   * What the warehouse answered: its reference (reservation or shipment id, or how many were
+   * released or cancelled), or why it refused for good.
+   */
+  public record Answer(String reference, String refusal) {
 
-  /** What the warehouse decided; exactly one of shipmentId and refusedSku is set. */
-  public record Decision(String shipmentId, String refusedSku) {
-
-    public boolean outOfStock() {
-      return refusedSku != null;
+    public boolean refused() {
+      return refusal != null;
     }
   }
 
@@ -26,36 +31,70 @@ public final class WarehouseClient {
     this.http = http;
   }
 
-  /**
-   * Requests a shipment; the same key always gives the same decision. A 409 {@code out_of_stock} is
-   * a decision (the warehouse remembers it for the key), not an error.
-   *
-   * @throws HttpStatusException for any other answer but 200 and 201
-   * @throws IOException on connection failures and timeouts
-   */
-  public Decision requestShipment(UUID key, String orderId, List<Line> lines) throws IOException {
-    var body = JsonHttp.object().put("orderId", orderId);
-    var array = body.putArray("lines");
-    for (Line line : lines) {
-      array.addObject().put("sku", line.sku()).put("quantity", line.quantity());
-    }
-    JsonHttp.Response response = http.post("/v1/shipments", key, body);
-    if (response.status() == 200 || response.status() == 201) {
-      String id = response.text("id");
-      if (id == null) {
-        throw new HttpStatusException(response.status(), "warehouse answered without 'id'");
-      }
-      return new Decision(id, null);
-    }
-    String error = response.text("error");
-    if (response.status() == 409 && "out_of_stock".equals(error)) {
+  /** Reserves the units; a 409 {@code out_of_stock} is a refusal naming the SKU. */
+  public Answer reserve(UUID key, String orderId, Map<String, Integer> quantities)
+      throws IOException {
+    JsonHttp.Response response = http.post("/v1/reservations", key, lines(orderId, quantities));
+    if (response.status() == 409 && "out_of_stock".equals(response.text("error"))) {
       String sku = response.text("sku");
-      return new Decision(null, sku == null ? "unknown" : sku);
+      return new Answer(null, sku == null ? "unknown" : sku);
     }
-    throw new HttpStatusException(
+    return new Answer(id(response, "POST /v1/reservations", orderId), null);
+  }
+
+  /** Ships the order's reservation; any 409 is a refusal (its error code). */
+  public Answer ship(UUID key, String orderId, Map<String, Integer> quantities) throws IOException {
+    JsonHttp.Response response = http.post("/v1/shipments", key, lines(orderId, quantities));
+    if (response.status() == 409) {
+      String error = response.text("error");
+      return new Answer(null, error == null ? "refused" : error);
+    }
+    return new Answer(id(response, "POST /v1/shipments", orderId), null);
+  }
+
+  /** Releases whatever the order holds; the answer is how many reservations went back. */
+  public Answer release(UUID key, String orderId) throws IOException {
+    return new Answer(count(key, "/v1/reservations/release", orderId, "released"), null);
+  }
+
+  /** Cancels the order's active shipments; the answer is how many. */
+  public Answer cancelShipment(UUID key, String orderId) throws IOException {
+    return new Answer(count(key, "/v1/shipments/cancel", orderId, "cancelled"), null);
+  }
+
+  private String count(UUID key, String path, String orderId, String field) throws IOException {
+    JsonHttp.Response response = http.post(path, key, JsonHttp.object().put("orderId", orderId));
+    if (response.status() != 200 || response.body() == null) {
+      throw refused(response, "POST " + path, orderId);
+    }
+    return Integer.toString(response.body().path(field).size());
+  }
+
+  private static ObjectNode lines(String orderId, Map<String, Integer> quantities) {
+    ObjectNode body = JsonHttp.object().put("orderId", orderId);
+    var array = body.putArray("lines");
+    quantities.forEach(
+        (sku, quantity) -> array.addObject().put("sku", sku).put("quantity", quantity));
+    return body;
+  }
+
+  private static String id(JsonHttp.Response response, String call, String orderId) {
+    if (response.status() != 200 && response.status() != 201) {
+      throw refused(response, call, orderId);
+    }
+    String id = response.text("id");
+    if (id == null) {
+      throw new HttpStatusException(
+          response.status(), "warehouse answered " + call + " without 'id'");
+    }
+    return id;
+  }
+
+  private static HttpStatusException refused(
+      JsonHttp.Response response, String call, String orderId) {
+    String error = response.text("error");
+    return new HttpStatusException(
         response.status(),
-        "warehouse refused POST /v1/shipments orderId="
-            + orderId
-            + (error == null ? "" : ": " + error));
+        "warehouse refused " + call + " orderId=" + orderId + (error == null ? "" : ": " + error));
   }
 }

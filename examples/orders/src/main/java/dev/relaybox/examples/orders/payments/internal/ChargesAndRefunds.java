@@ -3,7 +3,7 @@ package dev.relaybox.examples.orders.payments.internal;
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.TwoPhaseEventHandler;
 import dev.relaybox.examples.orders.events.RefundIssued;
-import dev.relaybox.examples.orders.events.RefundRequested;
+import dev.relaybox.examples.orders.events.RefundPayment;
 import dev.relaybox.examples.orders.payments.ChargeResult;
 import dev.relaybox.examples.orders.payments.PaymentsHandler;
 import dev.relaybox.outbox.Outbox;
@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One handler for the payments group: {@code OrderPlaced} goes to {@link PaymentsHandler} (the
- * charge), {@code RefundRequested} is refunded here. Stateless, so thread-safe: the runner calls it
- * for different orders at once.
+ * One handler for the payments group: {@code ChargePayment} goes to {@link PaymentsHandler} (the
+ * charge), {@code RefundPayment} is refunded here with {@code Idempotency-Key} = its {@code
+ * requestId}. Stateless, so thread-safe: the runner calls it for different orders at once.
  */
 public final class ChargesAndRefunds implements TwoPhaseEventHandler<Object> {
 
@@ -45,15 +45,15 @@ public final class ChargesAndRefunds implements TwoPhaseEventHandler<Object> {
 
   @Override
   public Object call(ConsumedEvent event) throws Exception {
-    if (event.value() instanceof RefundRequested refund) {
-      return gateway.refund(event.eventId(), refund.getPaymentId(), refund.getAmountMinor());
+    if (event.value() instanceof RefundPayment refund) {
+      return gateway.refund(refund.getRequestId(), refund.getPaymentId(), refund.getAmountMinor());
     }
     return charges.call(event);
   }
 
   @Override
   public void record(ConsumedEvent event, Object result, Connection tx) throws Exception {
-    if (event.value() instanceof RefundRequested refund
+    if (event.value() instanceof RefundPayment refund
         && result instanceof GatewayClient.Refund done) {
       recordRefund(event, refund, done, tx);
     } else if (result instanceof ChargeResult charge) {
@@ -62,7 +62,7 @@ public final class ChargesAndRefunds implements TwoPhaseEventHandler<Object> {
   }
 
   private void recordRefund(
-      ConsumedEvent event, RefundRequested refund, GatewayClient.Refund done, Connection tx)
+      ConsumedEvent event, RefundPayment refund, GatewayClient.Refund done, Connection tx)
       throws Exception {
     try (PreparedStatement ps = tx.prepareStatement(insertRefund)) {
       ps.setObject(1, event.eventId());
