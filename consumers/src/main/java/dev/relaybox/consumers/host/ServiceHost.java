@@ -9,6 +9,7 @@ import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.HealthServer;
 import dev.relaybox.consumers.host.internal.DefaultServiceContext;
 import dev.relaybox.consumers.host.internal.HostSettings;
+import dev.relaybox.consumers.host.internal.StartSteps;
 import dev.relaybox.consumers.internal.JdkHealthServer;
 import dev.relaybox.schemas.serde.AvroDeserializer;
 import dev.relaybox.schemas.serde.SerdeConfig;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,9 +48,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start} calls every service's {@link ConsumerService#start} first (migrations,
- * clients), then starts every runner; {@link #close()} stops the HTTP endpoints, then each runner
- * (finishing and committing its work in flight), then the resources, then the pool. Thread-safe.
+ * <p>{@link #start} calls every service's {@link ConsumerService#start} first (migrations, clients;
+ * the services in parallel, so a service's {@code start} must not depend on another's), then starts
+ * every runner (in parallel too), and logs each phase's milliseconds ({@code consumers started ...
+ * jvmMs dbWaitMs poolMs servicesMs runnersMs}); {@link #close()} stops the HTTP endpoints, then
+ * each runner (finishing and committing its work in flight), then the resources, then the pool.
+ * Thread-safe.
  */
 public final class ServiceHost implements AutoCloseable {
 
@@ -147,8 +152,9 @@ public final class ServiceHost implements AutoCloseable {
 
   private void startInBackground() {
     try {
+      long launched = System.nanoTime();
       awaitPostgres();
-      startAll();
+      startAll(launched);
     } catch (RuntimeException e) {
       if (!closing) {
         failure = e;
@@ -185,8 +191,15 @@ public final class ServiceHost implements AutoCloseable {
     throw new InterruptedException("closed while waiting for Postgres");
   }
 
-  private void startAll() {
+  /**
+   * Prepares the services in parallel (each its migrations, clients and warm-ups), then starts
+   * their runners in parallel, and logs where the time went: {@code jvmMs} (JVM start to the
+   * launch), {@code dbWaitMs} (waiting for Postgres), {@code poolMs}, {@code servicesMs}, {@code
+   * runnersMs}.
+   */
+  private void startAll(long launched) throws InterruptedException {
     HostConfig c = config;
+    long begun = System.nanoTime();
     track(ServiceMeters.bindJvm(registry));
     HikariConfig poolConfig = new HikariConfig();
     poolConfig.setPoolName("relaybox-consumers");
@@ -206,32 +219,68 @@ public final class ServiceHost implements AutoCloseable {
             SerdeConfig.SPECIFIC_AVRO_READER,
             "true"),
         false);
+    long pooled = System.nanoTime();
+    // A Flyway migration holds two connections: never run more at once than the pool serves.
+    int parallelism = Math.max(1, HostSettings.poolSize(c) / 2);
     List<ConsumerRunner> pending = new ArrayList<>();
-    for (ConsumerService service : c.services()) {
-      try {
-        service.start(
-            new DefaultServiceContext(
-                service, c, dataSource, deserializer, registry, pending, this::track));
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(
-            "consumer service " + service.name() + " failed to start: " + e, e);
-      }
-      log.info("service prepared service={}", service.name());
+    for (List<ConsumerRunner> prepared :
+        StartSteps.run(
+            "prepare",
+            parallelism,
+            c.services(),
+            service -> prepare(service, dataSource, deserializer))) {
+      pending.addAll(prepared);
     }
     if (pending.isEmpty()) {
       throw new IllegalStateException(
           "the enabled services " + names(c) + " registered no runner: nothing to consume");
     }
+    long prepared = System.nanoTime();
     // Started only now that every service has migrated its tables.
-    for (ConsumerRunner runner : pending) {
-      track(runner);
-      runner.start();
-      runners.add(runner);
-      log.info("runner started group={}", runner.groupId());
-    }
+    pending.forEach(this::track);
+    runners.addAll(StartSteps.run("start runner", parallelism, pending, this::startRunner));
     runnersStarted = true;
+    long done = System.nanoTime();
+    log.info(
+        "consumers started services={} runners={} jvmMs={} dbWaitMs={} poolMs={} servicesMs={}"
+            + " runnersMs={} totalMs={}",
+        names(c),
+        runners.size(),
+        ManagementFactory.getRuntimeMXBean().getUptime() - millis(launched, done),
+        millis(launched, begun),
+        millis(begun, pooled),
+        millis(pooled, prepared),
+        millis(prepared, done),
+        ManagementFactory.getRuntimeMXBean().getUptime());
+  }
+
+  private List<ConsumerRunner> prepare(
+      ConsumerService service, HikariDataSource dataSource, AvroDeserializer deserializer) {
+    long begun = System.nanoTime();
+    List<ConsumerRunner> prepared = new ArrayList<>();
+    try {
+      service.start(
+          new DefaultServiceContext(
+              service, config, dataSource, deserializer, registry, prepared, this::track));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "consumer service " + service.name() + " failed to start: " + e, e);
+    }
+    log.info("service prepared service={} ms={}", service.name(), millis(begun, System.nanoTime()));
+    return prepared;
+  }
+
+  private ConsumerRunner startRunner(ConsumerRunner runner) {
+    long begun = System.nanoTime();
+    runner.start();
+    log.info("runner started group={} ms={}", runner.groupId(), millis(begun, System.nanoTime()));
+    return runner;
+  }
+
+  private static long millis(long fromNanos, long toNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
   }
 
   private JdkHealthServer.Report healthReport() {
