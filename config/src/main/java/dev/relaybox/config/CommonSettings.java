@@ -88,8 +88,10 @@ public final class CommonSettings {
 
   public static final Setting<Duration> STARTUP_BACKOFF_MAX =
       Setting.millis("startup.backoff.max.ms", 1, Integer.MAX_VALUE)
-          .defaultValue("5000")
-          .doc("cap of that delay (doubles per attempt); the wait is logged every few seconds")
+          .defaultValue("1000")
+          .doc(
+              "cap of that delay (doubles per attempt): a service is back within about this long"
+                  + " after its dependency is; the wait is logged every few seconds")
           .build();
 
   /** The HTTP port setting with the service's own default port. */
