@@ -5,9 +5,11 @@ import dev.relaybox.devstack.peers.MailServer;
 import dev.relaybox.devstack.peers.PaymentGatewayServer;
 import dev.relaybox.devstack.peers.Peers;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -65,6 +67,21 @@ final class EffectTimeline {
     }
     Instant last = charge.isAfter(shipment) ? charge : shipment;
     return Optional.of(email.isAfter(last) ? email : last);
+  }
+
+  /**
+   * Whether every order placed before {@code mark} has settled: its email was sent, the last effect
+   * of every kind of order (the confirmation after the shipment, the cancellation after the
+   * refund).
+   */
+  boolean settledBefore(Instant mark) {
+    Set<String> emailed = new HashSet<>();
+    for (MailServer.Email email : peers.mail().messages()) {
+      emailed.add(orderOf(email));
+    }
+    return placedAt.entrySet().stream()
+        .filter(e -> e.getValue().isBefore(mark))
+        .allMatch(e -> emailed.contains(e.getKey()));
   }
 
   /** How many effects the third parties executed so far, of every kind. */

@@ -1,5 +1,7 @@
 package dev.relaybox.acceptance.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.relaybox.dev.DemoPipeline;
 import dev.relaybox.dev.OrderKind;
 import dev.relaybox.devstack.DevStack;
@@ -16,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The fault-injection harness: the pipeline as deployed services in processes of their own (two
@@ -26,8 +30,12 @@ import java.util.function.BooleanSupplier;
  * fulfillment services; Kafka in a child JVM; Postgres, a child process already), orders placed at
  * a steady rate, and a schedule of faults: SIGKILLs of the active relay, the standby and the
  * consumers host (each restarted at once), Kafka restarts, Postgres crashes and a payment gateway
- * outage. After each fault it waits until effects flow again end to end, measured at the third
- * parties; at the end it waits for quiescence and counts every order's effects there.
+ * outage. Before each fault it waits until the pipeline has caught up (every order placed before
+ * the wait began has settled at the third parties, within {@link #CATCH_UP_DEADLINE}; past it the
+ * fault is injected anyway and its line says so), so each recovery is measured from a steady state
+ * rather than on top of the backlog of the faults before. After each fault it waits until effects
+ * flow again end to end, measured at the third parties; at the end it waits for quiescence and
+ * counts every order's effects there. Orders keep arriving at the steady rate throughout.
  */
 final class FaultHarness {
 
@@ -68,6 +76,11 @@ final class FaultHarness {
   private static final Duration START_DEADLINE = Duration.ofMinutes(2);
   private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(10);
   private static final Duration QUIET = Duration.ofSeconds(10);
+
+  /** How long the harness waits for the pipeline to catch up before a fault. */
+  static final Duration CATCH_UP_DEADLINE = Duration.ofMinutes(3);
+
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final Settings settings;
   private final Path dir;
@@ -147,11 +160,11 @@ final class FaultHarness {
             "consumers", DEV_JAR, "consumers", write("consumers", host), hostEnv, hostPort, dir);
 
     relays[0].start();
-    await("relay-a streaming", () -> relays[0].readyStatus() == 200, START_DEADLINE);
+    awaitOrFail("relay-a streaming", () -> relays[0].readyStatus() == 200, START_DEADLINE);
     relays[1].start();
     consumers.start();
     awaitRelayPair();
-    await("consumers ready", () -> consumers.readyStatus() == 200, START_DEADLINE);
+    awaitOrFail("consumers ready", () -> consumers.readyStatus() == 200, START_DEADLINE);
   }
 
   private void runSchedule() throws Exception {
@@ -161,7 +174,7 @@ final class FaultHarness {
     Thread placer = new Thread(() -> placeOrders(placed, faultsDone), "fault-harness-orders");
     placer.start();
     try {
-      await(
+      awaitOrFail(
           "effects flowing before the first fault",
           () -> timeline.flowingAgain(report.start).isPresent(),
           START_DEADLINE);
@@ -173,10 +186,12 @@ final class FaultHarness {
       int number = 1;
       for (FaultKind kind : schedule) {
         Instant due = report.start.plus(spacing.multipliedBy(number));
-        while (Instant.now().isBefore(due)) {
-          Thread.sleep(100); // the schedule's pace, not a synchronisation
+        Duration ahead = Duration.between(Instant.now(), due);
+        if (!ahead.isNegative()) {
+          Thread.sleep(ahead.toMillis()); // the schedule's pace, not a synchronisation
         }
-        FaultReport.Fault fault = inject(number++, kind);
+        String caughtUp = awaitCaughtUp();
+        FaultReport.Fault fault = inject(number++, kind, caughtUp);
         report.faults.add(fault);
         System.out.println("FAULTS: " + fault.line(report.start));
         report.loadAverages.add(FaultReport.loadAverage());
@@ -188,21 +203,40 @@ final class FaultHarness {
     report.placing = Duration.between(report.start, Instant.now());
     report.orders = placed.get();
     Instant lastOrder = Instant.now();
-    await("every order's effects", () -> pipeline.thirdParties().settled(), SETTLE_DEADLINE);
+    awaitOrFail("every order's effects", () -> pipeline.thirdParties().settled(), SETTLE_DEADLINE);
     awaitQuiet();
     report.settling = Duration.between(lastOrder, Instant.now());
     report.verification = pipeline.thirdParties().verify();
   }
 
-  private FaultReport.Fault inject(int number, FaultKind kind) throws Exception {
+  /**
+   * Waits until every order placed before now has settled at the third parties (its email, the last
+   * effect of every kind of order, was sent), up to {@link #CATCH_UP_DEADLINE}; says how long it
+   * took, or that the fault comes on top of a backlog.
+   */
+  private String awaitCaughtUp() {
+    Instant mark = Instant.now();
+    try {
+      await("caught up")
+          .atMost(CATCH_UP_DEADLINE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> timeline.settledBefore(mark));
+      return String.format(
+          "caught up in %.1f s", Duration.between(mark, Instant.now()).toMillis() / 1000.0);
+    } catch (ConditionTimeoutException e) {
+      return "NOT caught up after " + CATCH_UP_DEADLINE.toSeconds() + " s: on top of a backlog";
+    }
+  }
+
+  private FaultReport.Fault inject(int number, FaultKind kind, String caughtUp) throws Exception {
     Instant back = null;
     Instant takeover = null;
-    String note = "";
+    String note = caughtUp;
     if (kind == FaultKind.RELAY_KILL || kind == FaultKind.STANDBY_KILL) {
       awaitRelayPair();
     }
     if (kind == FaultKind.CONSUMERS_KILL) {
-      await("consumers ready", () -> consumers.readyStatus() == 200, START_DEADLINE);
+      awaitOrFail("consumers ready", () -> consumers.readyStatus() == 200, START_DEADLINE);
     }
     Instant started = Instant.now();
     switch (kind) {
@@ -212,8 +246,10 @@ final class FaultHarness {
         active.kill();
         active.start();
         takeover =
-            await("a relay streaming", () -> active().isPresent(), settings.recoveryDeadline());
-        note = active().map(a -> a == standby ? "(standby took over)" : "(restart won)").orElse("");
+            awaitOrFail(
+                "a relay streaming", () -> active().isPresent(), settings.recoveryDeadline());
+        note +=
+            active().map(a -> a == standby ? "; standby took over" : "; restart won").orElse("");
       }
       case STANDBY_KILL -> {
         ServiceProcess active = active().orElseThrow();
@@ -242,13 +278,18 @@ final class FaultHarness {
         back = started.plus(settings.outage());
       }
     }
-    Optional<Instant> flowing = Optional.empty();
-    long deadline = System.nanoTime() + settings.recoveryDeadline().toNanos();
-    while (flowing.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      flowing = timeline.flowingAgain(started);
+    Instant flowing;
+    try {
+      flowing =
+          await("effects flowing again")
+              .atMost(settings.recoveryDeadline())
+              .pollInterval(POLL)
+              .until(() -> timeline.flowingAgain(started), Optional::isPresent)
+              .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      flowing = null; // reported as never recovered
     }
-    return new FaultReport.Fault(number, kind, started, back, takeover, flowing.orElse(null), note);
+    return new FaultReport.Fault(number, kind, started, back, takeover, flowing, "(" + note + ")");
   }
 
   /** Places orders at the steady rate until the count is reached and the faults are done. */
@@ -290,8 +331,8 @@ final class FaultHarness {
   }
 
   /** One relay streaming and the other alive and standing by. */
-  private void awaitRelayPair() throws InterruptedException {
-    await(
+  private void awaitRelayPair() {
+    awaitOrFail(
         "one relay active and one standby",
         () ->
             active()
@@ -301,29 +342,32 @@ final class FaultHarness {
         START_DEADLINE);
   }
 
-  private void awaitQuiet() throws InterruptedException {
-    long last = timeline.effects();
-    Instant quietSince = Instant.now();
-    Instant deadline = Instant.now().plus(SETTLE_DEADLINE);
-    while (Duration.between(quietSince, Instant.now()).compareTo(QUIET) < 0
-        && Instant.now().isBefore(deadline)) {
-      Thread.sleep(500);
-      long now = timeline.effects();
-      if (now != last) {
-        last = now;
-        quietSince = Instant.now();
-      }
+  /** Waits until no effect was executed for {@link #QUIET}; gives up quietly at the deadline. */
+  private void awaitQuiet() {
+    AtomicLong last = new AtomicLong(timeline.effects());
+    AtomicReference<Instant> quietSince = new AtomicReference<>(Instant.now());
+    try {
+      await("quiescence")
+          .atMost(SETTLE_DEADLINE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                long now = timeline.effects();
+                if (last.getAndSet(now) != now) {
+                  quietSince.set(Instant.now());
+                }
+                return Duration.between(quietSince.get(), Instant.now()).compareTo(QUIET) >= 0;
+              });
+    } catch (ConditionTimeoutException e) {
+      // still busy after the deadline: the verification says what is missing or doubled
     }
   }
 
-  private static Instant await(String what, BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("fault harness: no " + what + " within " + timeout);
-      }
-      Thread.sleep(100);
+  private static Instant awaitOrFail(String what, Callable<Boolean> condition, Duration timeout) {
+    try {
+      await(what).atMost(timeout).pollInterval(POLL).until(condition);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("fault harness: no " + what + " within " + timeout, e);
     }
     return Instant.now();
   }
