@@ -29,6 +29,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class OffsetsTopic {
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** The admin client's default request timeout, kept for calls allowed at least as long. */
+  private static final Duration ADMIN_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   private OffsetsTopic() {}
 
   /** Creates the offsets topic unless it exists. */
@@ -113,6 +116,11 @@ final class OffsetsTopic {
     p.putAll(EngineProperties.clientSecurity(config));
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, config.name() + "-offsets-admin");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    // The admin client refuses an API timeout below its request timeout (30 s by default): the
+    // standby's 2 s pre-read of the position would never start.
+    p.put(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        (int) Math.min(timeout.toMillis(), ADMIN_REQUEST_TIMEOUT.toMillis()));
     return Admin.create(p);
   }
 
