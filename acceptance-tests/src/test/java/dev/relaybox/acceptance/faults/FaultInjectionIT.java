@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The fault-injection harness ({@link FaultHarness}), small in {@code verify}: one SIGKILL of the
  * active relay, the standby and the consumers host, one Kafka restart, one Postgres crash and a
- * gateway outage while 300 orders flow, each fault once the pipeline has caught up with the
- * orders placed before it (so each recovery starts from a steady state, not from the previous
- * fault's backlog). Every order's effects are counted at the third parties: 0 lost, 0 doubled, and
- * every fault recovered from. Recovery times are printed, not asserted (the machine is shared). The issue-sized run is a soak with its own command (README, "Fault
- * injection"):
+ * gateway outage while 300 orders flow, each fault once the pipeline has caught up with the orders
+ * placed before it (so each recovery starts from a steady state, not from the previous fault's
+ * backlog). Every order's effects are counted at the third parties: 0 lost, 0 doubled, and every
+ * fault recovered from. Recovery times are printed, not asserted (the machine is shared). The
+ * issue-sized run is a soak with its own command (README, "Fault injection"):
  *
  * <pre>
  * ./mvnw -B verify -pl acceptance-tests -am -Dit.test=FaultInjectionIT -Dtest=none \
