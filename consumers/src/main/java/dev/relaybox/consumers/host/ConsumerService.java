@@ -44,9 +44,10 @@ public interface ConsumerService {
 
   /**
    * Prepares the service (migrates its tables, builds its clients) and hands its runners to {@link
-   * ServiceContext#run}. Called once per host start, on the starting thread, before any runner of
-   * any service starts. Anything it opens and registers with {@link ServiceContext#closeOnStop} is
-   * closed when the host stops.
+   * ServiceContext#run}. Called once per host start, before any runner of any service starts, on a
+   * thread of its own while the other services start too: it must not wait for another service.
+   * Anything it opens and registers with {@link ServiceContext#closeOnStop} is closed when the host
+   * stops.
    *
    * @throws Exception when the service cannot start; the host stops what it started and fails
    */

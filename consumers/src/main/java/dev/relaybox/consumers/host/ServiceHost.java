@@ -192,10 +192,8 @@ public final class ServiceHost implements AutoCloseable {
   }
 
   /**
-   * Prepares the services in parallel (each its migrations, clients and warm-ups), then starts
-   * their runners in parallel, and logs where the time went: {@code jvmMs} (JVM start to the
-   * launch), {@code dbWaitMs} (waiting for Postgres), {@code poolMs}, {@code servicesMs}, {@code
-   * runnersMs}.
+   * Prepares the services in parallel, then starts their runners in parallel; logs each phase's ms
+   * ({@code jvmMs}: JVM start to the launch; {@code dbWaitMs}: waiting for Postgres).
    */
   private void startAll(long launched) throws InterruptedException {
     HostConfig c = config;
@@ -223,14 +221,8 @@ public final class ServiceHost implements AutoCloseable {
     // A Flyway migration holds two connections: never run more at once than the pool serves.
     int parallelism = Math.max(1, HostSettings.poolSize(c) / 2);
     List<ConsumerRunner> pending = new ArrayList<>();
-    for (List<ConsumerRunner> prepared :
-        StartSteps.run(
-            "prepare",
-            parallelism,
-            c.services(),
-            service -> prepare(service, dataSource, deserializer))) {
-      pending.addAll(prepared);
-    }
+    StartSteps.run("prepare", parallelism, c.services(), s -> prepare(s, dataSource, deserializer))
+        .forEach(pending::addAll);
     if (pending.isEmpty()) {
       throw new IllegalStateException(
           "the enabled services " + names(c) + " registered no runner: nothing to consume");
@@ -246,11 +238,11 @@ public final class ServiceHost implements AutoCloseable {
             + " runnersMs={} totalMs={}",
         names(c),
         runners.size(),
-        ManagementFactory.getRuntimeMXBean().getUptime() - millis(launched, done),
-        millis(launched, begun),
-        millis(begun, pooled),
-        millis(pooled, prepared),
-        millis(prepared, done),
+        ManagementFactory.getRuntimeMXBean().getUptime() - StartSteps.millis(launched, done),
+        StartSteps.millis(launched, begun),
+        StartSteps.millis(begun, pooled),
+        StartSteps.millis(pooled, prepared),
+        StartSteps.millis(prepared, done),
         ManagementFactory.getRuntimeMXBean().getUptime());
   }
 
@@ -268,19 +260,21 @@ public final class ServiceHost implements AutoCloseable {
       throw new IllegalStateException(
           "consumer service " + service.name() + " failed to start: " + e, e);
     }
-    log.info("service prepared service={} ms={}", service.name(), millis(begun, System.nanoTime()));
+    log.info(
+        "service prepared service={} ms={}",
+        service.name(),
+        StartSteps.millis(begun, System.nanoTime()));
     return prepared;
   }
 
   private ConsumerRunner startRunner(ConsumerRunner runner) {
     long begun = System.nanoTime();
     runner.start();
-    log.info("runner started group={} ms={}", runner.groupId(), millis(begun, System.nanoTime()));
+    log.info(
+        "runner started group={} ms={}",
+        runner.groupId(),
+        StartSteps.millis(begun, System.nanoTime()));
     return runner;
-  }
-
-  private static long millis(long fromNanos, long toNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
   }
 
   private JdkHealthServer.Report healthReport() {

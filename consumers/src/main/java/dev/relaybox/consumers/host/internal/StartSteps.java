@@ -78,6 +78,11 @@ public final class StartSteps {
     }
   }
 
+  /** Milliseconds between two {@link System#nanoTime()} readings. */
+  public static long millis(long fromNanos, long toNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
+  }
+
   private static RuntimeException unwrap(String name, Throwable cause) {
     if (cause instanceof RuntimeException e) {
       return e;
