@@ -1,0 +1,197 @@
+package dev.relaybox.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.relaybox.devstack.DevStack;
+import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.outbox.OutboxEvent;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Sharded relays ({@code shard.count=2}) against the devstack: each has its own slot and
+ * row-filtered publication, together they publish every event once, in order per aggregate; a
+ * publication of another shard layout is refused.
+ */
+@ExtendWith(DevStackExtension.class)
+class RelayShardIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  @Test
+  void twoShardsDrainABacklogOnceEachInOrderPerAggregate(DevStack stack) throws Exception {
+    int aggregates = 200;
+    int perAggregate = 20;
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("cart");
+      try {
+        // A first start creates the shards' slots and publications; the backlog comes after.
+        runShards(f, 2, () -> {});
+        List<String> order = new ArrayList<>();
+        for (int a = 0; a < aggregates; a++) {
+          for (int i = 0; i < perAggregate; i++) {
+            order.add("cart-" + a);
+          }
+        }
+        Collections.shuffle(order, new Random(7));
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        List<OutboxEvent> tx = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+          OutboxEvent e = RelayFixture.event("cart", order.get(i), i);
+          tx.add(e);
+          expected.computeIfAbsent(order.get(i), k -> new ArrayList<>()).add(e.id().toString());
+          if (tx.size() == 50) {
+            f.commit(tx);
+            tx = new ArrayList<>();
+          }
+        }
+
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
+          runShards(
+              f,
+              2,
+              () -> {
+                await().atMost(DEADLINE).until(() -> reader.poll() >= order.size());
+                reader.readToEnd(DEADLINE);
+              });
+          assertThat(reader.duplicates()).isZero();
+          assertThat(reader.countById).hasSize(order.size());
+          assertThat(reader.idsByKey()).isEqualTo(expected);
+        }
+        // Both shards did work: each slot was confirmed past the backlog.
+        assertThat(rowFilters(f))
+            .containsOnlyKeys(f.slot + "_shard_0_of_2", f.slot + "_shard_1_of_2")
+            .allSatisfy((pub, filter) -> assertThat(filter).contains("hashtext"));
+      } finally {
+        dropShards(f);
+      }
+    }
+  }
+
+  @Test
+  void aPublicationOfAnotherShardLayoutIsRefused(DevStack stack) throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("cart");
+      try {
+        String table = "public." + f.table;
+        // Shard 0's publication filtered as shard 1: it would publish the other shard's events.
+        f.execute(
+            "CREATE PUBLICATION "
+                + f.slot
+                + "_shard_0_of_2 FOR TABLE "
+                + table
+                + " WHERE ((hashtext(coalesce(aggregateid, '')) & 2147483647) % 2 = 1)"
+                + " WITH (publish = 'insert')");
+        Relay shard0 = Relay.create(shard(f, 2, 0));
+        assertThatThrownBy(shard0::start)
+            .isInstanceOf(RelayException.class)
+            .hasMessageContaining("Publication " + f.slot + "_shard_0_of_2 filters rows by")
+            .hasMessageContaining("needs")
+            .hasMessageContaining("% 2) = 0")
+            .hasMessageContaining("ALTER PUBLICATION " + f.slot + "_shard_0_of_2 SET TABLE");
+
+        // An unsharded relay refuses a filtered publication: it would skip events.
+        f.execute(
+            "CREATE PUBLICATION "
+                + f.slot
+                + " FOR TABLE "
+                + table
+                + " WHERE (aggregateid <> 'x') WITH (publish = 'insert')");
+        Relay unsharded = Relay.create(f.config().build());
+        assertThatThrownBy(unsharded::start)
+            .isInstanceOf(RelayException.class)
+            .hasMessageContaining("(unsharded) needs no row filter");
+      } finally {
+        dropShards(f);
+      }
+    }
+  }
+
+  private static RelayConfig shard(RelayFixture f, int count, int index) {
+    return f.config()
+        .set("shard.count", Integer.toString(count))
+        .set("shard.index", Integer.toString(index))
+        .build();
+  }
+
+  /** Starts {@code count} shards in this JVM, runs {@code whileRunning}, closes them. */
+  private static void runShards(RelayFixture f, int count, ThrowingRunnable whileRunning)
+      throws Exception {
+    List<Relay> relays = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        Relay relay = Relay.create(shard(f, count, i));
+        relays.add(relay);
+        relay.start();
+      }
+      for (Relay relay : relays) {
+        await().atMost(DEADLINE).until(relay::isReady);
+      }
+      whileRunning.run();
+    } finally {
+      for (Relay relay : relays) {
+        relay.close();
+      }
+    }
+  }
+
+  /** Publication name → row filter of the fixture's shard publications. */
+  private static Map<String, String> rowFilters(RelayFixture f) throws SQLException {
+    Map<String, String> filters = new LinkedHashMap<>();
+    try (Connection c = f.stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pubname, rowfilter FROM pg_publication_tables WHERE pubname LIKE '"
+                    + f.slot
+                    + "\\_shard\\_%'")) {
+      while (rs.next()) {
+        filters.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return filters;
+  }
+
+  private static void dropShards(RelayFixture f) throws SQLException {
+    String like = "'" + f.slot + "\\_shard\\_%'";
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              try (Connection c = f.stack.postgres().dataSource().getConnection();
+                  Statement s = c.createStatement();
+                  ResultSet rs =
+                      s.executeQuery(
+                          "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name"
+                              + " LIKE "
+                              + like)) {
+                rs.next();
+                return rs.getLong(1) == 0;
+              }
+            });
+    f.execute(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE "
+            + like);
+    for (String pub : rowFilters(f).keySet()) {
+      f.execute("DROP PUBLICATION IF EXISTS " + pub);
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}
