@@ -199,6 +199,31 @@ final class RelayFixture implements AutoCloseable {
     }
   }
 
+  /** The current WAL insert position, as text. */
+  String currentLsn() throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Whether {@code slotName} is confirmed at or past {@code lsn}: its relay published up to it. */
+  boolean slotConfirmedPast(String slotName, String lsn) throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots"
+                    + " WHERE slot_name = ?")) {
+      s.setString(1, lsn);
+      s.setString(2, slotName);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
   boolean slotActive() throws SQLException {
     try (Connection c = stack.postgres().dataSource().getConnection();
         PreparedStatement s =

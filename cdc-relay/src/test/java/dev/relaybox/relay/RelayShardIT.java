@@ -120,6 +120,54 @@ class RelayShardIT {
     }
   }
 
+  @Test
+  void addingAShardWithTheWritersPausedLosesAndDoublesNothing(DevStack stack) throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("cart");
+      Map<String, List<String>> expected = new LinkedHashMap<>();
+      try {
+        // The README's procedure: one relay, writers running; pause them, let the relay publish
+        // everything committed (its slot confirmed past the WAL position of the pause), stop it;
+        // start the new layout's shards (their slots begin here), resume the writers.
+        try (Relay one = Relay.create(f.config().set("heartbeat.interval.ms", "1000").build())) {
+          one.start();
+          await().atMost(DEADLINE).until(one::isReady);
+          writeWhile(f, expected, 0, 1_500);
+          String paused = f.currentLsn();
+          await().atMost(DEADLINE).until(() -> f.slotConfirmedPast(f.slot, paused));
+        }
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
+          runShards(
+              f,
+              2,
+              () -> {
+                writeWhile(f, expected, 1_500, 1_500);
+                await().atMost(DEADLINE).until(() -> reader.poll() >= 3_000);
+                reader.readToEnd(DEADLINE);
+              });
+          assertThat(reader.duplicates()).isZero();
+          assertThat(reader.countById).hasSize(3_000);
+          assertThat(reader.idsByKey()).isEqualTo(expected);
+        }
+      } finally {
+        dropShards(f);
+      }
+    }
+  }
+
+  /** Commits {@code n} events from {@code firstSeq} in transactions of 10 over 100 aggregates. */
+  private static void writeWhile(
+      RelayFixture f, Map<String, List<String>> expected, int firstSeq, int n) throws Exception {
+    for (int seq = firstSeq; seq < firstSeq + n; seq += 10) {
+      List<OutboxEvent> tx = RelayFixture.events("cart", 100, seq, 10);
+      f.commit(tx);
+      for (OutboxEvent e : tx) {
+        expected.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e.id().toString());
+      }
+    }
+  }
+
   private static RelayConfig shard(RelayFixture f, int count, int index) {
     return f.config()
         .set("shard.count", Integer.toString(count))
