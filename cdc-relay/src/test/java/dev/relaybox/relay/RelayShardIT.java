@@ -13,11 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,126 +32,90 @@ class RelayShardIT {
   void twoShardsDrainABacklogOnceEachInOrderPerAggregate(DevStack stack) throws Exception {
     int aggregates = 200;
     int perAggregate = 20;
-    try (RelayFixture f = RelayFixture.create(stack)) {
-      f.createTopics("cart");
-      try {
-        // A first start creates the shards' slots and publications; the backlog comes after.
-        runShards(f, 2, () -> {});
-        List<String> order = new ArrayList<>();
-        for (int a = 0; a < aggregates; a++) {
-          for (int i = 0; i < perAggregate; i++) {
-            order.add("cart-" + a);
+    withShards(
+        stack,
+        f -> {
+          // A first start creates the shards' slots and publications; the backlog comes after.
+          runShards(f, 2, () -> {});
+          Map<String, List<String>> expected = f.commitInterleaved(aggregates, perAggregate, 50, 7);
+          try (TopicReader reader =
+              new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
+            runShards(
+                f,
+                2,
+                () -> {
+                  await().atMost(DEADLINE).until(() -> reader.poll() >= aggregates * perAggregate);
+                  reader.readToEnd(DEADLINE);
+                });
+            assertThat(reader.duplicates()).isZero();
+            assertThat(reader.countById).hasSize(aggregates * perAggregate);
+            assertThat(reader.idsByKey()).isEqualTo(expected);
           }
-        }
-        Collections.shuffle(order, new Random(7));
-        Map<String, List<String>> expected = new LinkedHashMap<>();
-        List<OutboxEvent> tx = new ArrayList<>();
-        for (int i = 0; i < order.size(); i++) {
-          OutboxEvent e = RelayFixture.event("cart", order.get(i), i);
-          tx.add(e);
-          expected.computeIfAbsent(order.get(i), k -> new ArrayList<>()).add(e.id().toString());
-          if (tx.size() == 50) {
-            f.commit(tx);
-            tx = new ArrayList<>();
-          }
-        }
-
-        try (TopicReader reader =
-            new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
-          runShards(
-              f,
-              2,
-              () -> {
-                await().atMost(DEADLINE).until(() -> reader.poll() >= order.size());
-                reader.readToEnd(DEADLINE);
-              });
-          assertThat(reader.duplicates()).isZero();
-          assertThat(reader.countById).hasSize(order.size());
-          assertThat(reader.idsByKey()).isEqualTo(expected);
-        }
-        // Both shards did work: each slot was confirmed past the backlog.
-        assertThat(rowFilters(f))
-            .containsOnlyKeys(f.slot + "_shard_0_of_2", f.slot + "_shard_1_of_2")
-            .allSatisfy((pub, filter) -> assertThat(filter).contains("hashtext"));
-      } finally {
-        dropShards(f);
-      }
-    }
+          // Each shard has a publication of its own, filtered to its rows.
+          assertThat(rowFilters(f))
+              .containsOnlyKeys(f.slot + "_shard_0_of_2", f.slot + "_shard_1_of_2")
+              .allSatisfy((pub, filter) -> assertThat(filter).contains("hashtext"));
+        });
   }
 
   @Test
   void aPublicationOfAnotherShardLayoutIsRefused(DevStack stack) throws Exception {
-    try (RelayFixture f = RelayFixture.create(stack)) {
-      f.createTopics("cart");
-      try {
-        String table = "public." + f.table;
-        // Shard 0's publication filtered as shard 1: it would publish the other shard's events.
-        f.execute(
-            "CREATE PUBLICATION "
-                + f.slot
-                + "_shard_0_of_2 FOR TABLE "
-                + table
-                + " WHERE ((hashtext(coalesce(aggregateid, '')) & 2147483647) % 2 = 1)"
-                + " WITH (publish = 'insert')");
-        Relay shard0 = Relay.create(shard(f, 2, 0));
-        assertThatThrownBy(shard0::start)
-            .isInstanceOf(RelayException.class)
-            .hasMessageContaining("Publication " + f.slot + "_shard_0_of_2 filters rows by")
-            .hasMessageContaining("needs")
-            .hasMessageContaining("% 2) = 0")
-            .hasMessageContaining("ALTER PUBLICATION " + f.slot + "_shard_0_of_2 SET TABLE");
+    withShards(
+        stack,
+        f -> {
+          // Shard 0's publication filtered as shard 1: it would publish the other shard's events.
+          createPublication(
+              f,
+              f.slot + "_shard_0_of_2",
+              "(hashtext(coalesce(aggregateid, '')) & 2147483647) % 2 = 1");
+          Relay shard0 = Relay.create(shard(f, 2, 0));
+          assertThatThrownBy(shard0::start)
+              .isInstanceOf(RelayException.class)
+              .hasMessageContaining("Publication " + f.slot + "_shard_0_of_2 filters rows by")
+              .hasMessageContaining("needs")
+              .hasMessageContaining("% 2) = 0")
+              .hasMessageContaining("ALTER PUBLICATION " + f.slot + "_shard_0_of_2 SET TABLE");
 
-        // An unsharded relay refuses a filtered publication: it would skip events.
-        f.execute(
-            "CREATE PUBLICATION "
-                + f.slot
-                + " FOR TABLE "
-                + table
-                + " WHERE (aggregateid <> 'x') WITH (publish = 'insert')");
-        Relay unsharded = Relay.create(f.config().build());
-        assertThatThrownBy(unsharded::start)
-            .isInstanceOf(RelayException.class)
-            .hasMessageContaining("(unsharded) needs no row filter");
-      } finally {
-        dropShards(f);
-      }
-    }
+          // An unsharded relay refuses a filtered publication: it would skip events.
+          createPublication(f, f.slot, "aggregateid <> 'x'");
+          Relay unsharded = Relay.create(f.config().build());
+          assertThatThrownBy(unsharded::start)
+              .isInstanceOf(RelayException.class)
+              .hasMessageContaining("(unsharded) needs no row filter");
+        });
   }
 
   @Test
   void addingAShardWithTheWritersPausedLosesAndDoublesNothing(DevStack stack) throws Exception {
-    try (RelayFixture f = RelayFixture.create(stack)) {
-      f.createTopics("cart");
-      Map<String, List<String>> expected = new LinkedHashMap<>();
-      try {
-        // The README's procedure: one relay, writers running; pause them, let the relay publish
-        // everything committed (its slot confirmed past the WAL position of the pause), stop it;
-        // start the new layout's shards (their slots begin here), resume the writers.
-        try (Relay one = Relay.create(f.config().set("heartbeat.interval.ms", "1000").build())) {
-          one.start();
-          await().atMost(DEADLINE).until(one::isReady);
-          writeWhile(f, expected, 0, 1_500);
-          String paused = f.currentLsn();
-          await().atMost(DEADLINE).until(() -> f.slotConfirmedPast(f.slot, paused));
-        }
-        try (TopicReader reader =
-            new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
-          runShards(
-              f,
-              2,
-              () -> {
-                writeWhile(f, expected, 1_500, 1_500);
-                await().atMost(DEADLINE).until(() -> reader.poll() >= 3_000);
-                reader.readToEnd(DEADLINE);
-              });
-          assertThat(reader.duplicates()).isZero();
-          assertThat(reader.countById).hasSize(3_000);
-          assertThat(reader.idsByKey()).isEqualTo(expected);
-        }
-      } finally {
-        dropShards(f);
-      }
-    }
+    Map<String, List<String>> expected = new LinkedHashMap<>();
+    withShards(
+        stack,
+        f -> {
+          // The README's procedure: one relay, writers running; pause them, let the relay publish
+          // everything committed (its slot confirmed past the WAL position of the pause), stop it;
+          // start the new layout's shards (their slots begin here), resume the writers.
+          try (Relay one = Relay.create(f.config().set("heartbeat.interval.ms", "1000").build())) {
+            one.start();
+            await().atMost(DEADLINE).until(one::isReady);
+            writeWhile(f, expected, 0, 1_500);
+            long paused = f.walPosition();
+            await().atMost(DEADLINE).until(() -> f.slotConfirmedPast(f.slot, paused));
+          }
+          try (TopicReader reader =
+              new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
+            runShards(
+                f,
+                2,
+                () -> {
+                  writeWhile(f, expected, 1_500, 1_500);
+                  await().atMost(DEADLINE).until(() -> reader.poll() >= 3_000);
+                  reader.readToEnd(DEADLINE);
+                });
+            assertThat(reader.duplicates()).isZero();
+            assertThat(reader.countById).hasSize(3_000);
+            assertThat(reader.idsByKey()).isEqualTo(expected);
+          }
+        });
   }
 
   /** Commits {@code n} events from {@code firstSeq} in transactions of 10 over 100 aggregates. */
@@ -166,6 +128,38 @@ class RelayShardIT {
         expected.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e.id().toString());
       }
     }
+  }
+
+  /**
+   * Runs {@code test} on a fixture of its own with the topic {@code cart}, then drops the shards'
+   * slots and publications.
+   */
+  private static void withShards(DevStack stack, FixtureTest test) throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("cart");
+      try {
+        test.run(f);
+      } finally {
+        dropShards(f);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface FixtureTest {
+    void run(RelayFixture f) throws Exception;
+  }
+
+  private static void createPublication(RelayFixture f, String name, String filter)
+      throws SQLException {
+    f.execute(
+        "CREATE PUBLICATION "
+            + name
+            + " FOR TABLE public."
+            + f.table
+            + " WHERE ("
+            + filter
+            + ") WITH (publish = 'insert')");
   }
 
   private static RelayConfig shard(RelayFixture f, int count, int index) {

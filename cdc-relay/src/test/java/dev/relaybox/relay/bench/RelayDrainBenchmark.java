@@ -64,11 +64,7 @@ public final class RelayDrainBenchmark {
     try (OtlpSink collector = OtlpSink.start();
         DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
       DevStack.Postgres pg = stack.postgres();
-      Outbox.builder()
-          .table("outbox")
-          .serializer((t, d) -> new byte[0])
-          .build()
-          .migrate(pg.dataSource());
+      createOutbox(stack);
       for (String type : TYPES) {
         stack.kafka().createTopic("outbox.event." + type, 3);
       }
@@ -189,6 +185,15 @@ public final class RelayDrainBenchmark {
       s.execute("DROP PUBLICATION " + name);
       s.execute("TRUNCATE outbox");
     }
+  }
+
+  /** Creates the benchmarks' table {@code outbox} with the outbox-producer migrations. */
+  static void createOutbox(DevStack stack) {
+    Outbox.builder()
+        .table("outbox")
+        .serializer((t, d) -> new byte[0])
+        .build()
+        .migrate(stack.postgres().dataSource());
   }
 
   /** The relay JVM's options for the SDK, as {@code relaybox relay} configures it from OTEL_*. */

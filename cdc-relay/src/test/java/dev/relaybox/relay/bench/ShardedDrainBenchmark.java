@@ -1,7 +1,6 @@
 package dev.relaybox.relay.bench;
 
 import dev.relaybox.devstack.DevStack;
-import dev.relaybox.outbox.Outbox;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,11 +42,7 @@ public final class ShardedDrainBenchmark {
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     Path dir = Files.createTempDirectory("relay-shard-bench");
     try (DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
-      Outbox.builder()
-          .table("outbox")
-          .serializer((t, d) -> new byte[0])
-          .build()
-          .migrate(stack.postgres().dataSource());
+      RelayDrainBenchmark.createOutbox(stack);
       for (String type : RelayDrainBenchmark.TYPES) {
         stack.kafka().createTopic("outbox.event." + type, 3);
       }
