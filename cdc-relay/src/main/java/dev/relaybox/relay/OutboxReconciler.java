@@ -5,6 +5,7 @@ import dev.relaybox.config.TopicPattern;
 import dev.relaybox.outbox.OutboxRepublisher;
 import dev.relaybox.relay.internal.RelaySettings;
 import dev.relaybox.relay.internal.RelayState;
+import dev.relaybox.relay.internal.Shard;
 import dev.relaybox.relay.internal.TopicScan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -166,7 +167,7 @@ public final class OutboxReconciler {
 
   private void lock(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-      s.setString(1, "relaybox:reconcile:" + table());
+      s.setString(1, "relaybox:reconcile:" + table() + Shard.of(config).nameSuffix());
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         if (!rs.getBoolean(1)) {
@@ -185,7 +186,10 @@ public final class OutboxReconciler {
         c.prepareStatement(
             "SELECT id, aggregatetype FROM "
                 + quotedTable()
-                + " WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id")) {
+                + " WHERE created_at >= ? AND created_at < ?"
+                // A shard repairs its own rows only: another shard may just not have got to its.
+                + Shard.of(config).sqlCondition()
+                + " ORDER BY created_at, id")) {
       s.setObject(1, from.atOffset(ZoneOffset.UTC));
       s.setObject(2, to.atOffset(ZoneOffset.UTC));
       s.setFetchSize(10_000);

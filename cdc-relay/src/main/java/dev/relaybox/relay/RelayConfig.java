@@ -7,6 +7,7 @@ import dev.relaybox.config.ServiceConfig;
 import dev.relaybox.config.ServiceProperties;
 import dev.relaybox.config.Settings;
 import dev.relaybox.relay.internal.RelaySettings;
+import dev.relaybox.relay.internal.Shard;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -39,14 +40,22 @@ public final class RelayConfig extends ServiceConfig {
     return RelaySettings.ALL;
   }
 
-  /** The relay name: engine name, offset namespace, and later the transactional id. */
+  /**
+   * The relay name: engine name, offset namespace, lease and transactional id; {@code relay.name}
+   * plus {@code -shard-<i>-of-<n>} when {@code shard.count} is above 1.
+   */
   public String name() {
-    return get(RelaySettings.NAME);
+    return get(RelaySettings.NAME) + Shard.of(this).nameSuffix();
   }
 
-  /** The replication slot the relay reads. */
+  /** The replication slot the relay reads ({@code slot.name}, plus {@code _shard_<i>_of_<n>}). */
   public String slotName() {
-    return get(CommonSettings.SLOT_NAME);
+    return get(CommonSettings.SLOT_NAME) + Shard.of(this).identifierSuffix();
+  }
+
+  /** The relay's publication ({@code publication.name}, plus {@code _shard_<i>_of_<n>}). */
+  public String publicationName() {
+    return get(RelaySettings.PUBLICATION_NAME) + Shard.of(this).identifierSuffix();
   }
 
   /** Whether the relay publishes in Kafka transactions ({@code delivery.guarantee}). */
@@ -55,12 +64,13 @@ public final class RelayConfig extends ServiceConfig {
   }
 
   /**
-   * The producer's {@code transactional.id}: {@code relaybox.<relay.name>} unless {@code
-   * kafka.producer.transactional.id} overrides it (e.g. to match an ACL prefix).
+   * The producer's {@code transactional.id}: {@code relaybox.<name()>} unless {@code
+   * kafka.producer.transactional.id} overrides it (e.g. to match an ACL prefix); a sharded relay
+   * appends its shard suffix to the override too, so shards never fence each other.
    */
   public String transactionalId() {
     String override = withPrefix(PRODUCER_PREFIX).get("transactional.id");
-    return override != null ? override : "relaybox." + name();
+    return override != null ? override + Shard.of(this).nameSuffix() : "relaybox." + name();
   }
 
   /** Collects properties; {@link #build()} validates them. Not thread-safe. */
@@ -124,6 +134,7 @@ public final class RelayConfig extends ServiceConfig {
      */
     public RelayConfig build() {
       RelayConfig config = new RelayConfig(properties());
+      checkShard(config);
       if (config.get(RelaySettings.OFFSETS_STORAGE).equals("file")
           && config.get(RelaySettings.OFFSETS_FILE) == null) {
         throw bad(RelaySettings.OFFSETS_FILE.key(), "is required when offsets.storage=file");
@@ -164,6 +175,34 @@ public final class RelayConfig extends ServiceConfig {
             "must stay true: retries must not reorder or duplicate records");
       }
       return config;
+    }
+
+    private static void checkShard(RelayConfig config) {
+      int count = config.get(RelaySettings.SHARD_COUNT);
+      int index = config.get(RelaySettings.SHARD_INDEX);
+      if (index >= count) {
+        throw bad(
+            RelaySettings.SHARD_INDEX.key(),
+            "is "
+                + index
+                + " but must be below shard.count ("
+                + count
+                + "): the shards of "
+                + count
+                + " are numbered 0 to "
+                + (count - 1));
+      }
+      String suffix = Shard.of(config).identifierSuffix();
+      for (var setting :
+          java.util.List.of(CommonSettings.SLOT_NAME, RelaySettings.PUBLICATION_NAME)) {
+        if (config.get(setting).length() + suffix.length() > 63) {
+          throw bad(
+              setting.key(),
+              "is too long for a shard: with the suffix "
+                  + suffix
+                  + " it exceeds Postgres's 63 characters; choose a shorter one");
+        }
+      }
     }
 
     private static IllegalArgumentException bad(String key, String problem) {

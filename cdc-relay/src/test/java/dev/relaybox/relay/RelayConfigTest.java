@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.relay.internal.RelaySettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -153,5 +154,42 @@ class RelayConfigTest {
     assertThat(java.nio.file.Files.readString(Path.of("README.md")))
         .as("cdc-relay/README.md must contain the generated table:%n%s", table)
         .contains(table);
+  }
+
+  @Test
+  void oneShardKeepsTheConfiguredNamesAndShardsGetTheirOwn() {
+    RelayConfig one = minimal().name("r").set("kafka.producer.transactional.id", "acl.r").build();
+    assertThat(List.of(one.name(), one.slotName(), one.publicationName(), one.transactionalId()))
+        .containsExactly("r", "relaybox_outbox", "relaybox_outbox", "acl.r");
+    RelayConfig shard = minimal().name("r").set("shard.count", "4").set("shard.index", "3").build();
+    assertThat(
+            List.of(
+                shard.name(), shard.slotName(), shard.publicationName(), shard.transactionalId()))
+        .containsExactly(
+            "r-shard-3-of-4",
+            "relaybox_outbox_shard_3_of_4",
+            "relaybox_outbox_shard_3_of_4",
+            "relaybox.r-shard-3-of-4");
+    assertThat(
+            minimal()
+                .set("shard.count", "2")
+                .set("kafka.producer.transactional.id", "acl.r")
+                .build()
+                .transactionalId())
+        .isEqualTo("acl.r-shard-0-of-2");
+  }
+
+  @Test
+  void badShardSettingsAreNamed() {
+    assertThatThrownBy(() -> minimal().set("shard.count", "2").set("shard.index", "2").build())
+        .hasMessageContaining("'shard.index' is 2 but must be below shard.count (2)")
+        .hasMessageContaining("numbered 0 to 1");
+    assertThatThrownBy(() -> minimal().set("shard.count", "0").build())
+        .hasMessageContaining("'shard.count'");
+    assertThatThrownBy(() -> minimal().set("shard.index", "-1").build())
+        .hasMessageContaining("'shard.index'");
+    assertThatThrownBy(
+            () -> minimal().set("shard.count", "2").set("slot.name", "s".repeat(60)).build())
+        .hasMessageContaining("'slot.name' is too long for a shard");
   }
 }

@@ -18,9 +18,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.Schema;
@@ -145,6 +149,37 @@ final class RelayFixture implements AutoCloseable {
     return events.stream().map(OutboxEvent::id).toList();
   }
 
+  /**
+   * Commits {@code perAggregate} events (type {@code cart}) of each of {@code aggregates}
+   * aggregates {@code cart-<a>}, shuffled across aggregates (seed {@code seed}), {@code
+   * perTransaction} per transaction; returns each aggregate's event ids in commit order.
+   */
+  Map<String, List<String>> commitInterleaved(
+      int aggregates, int perAggregate, int perTransaction, long seed) throws SQLException {
+    List<String> order = new ArrayList<>();
+    for (int a = 0; a < aggregates; a++) {
+      for (int i = 0; i < perAggregate; i++) {
+        order.add("cart-" + a);
+      }
+    }
+    Collections.shuffle(order, new Random(seed));
+    Map<String, List<String>> expected = new LinkedHashMap<>();
+    List<OutboxEvent> tx = new ArrayList<>();
+    for (int i = 0; i < order.size(); i++) {
+      OutboxEvent e = event("cart", order.get(i), i);
+      tx.add(e);
+      expected.computeIfAbsent(order.get(i), k -> new ArrayList<>()).add(e.id().toString());
+      if (tx.size() == perTransaction) {
+        commit(tx);
+        tx = new ArrayList<>();
+      }
+    }
+    if (!tx.isEmpty()) {
+      commit(tx);
+    }
+    return expected;
+  }
+
   static OutboxEvent event(String aggregateType, String aggregateId, long seq) {
     return OutboxEvent.builder()
         .aggregateType(aggregateType)
@@ -196,6 +231,24 @@ final class RelayFixture implements AutoCloseable {
         ResultSet rs = s.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Whether {@code slotName} is confirmed at or past {@code position} ({@link #walPosition()}): its
+   * relay published everything before it.
+   */
+  boolean slotConfirmedPast(String slotName, long position) throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0') >= ? FROM pg_replication_slots"
+                    + " WHERE slot_name = ?")) {
+      s.setLong(1, position);
+      s.setString(2, slotName);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
     }
   }
 

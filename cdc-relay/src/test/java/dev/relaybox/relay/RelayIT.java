@@ -13,12 +13,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -97,28 +94,11 @@ class RelayIT {
     int perAggregate = 100;
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("cart");
-      // Every aggregate's events in sequence, shuffled across aggregates, 40 per transaction.
-      List<String> order = new ArrayList<>();
-      for (int a = 0; a < aggregates; a++) {
-        for (int i = 0; i < perAggregate; i++) {
-          order.add("cart-" + a);
-        }
-      }
-      Collections.shuffle(order, new Random(42));
-      Map<String, List<String>> expected = new LinkedHashMap<>();
       try (Relay relay = Relay.create(f.config().build())) {
         relay.start();
         await().atMost(DEADLINE).until(relay::isReady);
-        List<OutboxEvent> tx = new ArrayList<>();
-        for (int i = 0; i < order.size(); i++) {
-          OutboxEvent e = RelayFixture.event("cart", order.get(i), i);
-          tx.add(e);
-          expected.computeIfAbsent(order.get(i), k -> new ArrayList<>()).add(e.id().toString());
-          if (tx.size() == 40) {
-            f.commit(tx);
-            tx = new ArrayList<>();
-          }
-        }
+        // Every aggregate's events in sequence, shuffled across aggregates, 40 per transaction.
+        Map<String, List<String>> expected = f.commitInterleaved(aggregates, perAggregate, 40, 42);
         try (TopicReader reader =
             new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
           await().atMost(DEADLINE).until(() -> reader.poll() >= aggregates * perAggregate);

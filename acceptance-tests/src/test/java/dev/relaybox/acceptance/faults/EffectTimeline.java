@@ -1,10 +1,9 @@
 package dev.relaybox.acceptance.faults;
 
-import dev.relaybox.devstack.peers.FulfillmentServer;
 import dev.relaybox.devstack.peers.MailServer;
-import dev.relaybox.devstack.peers.PaymentGatewayServer;
 import dev.relaybox.devstack.peers.Peers;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,26 +46,21 @@ final class EffectTimeline {
    * while one kind has none yet.
    */
   Optional<Instant> flowingAgain(Instant since) {
-    Instant charge =
-        first(
-            peers.paymentGateway().charges(),
-            PaymentGatewayServer.Charge::orderId,
-            PaymentGatewayServer.Charge::createdAt,
-            since);
-    Instant shipment =
-        first(
-            peers.fulfillment().shipments(),
-            FulfillmentServer.Shipment::orderId,
-            FulfillmentServer.Shipment::createdAt,
-            since);
-    Instant email =
-        first(
-            peers.mail().messages(), EffectTimeline::orderOf, MailServer.Email::receivedAt, since);
-    if (charge == null || shipment == null || email == null) {
+    List<Optional<Instant>> firsts =
+        List.of(
+            first(
+                since,
+                peers.paymentGateway().charges(),
+                c -> new Effect(c.orderId(), c.createdAt())),
+            first(
+                since,
+                peers.fulfillment().shipments(),
+                s -> new Effect(s.orderId(), s.createdAt())),
+            first(since, peers.mail().messages(), m -> new Effect(orderOf(m), m.receivedAt())));
+    if (firsts.stream().anyMatch(Optional::isEmpty)) {
       return Optional.empty();
     }
-    Instant last = charge.isAfter(shipment) ? charge : shipment;
-    return Optional.of(email.isAfter(last) ? email : last);
+    return firsts.stream().map(Optional::orElseThrow).max(Comparator.naturalOrder());
   }
 
   /**
@@ -92,20 +86,22 @@ final class EffectTimeline {
         + peers.mail().messages().size();
   }
 
-  private <T> Instant first(
-      List<T> effects, Function<T, String> orderId, Function<T, Instant> at, Instant since) {
-    Instant first = null;
-    for (T effect : effects) {
-      Instant placed = placedAt.get(orderId.apply(effect));
-      if (placed != null && !placed.isBefore(since)) {
-        Instant when = at.apply(effect);
-        if (first == null || when.isBefore(first)) {
-          first = when;
-        }
-      }
-    }
-    return first;
+  /** When the first of one kind of {@code effects} was executed for an order placed since. */
+  private <T> Optional<Instant> first(
+      Instant since, List<T> effects, Function<T, Effect> asEffect) {
+    return effects.stream()
+        .map(asEffect)
+        .filter(
+            e -> {
+              Instant placed = placedAt.get(e.orderId());
+              return placed != null && !placed.isBefore(since);
+            })
+        .map(Effect::at)
+        .min(Comparator.naturalOrder());
   }
+
+  /** One effect: the order it was for and when the third party executed it. */
+  private record Effect(String orderId, Instant at) {}
 
   private static String orderOf(MailServer.Email email) {
     Matcher m = ORDER_ID.matcher(email.subject() == null ? "" : email.subject());

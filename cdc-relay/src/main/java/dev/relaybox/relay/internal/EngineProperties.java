@@ -18,11 +18,12 @@ final class EngineProperties {
   /** What the relay reads and where it writes, for its start log line. */
   static String describe(RelayConfig c) {
     return String.format(
-        "name=%s slot=%s publication=%s table=%s.%s topicPattern=%s dlqTopic=%s offsets=%s"
+        "name=%s %s slot=%s publication=%s table=%s.%s topicPattern=%s dlqTopic=%s offsets=%s"
             + " deliveryGuarantee=%s",
         c.name(),
+        Shard.of(c),
         c.slotName(),
-        c.get(RelaySettings.PUBLICATION_NAME),
+        c.publicationName(),
         c.get(CommonSettings.OUTBOX_SCHEMA),
         c.get(CommonSettings.OUTBOX_TABLE),
         c.get(CommonSettings.TOPIC_PATTERN),
@@ -54,7 +55,7 @@ final class EngineProperties {
     p.put("database.password", Objects.toString(c.get(CommonSettings.PG_PASSWORD), ""));
     p.put("database.sslmode", c.get(CommonSettings.PG_SSLMODE));
     p.put("slot.name", c.slotName());
-    p.put("publication.name", c.get(RelaySettings.PUBLICATION_NAME));
+    p.put("publication.name", c.publicationName());
     // Preflight creates (or validates) the inserts-only publication itself.
     p.put("publication.autocreate.mode", "disabled");
     p.put(

@@ -58,7 +58,7 @@ final class Preflight {
     try (Connection c = connect(config)) {
       checkWalLevel(c);
       checkTable(c, config);
-      ensurePublication(c, config);
+      PublicationPreflight.ensure(c, config);
       // Exactly-once, SlotPreflight checks the slot against the committed position.
       if (!slotExists(c, config) && !config.exactlyOnce()) {
         checkOffsetsWithoutSlot(config, engineProperties);
@@ -95,62 +95,6 @@ final class Preflight {
         }
       }
     }
-  }
-
-  private static void ensurePublication(Connection c, RelayConfig config) throws SQLException {
-    String name = config.get(RelaySettings.PUBLICATION_NAME);
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT puballtables, pubupdate, pubdelete, pubtruncate,"
-                + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname),"
-                + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname"
-                + "   AND t.schemaname = ? AND t.tablename = ?)"
-                + " FROM pg_publication p WHERE pubname = ?")) {
-      s.setString(1, config.get(CommonSettings.OUTBOX_SCHEMA));
-      s.setString(2, config.get(CommonSettings.OUTBOX_TABLE));
-      s.setString(3, name);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          createPublication(c, config);
-          return;
-        }
-        boolean onlyOutbox = !rs.getBoolean(1) && rs.getLong(5) == 1 && rs.getLong(6) == 1;
-        boolean onlyInserts = !rs.getBoolean(2) && !rs.getBoolean(3) && !rs.getBoolean(4);
-        if (!onlyOutbox || !onlyInserts) {
-          throw new RelayException(
-              "Publication "
-                  + name
-                  + " exists but does not publish only inserts of "
-                  + qualifiedTable(config)
-                  + "; drop it (DROP PUBLICATION "
-                  + name
-                  + ") to let the relay create it, or fix it: ALTER PUBLICATION "
-                  + name
-                  + " SET TABLE "
-                  + qualifiedTable(config)
-                  + "; ALTER PUBLICATION "
-                  + name
-                  + " SET (publish = 'insert')");
-        }
-      }
-    }
-  }
-
-  private static void createPublication(Connection c, RelayConfig config) throws SQLException {
-    // Identifiers are validated by RelayConfig ([a-z_][a-z0-9_$]*), so quoting is safe.
-    String sql =
-        "CREATE PUBLICATION \""
-            + config.get(RelaySettings.PUBLICATION_NAME)
-            + "\" FOR TABLE "
-            + qualifiedTable(config)
-            + " WITH (publish = 'insert')";
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-    LOG.info(
-        "created publication publication={} table={} publish=insert",
-        config.get(RelaySettings.PUBLICATION_NAME),
-        qualifiedTable(config));
   }
 
   private static boolean slotExists(Connection c, RelayConfig config) throws SQLException {

@@ -52,6 +52,21 @@ public final class RelaySettings {
           .doc("publication (created by the relay if missing)")
           .build();
 
+  public static final Setting<Integer> SHARD_COUNT =
+      Setting.integer("shard.count", 1, Shard.MAX_COUNT)
+          .defaultValue("1")
+          .doc(
+              "relays sharing the outbox by a hash of `aggregateid`; above 1, `relay.name`, the"
+                  + " slot, the publication (row-filtered to the shard) and the transactional id"
+                  + " get the suffix `-shard-<i>-of-<n>` (`_shard_<i>_of_<n>`); Postgres 15+")
+          .build();
+
+  public static final Setting<Integer> SHARD_INDEX =
+      Setting.integer("shard.index", 0, Shard.MAX_COUNT - 1)
+          .defaultValue("0")
+          .doc("this relay's shard, 0 to `shard.count` − 1")
+          .build();
+
   public static final Setting<Boolean> ALLOW_MISSING_SLOT =
       Setting.bool("startup.allow.missing.slot")
           .defaultValue("false")
@@ -243,6 +258,8 @@ public final class RelaySettings {
               CommonSettings.OUTBOX_TABLE,
               CommonSettings.SLOT_NAME,
               PUBLICATION_NAME,
+              SHARD_COUNT,
+              SHARD_INDEX,
               ALLOW_MISSING_SLOT,
               KAFKA_BOOTSTRAP_SERVERS,
               DELIVERY_GUARANTEE,
@@ -277,7 +294,7 @@ public final class RelaySettings {
               PRODUCER_PREFIX,
               "passed to the producer (prefix removed); `acks` must stay `all`,"
                   + " `enable.idempotence` true; `transactional.id` (exactly-once only) overrides"
-                  + " `relaybox.<relay.name>`")
+                  + " `relaybox.<relay.name>` (a shard appends its suffix)")
           .passThrough(
               DEBEZIUM_PREFIX,
               "passed to the Debezium engine (prefix removed), overriding the relay's choices;"

@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * prewritten row carries a {@code traceparent}). The consumer reads {@code read_committed}.
  */
 public final class RelayDrainBenchmark {
-  private static final String[] TYPES = {"order", "payment", "shipment", "invoice"};
+  static final String[] TYPES = {"order", "payment", "shipment", "invoice"};
 
   private RelayDrainBenchmark() {}
 
@@ -64,11 +64,7 @@ public final class RelayDrainBenchmark {
     try (OtlpSink collector = OtlpSink.start();
         DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
       DevStack.Postgres pg = stack.postgres();
-      Outbox.builder()
-          .table("outbox")
-          .serializer((t, d) -> new byte[0])
-          .build()
-          .migrate(pg.dataSource());
+      createOutbox(stack);
       for (String type : TYPES) {
         stack.kafka().createTopic("outbox.event." + type, 3);
       }
@@ -191,6 +187,15 @@ public final class RelayDrainBenchmark {
     }
   }
 
+  /** Creates the benchmarks' table {@code outbox} with the outbox-producer migrations. */
+  static void createOutbox(DevStack stack) {
+    Outbox.builder()
+        .table("outbox")
+        .serializer((t, d) -> new byte[0])
+        .build()
+        .migrate(stack.postgres().dataSource());
+  }
+
   /** The relay JVM's options for the SDK, as {@code relaybox relay} configures it from OTEL_*. */
   private static String tracing(OtlpSink collector) {
     return " -Dotel.java.global-autoconfigure.enabled=true -Dotel.service.name=relaybox-relay"
@@ -226,8 +231,11 @@ public final class RelayDrainBenchmark {
     return file;
   }
 
-  /** N rows in transactions of 50,000, generated server-side: 512-byte payloads. */
-  private static void prewrite(DevStack.Postgres pg, int events) throws SQLException {
+  /**
+   * N rows in transactions of 50,000, generated server-side: 512-byte payloads, the first 8 bytes
+   * the row's sequence number (0 to N − 1, in commit order), 1,000 aggregate ids.
+   */
+  static void prewrite(DevStack.Postgres pg, int events) throws SQLException {
     try (Connection c = pg.dataSource().getConnection();
         Statement s = c.createStatement()) {
       c.setAutoCommit(false);
@@ -236,8 +244,8 @@ public final class RelayDrainBenchmark {
         s.executeUpdate(
             "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers)"
                 + " SELECT gen_random_uuid(), (ARRAY['order','payment','shipment','invoice'])[i % 4 + 1],"
-                + " 'agg-' || (i % 1000), 'BenchEvent', decode(repeat(lpad(to_hex(i % 256), 2, '0'),"
-                + " 512), 'hex'), '{\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}'"
+                + " 'agg-' || (i % 1000), 'BenchEvent', int8send(i::bigint)"
+                + " || decode(repeat(lpad(to_hex(i % 256), 2, '0'), 504), 'hex'), '{\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}'"
                 + " FROM generate_series("
                 + from
                 + ", "
@@ -288,7 +296,8 @@ public final class RelayDrainBenchmark {
     throw new IllegalStateException("relay did not become ready");
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+  /** A read_committed consumer of every outbox topic, positioned at their ends. */
+  static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
@@ -313,7 +322,7 @@ public final class RelayDrainBenchmark {
   }
 
   /** utime + stime (clock ticks, 100/s) of the walsender serving the relay's slot, from /proc. */
-  private static long walsenderTicks(DevStack.Postgres pg, String slot) throws Exception {
+  static long walsenderTicks(DevStack.Postgres pg, String slot) throws Exception {
     int pid;
     try (Connection c = pg.dataSource().getConnection();
         Statement s = c.createStatement();

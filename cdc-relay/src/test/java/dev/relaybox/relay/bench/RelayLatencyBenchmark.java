@@ -1,7 +1,6 @@
 package dev.relaybox.relay.bench;
 
 import dev.relaybox.devstack.DevStack;
-import dev.relaybox.outbox.Outbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,11 +52,7 @@ public final class RelayLatencyBenchmark {
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Path dir = Files.createTempDirectory("relay-latency");
     try (DevStack stack = DevStack.builder().schemaRegistry(false).start()) {
-      Outbox.builder()
-          .table("outbox")
-          .serializer((t, d) -> new byte[0])
-          .build()
-          .migrate(stack.postgres().dataSource());
+      RelayDrainBenchmark.createOutbox(stack);
       stack.kafka().createTopic("outbox.event.lat", 3);
       for (int round = 1; round <= rounds; round++) {
         List<String> order = new ArrayList<>(guarantees);

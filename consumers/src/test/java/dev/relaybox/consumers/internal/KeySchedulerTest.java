@@ -1,6 +1,7 @@
 package dev.relaybox.consumers.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relaybox.consumers.internal.KeyScheduler.Chunk;
 import dev.relaybox.consumers.internal.KeyScheduler.Fate;
@@ -9,6 +10,7 @@ import dev.relaybox.consumers.internal.KeyScheduler.ParkedWork;
 import dev.relaybox.consumers.internal.KeyScheduler.Slice;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -116,13 +118,16 @@ class KeySchedulerTest {
       }
       partitions.intake(records(tp, keys));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (scheduler.unsettled() > 0 && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
-    scheduler.close();
-    for (Thread t : workers) {
-      t.join(5_000);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> scheduler.unsettled() == 0);
+    } finally {
+      scheduler.close();
+      for (Thread t : workers) {
+        t.join(5_000);
+      }
     }
     assertThat(scheduler.unsettled()).isZero();
     assertThat(overlaps).hasValue(0);

@@ -1,6 +1,7 @@
 package dev.relaybox.devstack.peers;
 
 import static dev.relaybox.devstack.peers.PeerClient.post;
+import static dev.relaybox.devstack.peers.WarehouseFixture.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relaybox.devstack.peers.FulfillmentServer.Reservation;
@@ -9,36 +10,18 @@ import dev.relaybox.devstack.peers.PeerClient.Reply;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The warehouse's reserve, release, ship-a-reservation and cancel-shipment endpoints. */
 class WarehouseReservationsIT {
-  private static FulfillmentServer warehouse;
-
-  @BeforeAll
-  static void start() {
-    warehouse = FulfillmentServer.start(0);
-  }
-
-  @AfterAll
-  static void stop() {
-    warehouse.close();
-  }
-
-  @AfterEach
-  void clearFault() {
-    warehouse.clearFault();
-  }
+  @RegisterExtension static final WarehouseFixture warehouse = new WarehouseFixture();
 
   @Test
   void reserveShipCancelReleaseReturnsTheStockOnceEachAndReplaysByKey() throws IOException {
     String order = unique("order");
     String sku = unique("sku");
-    warehouse.setStock(sku, 5);
+    warehouse.server().setStock(sku, 5);
     String reserveKey = unique("key");
 
     Reply reserved = reserve(reserveKey, order, sku, 2);
@@ -48,33 +31,34 @@ class WarehouseReservationsIT {
     assertThat(reserved.text("status")).isEqualTo("reserved");
     assertThat(replayed.status()).isEqualTo(200);
     assertThat(replayed.text("id")).isEqualTo(reserved.text("id"));
-    assertThat(warehouse.stock(sku)).hasValue(3);
+    assertThat(warehouse.server().stock(sku)).hasValue(3);
 
-    Reply shipped =
-        post(warehouse.url() + "/v1/shipments", unique("key"), linesJson(order, sku, 2));
+    Reply shipped = post(warehouse.url("/v1/shipments"), unique("key"), linesJson(order, sku, 2));
     assertThat(shipped.status()).isEqualTo(201);
-    assertThat(warehouse.stock(sku)).as("the shipment takes the reserved stock").hasValue(3);
+    assertThat(warehouse.server().stock(sku))
+        .as("the shipment takes the reserved stock")
+        .hasValue(3);
     assertThat(reservationsOf(order))
         .singleElement()
         .extracting(Reservation::status)
         .isEqualTo("shipped");
     assertThat(
-            post(warehouse.url() + "/v1/reservations/release", unique("key"), orderJson(order))
+            post(warehouse.url("/v1/reservations/release"), unique("key"), orderJson(order))
                 .text("error"))
         .as("no release under an active shipment")
         .isEqualTo("shipment_active");
 
     String cancelKey = unique("key");
-    Reply cancelled = post(warehouse.url() + "/v1/shipments/cancel", cancelKey, orderJson(order));
+    Reply cancelled = post(warehouse.url("/v1/shipments/cancel"), cancelKey, orderJson(order));
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.body().path("cancelled")).hasSize(1);
     assertThat(
-            post(warehouse.url() + "/v1/shipments/cancel", unique("key"), orderJson(order))
+            post(warehouse.url("/v1/shipments/cancel"), unique("key"), orderJson(order))
                 .body()
                 .path("cancelled"))
         .as("a second cancellation with a new key finds nothing to cancel")
         .isEmpty();
-    assertThat(shipmentsOf(order))
+    assertThat(warehouse.shipmentsOf(order))
         .singleElement()
         .extracting(Shipment::status)
         .isEqualTo("cancelled");
@@ -83,7 +67,7 @@ class WarehouseReservationsIT {
     assertThat(release(releaseKey).apply(order).body().path("released")).hasSize(1);
     assertThat(release(releaseKey).apply(order).header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(release(unique("key")).apply(order).body().path("released")).isEmpty();
-    assertThat(warehouse.stock(sku)).hasValue(5);
+    assertThat(warehouse.server().stock(sku)).hasValue(5);
     assertThat(reservationsOf(order))
         .singleElement()
         .extracting(Reservation::status)
@@ -94,11 +78,11 @@ class WarehouseReservationsIT {
   void outOfStockReservationIsARecordedPermanentRefusalHoldingNothing() throws IOException {
     String order = unique("order");
     String sku = unique("sku");
-    warehouse.setStock(sku, 1);
+    warehouse.server().setStock(sku, 1);
     String key = unique("key");
 
     Reply refused = reserve(key, order, sku, 2);
-    warehouse.setStock(sku, 10);
+    warehouse.server().setStock(sku, 10);
 
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.text("error")).isEqualTo("out_of_stock");
@@ -108,18 +92,18 @@ class WarehouseReservationsIT {
         .singleElement()
         .satisfies(r -> assertThat(r.held()).isFalse());
     assertThat(release(unique("key")).apply(order).body().path("released")).isEmpty();
-    assertThat(warehouse.stock(sku)).hasValue(10);
+    assertThat(warehouse.server().stock(sku)).hasValue(10);
   }
 
   @Test
   void outageAppliesNothingThenClearsItself() throws IOException {
     String order = unique("order");
-    warehouse.setFault(Fault.crash().lastingFor(Duration.ofSeconds(30)));
+    warehouse.server().setFault(Fault.crash().lastingFor(Duration.ofSeconds(30)));
     String key = unique("key");
 
     assertThat(reserve(key, order, "sku-o", 1).status()).isEqualTo(500);
     assertThat(reservationsOf(order)).isEmpty();
-    warehouse.clearFault();
+    warehouse.server().clearFault();
     assertThat(reserve(key, order, "sku-o", 1).status()).isEqualTo(201);
   }
 
@@ -128,12 +112,12 @@ class WarehouseReservationsIT {
   }
 
   private static Release release(String key) {
-    return order -> post(warehouse.url() + "/v1/reservations/release", key, orderJson(order));
+    return order -> post(warehouse.url("/v1/reservations/release"), key, orderJson(order));
   }
 
   private static Reply reserve(String key, String order, String sku, int quantity)
       throws IOException {
-    return post(warehouse.url() + "/v1/reservations", key, linesJson(order, sku, quantity));
+    return post(warehouse.url("/v1/reservations"), key, linesJson(order, sku, quantity));
   }
 
   private static String linesJson(String order, String sku, int quantity) {
@@ -151,14 +135,8 @@ class WarehouseReservationsIT {
   }
 
   private static List<Reservation> reservationsOf(String order) {
-    return warehouse.reservations().stream().filter(r -> r.orderId().equals(order)).toList();
-  }
-
-  private static List<Shipment> shipmentsOf(String order) {
-    return warehouse.shipments().stream().filter(s -> s.orderId().equals(order)).toList();
-  }
-
-  private static String unique(String prefix) {
-    return prefix + "-" + UUID.randomUUID();
+    return warehouse.server().reservations().stream()
+        .filter(r -> r.orderId().equals(order))
+        .toList();
   }
 }

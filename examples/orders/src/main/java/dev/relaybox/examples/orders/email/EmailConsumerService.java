@@ -3,6 +3,7 @@ package dev.relaybox.examples.orders.email;
 import dev.relaybox.config.Setting;
 import dev.relaybox.consumers.host.ConsumerService;
 import dev.relaybox.consumers.host.ServiceContext;
+import dev.relaybox.examples.orders.internal.ServiceSupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -100,9 +101,7 @@ public final class EmailConsumerService implements ConsumerService {
                 .build());
     email.migrate();
     context.run(
-        context
-            .runner()
-            .topics(context.topicFor(EmailService.COMMANDS_AGGREGATE_TYPE))
+        ServiceSupport.runner(context, EmailService.COMMANDS_AGGREGATE_TYPE)
             .handler(email.handler()));
   }
 }

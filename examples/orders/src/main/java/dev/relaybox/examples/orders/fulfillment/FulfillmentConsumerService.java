@@ -61,9 +61,7 @@ public final class FulfillmentConsumerService implements ConsumerService {
             .build();
     fulfillment.migrate();
     context.run(
-        context
-            .runner()
-            .topics(context.topicFor(FulfillmentService.COMMANDS_AGGREGATE_TYPE))
+        ServiceSupport.runner(context, FulfillmentService.COMMANDS_AGGREGATE_TYPE)
             .handler(fulfillment.handler()));
   }
 }

@@ -2,9 +2,11 @@ package dev.relaybox.examples.orders.internal;
 
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.config.Setting;
+import dev.relaybox.consumers.ConsumerRunner;
 import dev.relaybox.consumers.host.ServiceContext;
 import dev.relaybox.outbox.Outbox;
 import java.time.Duration;
+import java.util.Arrays;
 import org.apache.avro.Schema;
 
 /** What the example consumer services share when the service host starts them. */
@@ -44,5 +46,15 @@ public final class ServiceSupport {
     context.closeOnStop(outbox);
     outbox.migrate(context.dataSource());
     return outbox;
+  }
+
+  /**
+   * The host's runner on the topics of {@code aggregateTypes}: the service sets its handler and
+   * hands it to {@link ServiceContext#run}.
+   */
+  public static ConsumerRunner.Builder runner(ServiceContext context, String... aggregateTypes) {
+    return context
+        .runner()
+        .topics(Arrays.stream(aggregateTypes).map(context::topicFor).toArray(String[]::new));
   }
 }

@@ -55,9 +55,7 @@ public final class PaymentsConsumerService implements ConsumerService {
             .build();
     payments.migrate();
     context.run(
-        context
-            .runner()
-            .topics(context.topicFor(PaymentsService.COMMANDS_AGGREGATE_TYPE))
+        ServiceSupport.runner(context, PaymentsService.COMMANDS_AGGREGATE_TYPE)
             .handler(payments.handler()));
   }
 }

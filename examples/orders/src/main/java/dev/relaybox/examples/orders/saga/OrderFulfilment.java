@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The order-fulfilment saga, one per order (saga id = order id):
@@ -168,11 +169,7 @@ public final class OrderFulfilment {
 
   private static ChargePayment charge(SagaContext<OrderData> s) {
     OrderData o = s.data();
-    return ChargePayment.newBuilder()
-        .setEventId(nextCommandId(s))
-        .setOccurredAt(now())
-        .setOrderId(o.orderId())
-        .setRequestId(requestId(s.sagaId(), s.step(), false))
+    return ChargePayment.newBuilder(envelope(new ChargePayment(), s, false))
         .setCustomerId(o.customerId())
         .setCustomerEmail(o.customerEmail())
         .setAmountMinor(o.amountMinor())
@@ -182,11 +179,7 @@ public final class OrderFulfilment {
 
   private static RefundPayment refund(SagaContext<OrderData> s) {
     OrderData o = s.data();
-    return RefundPayment.newBuilder()
-        .setEventId(nextCommandId(s))
-        .setOccurredAt(now())
-        .setOrderId(o.orderId())
-        .setRequestId(requestId(s.sagaId(), s.step(), true))
+    return RefundPayment.newBuilder(envelope(new RefundPayment(), s, true))
         .setPaymentId(o.paymentId())
         .setReason(ORDER_CANCELLED_REASON)
         .setAmountMinor(o.amountMinor())
@@ -195,44 +188,42 @@ public final class OrderFulfilment {
   }
 
   private static ReserveStock reserve(SagaContext<OrderData> s) {
-    return ReserveStock.newBuilder()
-        .setEventId(nextCommandId(s))
-        .setOccurredAt(now())
-        .setOrderId(s.data().orderId())
-        .setRequestId(requestId(s.sagaId(), s.step(), false))
+    return ReserveStock.newBuilder(envelope(new ReserveStock(), s, false))
         .setQuantities(s.data().quantities())
         .build();
   }
 
   private static ReleaseStock release(SagaContext<OrderData> s) {
-    return ReleaseStock.newBuilder()
-        .setEventId(nextCommandId(s))
-        .setOccurredAt(now())
-        .setOrderId(s.data().orderId())
-        .setRequestId(requestId(s.sagaId(), s.step(), true))
+    return ReleaseStock.newBuilder(envelope(new ReleaseStock(), s, true))
         .setReason(ORDER_CANCELLED_REASON)
         .build();
   }
 
   private static ShipOrder ship(SagaContext<OrderData> s, String warehouseId) {
-    return ShipOrder.newBuilder()
-        .setEventId(nextCommandId(s))
-        .setOccurredAt(now())
-        .setOrderId(s.data().orderId())
-        .setRequestId(requestId(s.sagaId(), s.step(), false))
+    return ShipOrder.newBuilder(envelope(new ShipOrder(), s, false))
         .setWarehouseId(warehouseId)
         .setQuantities(s.data().quantities())
         .build();
   }
 
   private static CancelShipment cancelShipment(SagaContext<OrderData> s) {
-    return CancelShipment.newBuilder()
-        .setEventId(nextCommandId(s))
-        .setOccurredAt(now())
-        .setOrderId(s.data().orderId())
-        .setRequestId(requestId(s.sagaId(), s.step(), true))
+    return CancelShipment.newBuilder(envelope(new CancelShipment(), s, true))
         .setReason(ORDER_CANCELLED_REASON)
         .build();
+  }
+
+  /**
+   * Fills the envelope every saga command starts with: its event id (the next command id), now, the
+   * order id and the request id of the current step or its compensation. The command's builder,
+   * made from it, sets the rest and checks that nothing is missing.
+   */
+  private static <T extends SpecificRecordBase> T envelope(
+      T command, SagaContext<OrderData> s, boolean compensation) {
+    command.put("eventId", nextCommandId(s));
+    command.put("occurredAt", now());
+    command.put("orderId", s.data().orderId());
+    command.put("requestId", requestId(s.sagaId(), s.step(), compensation));
+    return command;
   }
 
   /** One email per template and order: its event id (the Message-ID) is derived from both. */

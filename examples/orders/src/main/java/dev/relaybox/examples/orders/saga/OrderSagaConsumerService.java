@@ -91,12 +91,11 @@ public final class OrderSagaConsumerService implements ConsumerService {
     Sagas sagas = context.closeOnStop(context.sagas().outbox(outbox).saga(saga).build().start());
     EventHandler replies = sagas.replyHandler(saga, OrderFulfilment::reply);
     context.run(
-        context
-            .runner()
-            .topics(
-                context.topicFor(OrderService.AGGREGATE_TYPE),
-                context.topicFor(OrderFulfilment.PAYMENT_REPLIES),
-                context.topicFor(OrderFulfilment.WAREHOUSE_REPLIES))
+        ServiceSupport.runner(
+                context,
+                OrderService.AGGREGATE_TYPE,
+                OrderFulfilment.PAYMENT_REPLIES,
+                OrderFulfilment.WAREHOUSE_REPLIES)
             .handler(
                 (event, tx) -> {
                   if (event.value() instanceof OrderPlaced order) {
