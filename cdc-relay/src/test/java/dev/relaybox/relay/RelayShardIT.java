@@ -162,7 +162,7 @@ class RelayShardIT {
             + ") WITH (publish = 'insert')");
   }
 
-  private static RelayConfig shard(RelayFixture f, int count, int index) {
+  static RelayConfig shard(RelayFixture f, int count, int index) {
     return f.config()
         .set("shard.count", Integer.toString(count))
         .set("shard.index", Integer.toString(index))
@@ -207,7 +207,7 @@ class RelayShardIT {
     return filters;
   }
 
-  private static void dropShards(RelayFixture f) throws SQLException {
+  static void dropShards(RelayFixture f) throws SQLException {
     String like = "'" + f.slot + "\\_shard\\_%'";
     await()
         .atMost(Duration.ofSeconds(15))
