@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.outbox.OutboxEvent;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,16 +35,42 @@ class RelayReshardIT {
       List<Relay> relays = new ArrayList<>();
       try {
         RelayConfig unsharded = f.config().set("heartbeat.interval.ms", "1000").build();
-        List<Relay> old = start(relays, List.of(unsharded));
+        Relay one = start(relays, unsharded);
+        awaitReady(List.of(one));
         // The slot exists from here on: the writer starts, and commits through both reshards.
         writer.start();
         writer.writeAtLeast(500);
 
-        List<Relay> two = reshard(f, relays, unsharded, old, 2);
+        // 1 → 2.
+        assertThat(Reshard.start(unsharded, 2)).isNotBlank();
+        List<Relay> two = startShards(f, relays, 2);
+        awaitReady(two);
+        awaitRetired(one);
+        one.close();
+        // Started again, the retired relay reads the barrier again and retires again.
+        awaitRetired(start(relays, unsharded));
+        // A new shard restarted after the barrier resumes from its position.
+        two.get(0).close();
+        two.set(0, start(relays, RelayShardIT.shard(f, 2, 0)));
+        awaitReady(two);
         writer.writeAtLeast(writer.written() + 1_000);
 
-        reshard(f, relays, RelayShardIT.shard(f, 2, 0), two, 3);
-        writer.writeAtLeast(writer.written() + 1_000);
+        // 2 → 3 with old shard 1 down: the new shards hold at the barrier until it caught up.
+        two.get(1).close();
+        assertThat(Reshard.start(RelayShardIT.shard(f, 2, 0), 3)).isNotBlank();
+        List<Relay> three = startShards(f, relays, 3);
+        awaitRetired(two.get(0));
+        await()
+            .atMost(DEADLINE)
+            .until(
+                () ->
+                    three.stream()
+                        .anyMatch(
+                            r -> r.notReadyReason().orElse("").contains("1 of 2 old shards")));
+        writer.writeAtLeast(writer.written() + 500);
+        awaitRetired(start(relays, RelayShardIT.shard(f, 2, 1)));
+        awaitReady(three);
+        writer.writeAtLeast(writer.written() + 500);
         Map<String, List<String>> expected = writer.stop();
 
         try (TopicReader reader =
@@ -63,7 +86,7 @@ class RelayReshardIT {
           assertThat(reader.countById).hasSize(events);
           assertThat(reader.idsByKey()).isEqualTo(expected);
         }
-        assertThat(reached(f)).containsExactlyInAnyOrder("1/0", "2/0", "2/1");
+        assertThat(reached(f)).isEqualTo("1/0,2/0,2/1");
       } finally {
         relays.forEach(Relay::close);
         RelayShardIT.dropShards(f);
@@ -71,56 +94,43 @@ class RelayReshardIT {
     }
   }
 
-  /** Starts the reshard from {@code current} to {@code count} shards; returns the new shards. */
-  private static List<Relay> reshard(
-      RelayFixture f, List<Relay> relays, RelayConfig current, List<Relay> old, int count)
-      throws SQLException {
-    Reshard.start(current, count);
-    List<RelayConfig> shards = new ArrayList<>();
+  /** Starts the relays of {@code count} shards. */
+  private static List<Relay> startShards(RelayFixture f, List<Relay> relays, int count) {
+    List<Relay> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      shards.add(RelayShardIT.shard(f, count, i));
-    }
-    List<Relay> started = start(relays, shards);
-    for (Relay relay : old) {
-      await()
-          .atMost(DEADLINE)
-          .until(
-              () -> relay.failure().map(e -> e.getMessage().contains("is retired")).orElse(false));
+      started.add(start(relays, RelayShardIT.shard(f, count, i)));
     }
     return started;
   }
 
-  private static List<Relay> start(List<Relay> all, List<RelayConfig> configs) {
-    List<Relay> started = new ArrayList<>();
-    for (RelayConfig config : configs) {
-      Relay relay = Relay.create(config);
-      all.add(relay);
-      started.add(relay);
-      relay.start();
-    }
-    for (Relay relay : started) {
+  private static void awaitReady(List<Relay> relays) {
+    for (Relay relay : relays) {
       await().atMost(DEADLINE).until(relay::isReady);
     }
-    return started;
   }
 
-  /** {@code <shard count>/<shard index>} of every shard recorded as having reached a barrier. */
-  private static List<String> reached(RelayFixture f) throws SQLException {
-    List<String> shards = new ArrayList<>();
-    try (Connection c = f.stack.postgres().dataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT shard_count || '/' || shard_index FROM public.relaybox_reshard_shard"
-                    + " WHERE barrier_id IN (SELECT barrier_id FROM public.relaybox_reshard"
-                    + " WHERE outbox = '\"public\".\""
-                    + f.table
-                    + "\"')")) {
-      while (rs.next()) {
-        shards.add(rs.getString(1));
-      }
-    }
-    return shards;
+  private static void awaitRetired(Relay relay) {
+    await()
+        .atMost(DEADLINE)
+        .until(() -> relay.failure().map(e -> e.getMessage().contains("is retired")).orElse(false));
+  }
+
+  private static Relay start(List<Relay> all, RelayConfig config) {
+    Relay relay = Relay.create(config);
+    all.add(relay);
+    relay.start();
+    return relay;
+  }
+
+  /** {@code <shard count>/<shard index>,…} of the shards recorded as having reached a barrier. */
+  private static String reached(RelayFixture f) throws SQLException {
+    return f.queryString(
+        "SELECT string_agg(shard_count || '/' || shard_index, ',' ORDER BY shard_count,"
+            + " shard_index) FROM public.relaybox_reshard_shard WHERE barrier_id IN"
+            + " (SELECT barrier_id FROM public.relaybox_reshard WHERE outbox ="
+            + " '\"public\".\""
+            + f.table
+            + "\"')");
   }
 
   /** Commits a transaction of 10 events over 100 aggregates every 10 ms, in commit order. */

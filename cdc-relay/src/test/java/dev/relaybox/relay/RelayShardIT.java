@@ -212,18 +212,12 @@ class RelayShardIT {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(
-            () -> {
-              try (Connection c = f.stack.postgres().dataSource().getConnection();
-                  Statement s = c.createStatement();
-                  ResultSet rs =
-                      s.executeQuery(
-                          "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name"
-                              + " LIKE "
-                              + like)) {
-                rs.next();
-                return rs.getLong(1) == 0;
-              }
-            });
+            () ->
+                f.queryString(
+                        "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name"
+                            + " LIKE "
+                            + like)
+                    .equals("0"));
     f.execute(
         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE "
             + like);

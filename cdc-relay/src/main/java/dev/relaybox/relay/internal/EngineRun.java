@@ -190,10 +190,8 @@ final class EngineRun {
       ReshardBarrier pending = ReshardBarrier.pending(c, config);
       if (pending != null) {
         LOG.info(
-            "new shard of a reshard: dropping rows until barrier barrierId={} from={} to={} ({})",
-            pending.id(),
-            pending.from(),
-            pending.to(),
+            "new shard of a reshard: dropping rows until barrier {} ({})",
+            pending,
             Shard.of(config));
       }
       return pending;

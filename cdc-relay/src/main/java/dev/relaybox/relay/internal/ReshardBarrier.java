@@ -49,6 +49,12 @@ public record ReshardBarrier(String id, int from, int to) {
         m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
   }
 
+  /** {@code barrierId=… from=… to=…}, for logs. */
+  @Override
+  public String toString() {
+    return "barrierId=" + id + " from=" + from + " to=" + to;
+  }
+
   /** The aggregate id of this barrier's {@code k}-th row. */
   public String aggregateId(int k) {
     return id + ":" + from + ":" + to + ":" + k;
@@ -99,13 +105,10 @@ public record ReshardBarrier(String id, int from, int to) {
 
   /** Records that {@code shard} reached this barrier (idempotent). */
   void reached(Connection c, RelayConfig config, Shard shard) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO "
-                + table(config, "_shard")
-                + " (barrier_id, shard_count, shard_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-      s.setString(1, id);
-      s.setInt(2, shard.count());
+    String sql =
+        "INSERT INTO %s (barrier_id, shard_count, shard_index) VALUES (?, ?, ?)"
+            + " ON CONFLICT DO NOTHING";
+    try (PreparedStatement s = shardStatement(c, config, sql, shard.count())) {
       s.setInt(3, shard.index());
       s.executeUpdate();
     }
@@ -113,18 +116,21 @@ public record ReshardBarrier(String id, int from, int to) {
 
   /** How many shards of the old layout have recorded that they reached this barrier. */
   int oldShardsDone(Connection c, RelayConfig config) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT count(*) FROM "
-                + table(config, "_shard")
-                + " WHERE barrier_id = ? AND shard_count = ?")) {
-      s.setString(1, id);
-      s.setInt(2, from);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
+    String sql = "SELECT count(*) FROM %s WHERE barrier_id = ? AND shard_count = ?";
+    try (PreparedStatement s = shardStatement(c, config, sql, from);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
     }
+  }
+
+  /** {@code sql} on the shards' table ({@code %s}) with this barrier's id and a shard count set. */
+  private PreparedStatement shardStatement(
+      Connection c, RelayConfig config, String sql, int shardCount) throws SQLException {
+    PreparedStatement s = c.prepareStatement(String.format(sql, table(config, "_shard")));
+    s.setString(1, id);
+    s.setInt(2, shardCount);
+    return s;
   }
 
   /** {@code "<outbox schema>".relaybox_reshard<suffix>}. */

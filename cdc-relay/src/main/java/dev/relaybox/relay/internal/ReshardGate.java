@@ -68,19 +68,9 @@ final class ReshardGate {
     if (pending != null && barrier.id().equals(pending.id())) {
       awaitOldShards(barrier);
       pending = null;
-      LOG.info(
-          "passed reshard barrier barrierId={} from={} to={} ({}): publishing from here",
-          barrier.id(),
-          barrier.from(),
-          barrier.to(),
-          shard);
+      LOG.info("passed reshard barrier {} ({}): publishing from here", barrier, shard);
     } else {
-      LOG.info(
-          "skipping reshard barrier row barrierId={} from={} to={} ({})",
-          barrier.id(),
-          barrier.from(),
-          barrier.to(),
-          shard);
+      LOG.info("skipping reshard barrier row {} ({})", barrier, shard);
     }
     return Action.SKIP;
   }
@@ -98,11 +88,9 @@ final class ReshardGate {
           "could not record that " + shard + " reached reshard barrier " + barrier.id(), e);
     }
     LOG.warn(
-        "retired at reshard barrier barrierId={} from={} to={} ({}): every event before it is in"
+        "retired at reshard barrier {} ({}): every event before it is in"
             + " Kafka; stop this relay and drop its slot {} and publication {}",
-        barrier.id(),
-        barrier.from(),
-        barrier.to(),
+        barrier,
         shard,
         config.slotName(),
         config.publicationName());

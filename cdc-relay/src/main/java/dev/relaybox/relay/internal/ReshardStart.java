@@ -51,12 +51,7 @@ public final class ReshardStart {
       }
       insert(c, current, barrier);
     }
-    LOG.info(
-        "reshard barrier committed barrierId={} from={} to={} outbox={}",
-        barrier.id(),
-        barrier.from(),
-        barrier.to(),
-        Preflight.qualifiedTable(current));
+    LOG.info("reshard barrier committed {} outbox={}", barrier, Preflight.qualifiedTable(current));
     return barrier;
   }
 
