@@ -29,68 +29,114 @@ class RelayReshardIT {
 
   @Test
   void addingShardsWhileEventsFlowLosesAndDoublesNothing(DevStack stack) throws Exception {
+    withWriter(
+        stack,
+        (f, writer, relays) -> {
+          RelayConfig unsharded = f.config().set("heartbeat.interval.ms", "1000").build();
+          Relay one = start(relays, unsharded);
+          awaitReady(List.of(one));
+          // The slot exists from here on: the writer starts, and commits through both reshards.
+          writer.start();
+          writer.writeAtLeast(500);
+
+          // 1 → 2.
+          assertThat(Reshard.start(unsharded, 2)).isNotBlank();
+          List<Relay> two = startShards(f, relays, 2);
+          awaitReady(two);
+          awaitRetired(one);
+          one.close();
+          // Started again, the retired relay reads the barrier again and retires again.
+          awaitRetired(start(relays, unsharded));
+          // A new shard restarted after the barrier resumes from its position.
+          two.get(0).close();
+          two.set(0, start(relays, RelayShardIT.shard(f, 2, 0)));
+          awaitReady(two);
+          writer.writeAtLeast(writer.written() + 1_000);
+
+          // 2 → 3 with old shard 1 down: the new shards hold at the barrier until it caught up.
+          two.get(1).close();
+          assertThat(Reshard.start(RelayShardIT.shard(f, 2, 0), 3)).isNotBlank();
+          List<Relay> three = startShards(f, relays, 3);
+          awaitRetired(two.get(0));
+          await()
+              .atMost(DEADLINE)
+              .until(
+                  () ->
+                      three.stream()
+                          .anyMatch(
+                              r -> r.notReadyReason().orElse("").contains("1 of 2 old shards")));
+          writer.writeAtLeast(writer.written() + 500);
+          awaitRetired(start(relays, RelayShardIT.shard(f, 2, 1)));
+          awaitReady(three);
+          writer.writeAtLeast(writer.written() + 500);
+          assertEveryEventOnce(stack, f, writer.stop());
+          assertThat(reached(f)).isEqualTo("1/0,2/0,2/1");
+        });
+  }
+
+  @Test
+  void removingShardsWhileEventsFlowLosesAndDoublesNothing(DevStack stack) throws Exception {
+    withWriter(
+        stack,
+        (f, writer, relays) -> {
+          List<Relay> two = startShards(f, relays, 2);
+          awaitReady(two);
+          writer.start();
+          writer.writeAtLeast(500);
+
+          // 2 → 1: the unsharded relay's slot and publication are new.
+          assertThat(Reshard.start(RelayShardIT.shard(f, 2, 1), 1)).isNotBlank();
+          Relay one = start(relays, f.config().build());
+          two.forEach(RelayReshardIT::awaitRetired);
+          awaitReady(List.of(one));
+          writer.writeAtLeast(writer.written() + 1_000);
+          assertEveryEventOnce(stack, f, writer.stop());
+          assertThat(reached(f)).isEqualTo("2/0,2/1");
+        });
+  }
+
+  /**
+   * Runs {@code test} on a fixture of its own with the topics {@code cart} and {@code
+   * relaybox.reshard} (where a published barrier row would land) and a writer; closes every relay
+   * it started and drops the shards' slots and publications.
+   */
+  private static void withWriter(DevStack stack, WriterTest test) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack);
         Writer writer = new Writer(f)) {
       f.createTopics("cart", "relaybox.reshard");
       List<Relay> relays = new ArrayList<>();
       try {
-        RelayConfig unsharded = f.config().set("heartbeat.interval.ms", "1000").build();
-        Relay one = start(relays, unsharded);
-        awaitReady(List.of(one));
-        // The slot exists from here on: the writer starts, and commits through both reshards.
-        writer.start();
-        writer.writeAtLeast(500);
-
-        // 1 → 2.
-        assertThat(Reshard.start(unsharded, 2)).isNotBlank();
-        List<Relay> two = startShards(f, relays, 2);
-        awaitReady(two);
-        awaitRetired(one);
-        one.close();
-        // Started again, the retired relay reads the barrier again and retires again.
-        awaitRetired(start(relays, unsharded));
-        // A new shard restarted after the barrier resumes from its position.
-        two.get(0).close();
-        two.set(0, start(relays, RelayShardIT.shard(f, 2, 0)));
-        awaitReady(two);
-        writer.writeAtLeast(writer.written() + 1_000);
-
-        // 2 → 3 with old shard 1 down: the new shards hold at the barrier until it caught up.
-        two.get(1).close();
-        assertThat(Reshard.start(RelayShardIT.shard(f, 2, 0), 3)).isNotBlank();
-        List<Relay> three = startShards(f, relays, 3);
-        awaitRetired(two.get(0));
-        await()
-            .atMost(DEADLINE)
-            .until(
-                () ->
-                    three.stream()
-                        .anyMatch(
-                            r -> r.notReadyReason().orElse("").contains("1 of 2 old shards")));
-        writer.writeAtLeast(writer.written() + 500);
-        awaitRetired(start(relays, RelayShardIT.shard(f, 2, 1)));
-        awaitReady(three);
-        writer.writeAtLeast(writer.written() + 500);
-        Map<String, List<String>> expected = writer.stop();
-
-        try (TopicReader reader =
-            new TopicReader(
-                stack.kafka().bootstrapServers(),
-                f.topic("cart"),
-                f.topic("relaybox.reshard"),
-                f.dlqTopic)) {
-          int events = expected.values().stream().mapToInt(List::size).sum();
-          await().atMost(DEADLINE).until(() -> reader.poll() >= events);
-          reader.readToEnd(Duration.ofSeconds(30));
-          assertThat(reader.duplicates()).isZero();
-          assertThat(reader.countById).hasSize(events);
-          assertThat(reader.idsByKey()).isEqualTo(expected);
-        }
-        assertThat(reached(f)).isEqualTo("1/0,2/0,2/1");
+        test.run(f, writer, relays);
       } finally {
         relays.forEach(Relay::close);
         RelayShardIT.dropShards(f);
       }
+    }
+  }
+
+  @FunctionalInterface
+  private interface WriterTest {
+    void run(RelayFixture f, Writer writer, List<Relay> relays) throws Exception;
+  }
+
+  /**
+   * A read_committed reader sees every event once, in commit order per aggregate, and nothing else:
+   * no barrier row, on its own topic or the dead-letter topic.
+   */
+  private static void assertEveryEventOnce(
+      DevStack stack, RelayFixture f, Map<String, List<String>> expected) {
+    try (TopicReader reader =
+        new TopicReader(
+            stack.kafka().bootstrapServers(),
+            f.topic("cart"),
+            f.topic("relaybox.reshard"),
+            f.dlqTopic)) {
+      int events = expected.values().stream().mapToInt(List::size).sum();
+      await().atMost(DEADLINE).until(() -> reader.poll() >= events);
+      reader.readToEnd(Duration.ofSeconds(30));
+      assertThat(reader.duplicates()).isZero();
+      assertThat(reader.countById).hasSize(events);
+      assertThat(reader.idsByKey()).isEqualTo(expected);
     }
   }
 
