@@ -5,6 +5,7 @@ import dev.relaybox.config.TopicPattern;
 import dev.relaybox.outbox.OutboxRepublisher;
 import dev.relaybox.relay.internal.RelaySettings;
 import dev.relaybox.relay.internal.RelayState;
+import dev.relaybox.relay.internal.ReshardBarrier;
 import dev.relaybox.relay.internal.Shard;
 import dev.relaybox.relay.internal.TopicScan;
 import java.sql.Connection;
@@ -189,7 +190,10 @@ public final class OutboxReconciler {
                 + " WHERE created_at >= ? AND created_at < ?"
                 // A shard repairs its own rows only: another shard may just not have got to its.
                 + Shard.of(config).sqlCondition()
-                + " ORDER BY created_at, id")) {
+                // Reshard barrier rows are never published: nothing to repair.
+                + " AND aggregatetype <> '"
+                + ReshardBarrier.AGGREGATE_TYPE
+                + "' ORDER BY created_at, id")) {
       s.setObject(1, from.atOffset(ZoneOffset.UTC));
       s.setObject(2, to.atOffset(ZoneOffset.UTC));
       s.setFetchSize(10_000);

@@ -263,6 +263,16 @@ final class RelayFixture implements AutoCloseable {
     }
   }
 
+  /** The first column of the first row of {@code sql}'s result, as text. */
+  String queryString(String sql) throws SQLException {
+    try (Connection c = stack.postgres().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   void execute(String sql) throws SQLException {
     try (Connection c = stack.postgres().dataSource().getConnection();
         Statement s = c.createStatement()) {

@@ -162,7 +162,7 @@ class RelayShardIT {
             + ") WITH (publish = 'insert')");
   }
 
-  private static RelayConfig shard(RelayFixture f, int count, int index) {
+  static RelayConfig shard(RelayFixture f, int count, int index) {
     return f.config()
         .set("shard.count", Integer.toString(count))
         .set("shard.index", Integer.toString(index))
@@ -207,23 +207,17 @@ class RelayShardIT {
     return filters;
   }
 
-  private static void dropShards(RelayFixture f) throws SQLException {
+  static void dropShards(RelayFixture f) throws SQLException {
     String like = "'" + f.slot + "\\_shard\\_%'";
     await()
         .atMost(Duration.ofSeconds(15))
         .until(
-            () -> {
-              try (Connection c = f.stack.postgres().dataSource().getConnection();
-                  Statement s = c.createStatement();
-                  ResultSet rs =
-                      s.executeQuery(
-                          "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name"
-                              + " LIKE "
-                              + like)) {
-                rs.next();
-                return rs.getLong(1) == 0;
-              }
-            });
+            () ->
+                f.queryString(
+                        "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name"
+                            + " LIKE "
+                            + like)
+                    .equals("0"));
     f.execute(
         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE "
             + like);

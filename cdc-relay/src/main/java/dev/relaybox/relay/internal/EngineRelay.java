@@ -368,7 +368,7 @@ public final class EngineRelay implements Relay {
       if (ended == run) {
         polling = false;
       }
-      RelayException fenced = EngineRun.fenced(error);
+      RelayException fenced = EngineRun.terminal(error);
       if (fenced != null) {
         // The run has ended: nothing to stop, and stopping it here would wait for ourselves.
         LOG.error("relay stopping name={}: {}", config.name(), fenced.getMessage());

@@ -3,10 +3,13 @@ package dev.relaybox.relay.internal;
 import dev.relaybox.config.CommonSettings;
 import dev.relaybox.config.ServiceMeters;
 import dev.relaybox.relay.RelayConfig;
+import dev.relaybox.relay.RelayException;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,6 +55,7 @@ final class EngineRun {
   private String handle;
   private volatile long confirmedAtStart = -1;
   private volatile long batchStartNanos;
+  private ReshardGate gate;
   private Position discarded;
   private Instant discardedAt;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -156,6 +160,7 @@ final class EngineRun {
         TimeUnit.NANOSECONDS.toMillis(t2 - t1),
         TimeUnit.NANOSECONDS.toMillis(t3 - t2),
         outcome.committed() == null ? "new slot" : outcome.committed());
+    gate = new ReshardGate(config, pendingBarrier(outcome));
     TransactionalChangeConsumer eos =
         new TransactionalChangeConsumer(
             changes,
@@ -166,10 +171,31 @@ final class EngineRun {
             outcome.committed(),
             metrics,
             progress,
-            EosHooks.fromSystemProperty());
+            EosHooks.fromSystemProperty(),
+            gate);
     handle = UUID.randomUUID().toString();
     EosOffsetStore.register(handle, eos);
     consumer = eos;
+  }
+
+  /**
+   * The reshard barrier a new shard (no position, not starting over) waits for, or null; it drops
+   * every row before it.
+   */
+  private ReshardBarrier pendingBarrier(SlotPreflight.Outcome outcome) throws SQLException {
+    if (outcome.committed() != null || outcome.discarded() != null) {
+      return null;
+    }
+    try (Connection c = Preflight.connect(config)) {
+      ReshardBarrier pending = ReshardBarrier.pending(c, config);
+      if (pending != null) {
+        LOG.info(
+            "new shard of a reshard: dropping rows until barrier {} ({})",
+            pending,
+            Shard.of(config));
+      }
+      return pending;
+    }
   }
 
   /** How long reading the offsets topic to its end may wait for a transaction still open. */
@@ -177,11 +203,15 @@ final class EngineRun {
     return config.get(RelaySettings.TRANSACTION_TIMEOUT).plusSeconds(30);
   }
 
-  /** The fencing that ended a run ({@code error} or one of its causes), or null. */
-  static TransactionalChangeConsumer.FencedException fenced(Throwable error) {
+  /**
+   * What ended a run for good ({@code error} or one of its causes), or null: fenced by another
+   * instance, or retired at a reshard barrier.
+   */
+  static RelayException terminal(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof TransactionalChangeConsumer.FencedException f) {
-        return f;
+      if (t instanceof TransactionalChangeConsumer.FencedException
+          || t instanceof ReshardGate.RetiredException) {
+        return (RelayException) t;
       }
     }
     return null;
@@ -262,6 +292,9 @@ final class EngineRun {
 
   /** Why this run does not stream although its engine polls: one batch waits for Kafka. */
   Optional<String> stallReason() {
+    if (gate != null && gate.holdReason().isPresent()) {
+      return gate.holdReason();
+    }
     long batchMs = batchRunningMs();
     long limitMs = config.get(RelaySettings.READY_STALL).toMillis();
     if (batchMs <= limitMs) {

@@ -67,7 +67,8 @@ final class OutboxChangeConsumer
         continue;
       }
       Struct row = changes.insertedRow(event.record());
-      if (row != null) {
+      // At-least-once relays take no part in a live reshard: they skip its barrier rows.
+      if (row != null && ReshardBarrier.of(row) == null) {
         last = event.record();
         OutboxRouter.Routed r = router.route(row);
         spans.start(r);

@@ -44,6 +44,7 @@ final class TransactionalChangeConsumer
   private final RelayProgress progress;
   private final EosHooks hooks;
   private final StreamCursor cursor;
+  private final ReshardGate gate;
   private final AtomicBoolean taskStarted = new AtomicBoolean();
   private volatile Position committed;
   private volatile byte[] committedOffset;
@@ -57,7 +58,8 @@ final class TransactionalChangeConsumer
       Position committed,
       RelayMetrics metrics,
       RelayProgress progress,
-      EosHooks hooks) {
+      EosHooks hooks,
+      ReshardGate gate) {
     this.changes = changes;
     this.router = router;
     this.producer = producer;
@@ -66,6 +68,7 @@ final class TransactionalChangeConsumer
     this.metrics = metrics;
     this.progress = progress;
     this.hooks = hooks;
+    this.gate = gate;
     this.cursor = new StreamCursor(committed);
     this.committed = committed;
     this.committedOffset = committed == null ? null : codec.encode(committed);
@@ -112,6 +115,7 @@ final class TransactionalChangeConsumer
     List<OutboxRouter.Routed> routed = new ArrayList<>(records.size());
     boolean anyChange = false;
     long skipped = 0;
+    Struct retiredAt = null;
     for (RecordChangeEvent<SourceRecord> event : records) {
       SourceRecord record = event.record();
       if (!changes.isOutboxChange(record)) {
@@ -120,7 +124,14 @@ final class TransactionalChangeConsumer
       }
       anyChange = true;
       Struct row = changes.insertedRow(record);
-      OutboxRouter.Routed r = row == null ? null : router.route(row);
+      ReshardGate.Action action = row == null ? ReshardGate.Action.SKIP : gate.action(row);
+      if (action == ReshardGate.Action.RETIRE) {
+        // Everything before the barrier is committed with this batch; the barrier never is, so
+        // a restart reads it again and retires again.
+        retiredAt = row;
+        break;
+      }
+      OutboxRouter.Routed r = action == ReshardGate.Action.RELAY ? router.route(row) : null;
       if (cursor.change(record.sourceOffset(), r == null ? null : r.eventId())
           == StreamCursor.Verdict.SKIP) {
         skipped++;
@@ -133,7 +144,8 @@ final class TransactionalChangeConsumer
       hooks.at("before-batch", () -> {});
     }
     Position after = cursor.position();
-    if (!routed.isEmpty() || !Objects.equals(after, before)) {
+    // A new shard commits nothing before its barrier: without a position it drops them again.
+    if (!gate.beforeBarrier() && (!routed.isEmpty() || !Objects.equals(after, before))) {
       try {
         commit(routed, after);
         spans.committed();
@@ -159,6 +171,9 @@ final class TransactionalChangeConsumer
     committer.markBatchFinished();
     if (!routed.isEmpty()) {
       metrics.batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+    if (retiredAt != null) {
+      throw gate.retire(retiredAt);
     }
   }
 
