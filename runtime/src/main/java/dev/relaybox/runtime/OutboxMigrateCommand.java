@@ -61,7 +61,7 @@ final class OutboxMigrateCommand implements Callable<Integer> {
       outbox.migrate(db.postgres.dataSource(spec));
     } catch (RuntimeException e) { // Flyway's exceptions, with the driver's SQLException as cause
       String state = sqlState(e);
-      boolean unreachable = state.startsWith("08") || state.startsWith("28");
+      boolean unreachable = RelayboxCli.postgresUnreachable(state);
       err.printf(
           "relaybox outbox migrate: %s %s at %s as %s: %s%n",
           unreachable ? "cannot connect to Postgres for" : "migration failed for",

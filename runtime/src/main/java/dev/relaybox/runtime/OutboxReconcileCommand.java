@@ -141,7 +141,9 @@ final class OutboxReconcileCommand implements Callable<Integer> {
       err.printf(
           "relaybox outbox reconcile: Postgres failed (SQLSTATE %s): %s%n",
           e.getSQLState(), e.getMessage());
-      return unreachable(e.getSQLState()) ? RelayboxCli.EXIT_UNAVAILABLE : RelayboxCli.EXIT_FAILED;
+      return RelayboxCli.postgresUnreachable(e.getSQLState())
+          ? RelayboxCli.EXIT_UNAVAILABLE
+          : RelayboxCli.EXIT_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return RelayboxCli.EXIT_FAILED;
@@ -149,10 +151,5 @@ final class OutboxReconcileCommand implements Callable<Integer> {
       err.printf("relaybox outbox reconcile: cannot read Kafka: %s%n", e);
       return RelayboxCli.EXIT_UNAVAILABLE;
     }
-  }
-
-  /** SQLSTATE class 08 (connection exception) or 28 (invalid authorization). */
-  private static boolean unreachable(String state) {
-    return state != null && (state.startsWith("08") || state.startsWith("28"));
   }
 }

@@ -41,6 +41,11 @@ public final class RelayboxCli {
 
   private RelayboxCli() {}
 
+  /** Whether a SQLSTATE means Postgres was not reached: class 08 (connection) or 28 (auth). */
+  static boolean postgresUnreachable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("28"));
+  }
+
   /** Commands that run as long-lived services and therefore log at INFO by default. */
   private static final Set<String> SERVICES = Set.of("relay", "consumers", "console");
 
