@@ -3,9 +3,7 @@ package dev.relaybox.runtime;
 import dev.relaybox.relay.OutboxReconciler;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.runtime.internal.Progress;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +11,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Republishes the retained outbox events of a window that never reached Kafka. */
@@ -50,11 +48,7 @@ final class OutboxReconcileCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--config",
-      required = true,
-      description = "The relay's properties file (outbox, topics, offsets, connections).")
-  Path config;
+  @Mixin RelayConfigOption relayConfig;
 
   @Option(
       names = "--from",
@@ -92,12 +86,7 @@ final class OutboxReconcileCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RelayConfig relay;
-    try {
-      relay = RelayConfig.builder().load(config).overrideFromEnvironment(System::getenv).build();
-    } catch (IllegalArgumentException | IOException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    RelayConfig relay = relayConfig.load(spec);
     OutboxReconciler reconciler = OutboxReconciler.create(relay);
     if (allowTruncated) {
       reconciler = reconciler.allowTruncatedTopics();

@@ -3,15 +3,13 @@ package dev.relaybox.runtime;
 import dev.relaybox.relay.RelayConfig;
 import dev.relaybox.relay.RelayException;
 import dev.relaybox.relay.Reshard;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Starts a live reshard of the relay: {@link Reshard#start}. */
@@ -41,8 +39,7 @@ import picocli.CommandLine.Spec;
 final class OutboxReshardCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, description = "The running relays' properties file.")
-  Path config;
+  @Mixin RelayConfigOption relayConfig;
 
   @Option(
       names = "--to",
@@ -55,12 +52,7 @@ final class OutboxReshardCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RelayConfig relay;
-    try {
-      relay = RelayConfig.builder().load(config).overrideFromEnvironment(System::getenv).build();
-    } catch (IllegalArgumentException | IOException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    RelayConfig relay = relayConfig.load(spec);
     try {
       String barrier = Reshard.start(relay, toCount);
       out.printf(
