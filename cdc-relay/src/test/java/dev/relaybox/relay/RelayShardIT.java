@@ -86,6 +86,39 @@ class RelayShardIT {
   }
 
   @Test
+  void aRoleThatCannotProbeTheRowFilterIsToldWhatToGrant(DevStack stack) throws Exception {
+    withShards(
+        stack,
+        f -> {
+          createPublication(
+              f,
+              f.slot + "_shard_0_of_2",
+              "(hashtext(coalesce(aggregateid, '')) & 2147483647) % 2 = 0");
+          // A replication role that neither owns the outbox table nor may create in the database.
+          String role = f.slot + "_reader";
+          f.execute("CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'probe-secret'");
+          try {
+            f.execute("GRANT SELECT ON public." + f.table + " TO " + role);
+            DevStack.Postgres pg = stack.postgres();
+            RelayConfig config =
+                f.config()
+                    .postgres(pg.host(), pg.port(), pg.database(), role, "probe-secret")
+                    .set("shard.count", "2")
+                    .set("shard.index", "0")
+                    .build();
+            assertThatThrownBy(() -> Relay.create(config).start())
+                .isInstanceOf(RelayException.class)
+                .hasMessageContaining("probe publication")
+                .hasMessageContaining("GRANT CREATE ON DATABASE " + pg.database())
+                .hasMessageNotContaining("probe-secret");
+          } finally {
+            f.execute("REVOKE ALL ON public." + f.table + " FROM " + role);
+            f.execute("DROP ROLE " + role);
+          }
+        });
+  }
+
+  @Test
   void addingAShardWithTheWritersPausedLosesAndDoublesNothing(DevStack stack) throws Exception {
     Map<String, List<String>> expected = new LinkedHashMap<>();
     withShards(

@@ -77,7 +77,11 @@ final class PublicationPreflight {
   private static void checkRowFilter(
       Connection c, RelayConfig config, String name, Shard shard, String actual)
       throws SQLException {
-    String expected = shard.sharded() ? normalisedFilter(c, config, shard) : null;
+    // Without a filter on a sharded relay the answer is plain: no probe (nor its privilege) needed.
+    String expected =
+        !shard.sharded()
+            ? null
+            : actual == null ? shard.rowFilter() : normalisedFilter(c, config, shard);
     if (Objects.equals(actual, expected)) {
       return;
     }
@@ -136,7 +140,27 @@ final class PublicationPreflight {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      s.execute(createSql(config, PROBE, shard));
+      try {
+        s.execute(createSql(config, PROBE, shard));
+      } catch (SQLException e) {
+        if (!"42501".equals(e.getSQLState())) {
+          throw e;
+        }
+        throw new RelayException(
+            "Publication "
+                + config.publicationName()
+                + " exists with a row filter, and to compare it with the shard's the relay creates"
+                + " a probe publication in a transaction it rolls back, which needs CREATE on the"
+                + " database and ownership of "
+                + Preflight.qualifiedTable(config)
+                + " ("
+                + e.getMessage()
+                + "). Run the relay as a role that owns the table and may create in the database"
+                + " (GRANT CREATE ON DATABASE "
+                + config.get(CommonSettings.PG_DATABASE)
+                + " TO <role>)",
+            e);
+      }
       try (ResultSet rs =
           s.executeQuery(
               "SELECT rowfilter FROM pg_publication_tables WHERE pubname = '" + PROBE + "'")) {
