@@ -127,12 +127,7 @@ final class OutboxReconcileCommand implements Callable<Integer> {
       err.printf("relaybox outbox reconcile: %s%n", e.getMessage());
       return RelayboxCli.EXIT_FAILED;
     } catch (SQLException e) {
-      err.printf(
-          "relaybox outbox reconcile: Postgres failed (SQLSTATE %s): %s%n",
-          e.getSQLState(), e.getMessage());
-      return RelayboxCli.postgresUnreachable(e.getSQLState())
-          ? RelayboxCli.EXIT_UNAVAILABLE
-          : RelayboxCli.EXIT_FAILED;
+      return RelayboxCli.postgresFailed(err, "relaybox outbox reconcile", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return RelayboxCli.EXIT_FAILED;

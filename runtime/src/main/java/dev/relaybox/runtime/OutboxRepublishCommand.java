@@ -43,11 +43,6 @@ import picocli.CommandLine.Spec;
           + " unreachable."
     })
 final class OutboxRepublishCommand implements Callable<Integer> {
-  /** Postgres SQLSTATE class 08: connection exception; 28: invalid authorization. */
-  private static final String CONNECTION_FAILURE = "08";
-
-  private static final String AUTHORIZATION_FAILURE = "28";
-
   /** SQLSTATE 42P01: undefined table (also when the schema is missing). */
   private static final String UNDEFINED_TABLE = "42P01";
 
@@ -125,7 +120,7 @@ final class OutboxRepublishCommand implements Callable<Integer> {
       return 0;
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();
-      if (state.startsWith(CONNECTION_FAILURE) || state.startsWith(AUTHORIZATION_FAILURE)) {
+      if (RelayboxCli.postgresUnreachable(state)) {
         err.printf(
             "relaybox outbox republish: cannot connect to Postgres at %s as %s: %s. Check"
                 + " --jdbc-url, --pg-user and $RELAYBOX_PG_PASSWORD.%n",

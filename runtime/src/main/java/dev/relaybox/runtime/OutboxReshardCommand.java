@@ -64,12 +64,7 @@ final class OutboxReshardCommand implements Callable<Integer> {
       err.printf("relaybox outbox reshard: %s%n", e.getMessage());
       return RelayboxCli.EXIT_FAILED;
     } catch (SQLException e) {
-      err.printf(
-          "relaybox outbox reshard: Postgres failed (SQLSTATE %s): %s%n",
-          e.getSQLState(), e.getMessage());
-      return RelayboxCli.postgresUnreachable(e.getSQLState())
-          ? RelayboxCli.EXIT_UNAVAILABLE
-          : RelayboxCli.EXIT_FAILED;
+      return RelayboxCli.postgresFailed(err, "relaybox outbox reshard", e);
     }
   }
 }

@@ -12,11 +12,6 @@ import picocli.CommandLine.ParameterException;
  * --pg-user}; the password only ever comes from {@code $RELAYBOX_PG_PASSWORD}. A picocli mixin.
  */
 final class PostgresOptions {
-  /** Postgres SQLSTATE class 08: connection exception; 28: invalid authorization. */
-  private static final String CONNECTION_FAILURE = "08";
-
-  private static final String AUTHORIZATION_FAILURE = "28";
-
   /** SQLSTATE 42P01: undefined table (also when the schema is missing). */
   private static final String UNDEFINED_TABLE = "42P01";
 
@@ -74,7 +69,7 @@ final class PostgresOptions {
       return body.call();
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();
-      if (state.startsWith(CONNECTION_FAILURE) || state.startsWith(AUTHORIZATION_FAILURE)) {
+      if (RelayboxCli.postgresUnreachable(state)) {
         err.printf(
             "%s: cannot connect to Postgres at %s as %s: %s. Check --jdbc-url, --pg-user and"
                 + " $RELAYBOX_PG_PASSWORD.%n",

@@ -1,5 +1,7 @@
 package dev.relaybox.runtime;
 
+import java.io.PrintWriter;
+import java.sql.SQLException;
 import java.util.Set;
 import java.util.function.Predicate;
 import picocli.CommandLine;
@@ -44,6 +46,15 @@ public final class RelayboxCli {
   /** Whether a SQLSTATE means Postgres was not reached: class 08 (connection) or 28 (auth). */
   static boolean postgresUnreachable(String sqlState) {
     return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("28"));
+  }
+
+  /**
+   * Prints {@code command}'s Postgres failure with its SQLSTATE and returns the exit code: {@link
+   * #EXIT_UNAVAILABLE} when Postgres was not reached, else {@link #EXIT_FAILED}.
+   */
+  static int postgresFailed(PrintWriter err, String command, SQLException e) {
+    err.printf("%s: Postgres failed (SQLSTATE %s): %s%n", command, e.getSQLState(), e.getMessage());
+    return postgresUnreachable(e.getSQLState()) ? EXIT_UNAVAILABLE : EXIT_FAILED;
   }
 
   /** Commands that run as long-lived services and therefore log at INFO by default. */

@@ -4,10 +4,16 @@ import dev.relaybox.devstack.DevStack;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine;
 
 /**
@@ -31,6 +37,22 @@ public record CliRun(int exit, String out, String err) {
     cli.setErr(new PrintWriter(err, true));
     int exit = cli.execute(args);
     return new CliRun(exit, out.toString(), err.toString());
+  }
+
+  /**
+   * Writes a relay configuration for {@code --config}: the stack's relay properties, {@code
+   * http.port=-1}, then {@code overrides}.
+   */
+  public static Path relayConfig(DevStack stack, Path file, Map<String, String> overrides)
+      throws IOException {
+    Properties p = new Properties();
+    stack.relayProperties().forEach(p::setProperty);
+    p.setProperty("http.port", "-1");
+    overrides.forEach(p::setProperty);
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "relay under test");
+    }
+    return file;
   }
 
   /**

@@ -13,7 +13,6 @@ import dev.relaybox.outbox.OutboxEvent;
 import dev.relaybox.relay.OutboxReconciler;
 import dev.relaybox.relay.Relay;
 import dev.relaybox.relay.RelayConfig;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.avro.Schema;
@@ -168,21 +166,19 @@ class OutboxReconcileCommandIT {
   }
 
   private void writeConfig(DevStack stack, Path file) throws Exception {
-    Properties p = new Properties();
-    stack.relayProperties().forEach(p::setProperty);
-    p.setProperty("relay.name", "reconcile-" + id);
-    p.setProperty("outbox.schema", schema);
-    p.setProperty("slot.name", "reconcile_" + id);
-    p.setProperty("publication.name", "reconcile_" + id);
-    p.setProperty("topic.pattern", "reconcile" + id + ".${aggregatetype}");
-    p.setProperty("dlq.topic", "reconcile" + id + ".dlq");
-    p.setProperty("offsets.topic", "reconcile" + id + ".offsets");
-    p.setProperty("heartbeat.interval.ms", "500");
-    p.setProperty("reconcile.max.transaction.age.ms", "1000");
-    p.setProperty("http.port", "-1");
-    try (Writer w = Files.newBufferedWriter(file, UTF_8)) {
-      p.store(w, "relay under test");
-    }
+    CliRun.relayConfig(
+        stack,
+        file,
+        Map.of(
+            "relay.name", "reconcile-" + id,
+            "outbox.schema", schema,
+            "slot.name", "reconcile_" + id,
+            "publication.name", "reconcile_" + id,
+            "topic.pattern", "reconcile" + id + ".${aggregatetype}",
+            "dlq.topic", "reconcile" + id + ".dlq",
+            "offsets.topic", "reconcile" + id + ".offsets",
+            "heartbeat.interval.ms", "500",
+            "reconcile.max.transaction.age.ms", "1000"));
   }
 
   private static List<UUID> write(Outbox outbox, DataSource db, int first, int n) throws Exception {

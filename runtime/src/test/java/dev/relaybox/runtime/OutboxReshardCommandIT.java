@@ -1,13 +1,11 @@
 package dev.relaybox.runtime;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.devstack.Sql;
 import dev.relaybox.outbox.Outbox;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -101,18 +99,15 @@ class OutboxReshardCommandIT {
   }
 
   private Path writeConfig(DevStack stack, Path file, String guarantee) throws Exception {
-    Properties p = new Properties();
-    stack.relayProperties().forEach(p::setProperty);
-    p.setProperty("relay.name", "reshard-" + id);
-    p.setProperty("outbox.schema", schema);
-    p.setProperty("slot.name", slot);
-    p.setProperty("publication.name", slot);
-    p.setProperty("delivery.guarantee", guarantee);
-    p.setProperty("http.port", "-1");
-    try (Writer w = Files.newBufferedWriter(file, UTF_8)) {
-      p.store(w, "relay under test");
-    }
-    return file;
+    return CliRun.relayConfig(
+        stack,
+        file,
+        Map.of(
+            "relay.name", "reshard-" + id,
+            "outbox.schema", schema,
+            "slot.name", slot,
+            "publication.name", slot,
+            "delivery.guarantee", guarantee));
   }
 
   private static List<String> strings(DataSource db, String sql) throws Exception {
