@@ -9,5 +9,8 @@
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 relaybox && mkdir -p /opt/relaybox/lib
 COPY runtime/target/relaybox.jar /opt/relaybox/relaybox.jar
+# java -cp "relaybox.jar:lib/*" RelayboxCli, with class-data sharing for the services (the script
+# says how; JAVA_OPTS, default -XX:MaxRAMPercentage=75, and RELAYBOX_CDS_DIR tune it)
+COPY --chmod=0755 deploy/relaybox.sh /opt/relaybox/relaybox.sh
 USER relaybox
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/opt/relaybox/relaybox.jar:/opt/relaybox/lib/*", "dev.relaybox.runtime.RelayboxCli"]
+ENTRYPOINT ["/opt/relaybox/relaybox.sh"]

@@ -5,19 +5,14 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.dev.DemoPipeline;
 import dev.relaybox.dev.OrderKind;
 import dev.relaybox.devstack.DevStack;
-import java.io.IOException;
-import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,11 +62,6 @@ final class FaultHarness {
           Duration.ofMinutes(3));
     }
   }
-
-  /** The production jar for the relays, the dev jar (with the example's services) for the host. */
-  private static final Path RELAY_JAR = Path.of("..", "runtime", "target", "relaybox.jar");
-
-  private static final Path DEV_JAR = Path.of("..", "dev", "target", "relaybox-dev.jar");
 
   private static final Duration START_DEADLINE = Duration.ofMinutes(2);
   private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(10);
@@ -130,34 +120,26 @@ final class FaultHarness {
   }
 
   private void startServices() throws Exception {
-    Map<String, String> relay = new LinkedHashMap<>(pipeline.relayProperties());
-    Map<String, String> relayEnv =
-        Map.of("RELAYBOX_PG_PASSWORD", relay.remove("pg.password"), "RELAYBOX_LOG_LEVEL", "INFO");
-    relay.put("http.host", "127.0.0.1");
-    relay.put("standby.poll.ms", "250");
+    DeployedServices deployed = new DeployedServices(pipeline, dir);
     relays = new ServiceProcess[2];
     for (int i = 0; i < 2; i++) {
-      int port = freePort();
-      relay.put("http.port", Integer.toString(port));
-      String name = "relay-" + (char) ('a' + i);
       relays[i] =
-          new ServiceProcess(name, RELAY_JAR, "relay", write(name, relay), relayEnv, port, dir);
+          deployed.relay(
+              "relay-" + (char) ('a' + i),
+              Map.of("standby.poll.ms", "250"),
+              ServiceProcess.Launch.javaJar());
     }
-    Map<String, String> host = pipeline.hostProperties();
-    Map<String, String> hostEnv =
-        Map.of(
-            "RELAYBOX_PG_PASSWORD", host.remove("pg.password"),
-            "RELAYBOX_EMAIL_PASSWORD", host.remove("email.password"),
-            "RELAYBOX_LOG_LEVEL", "INFO");
-    int hostPort = freePort();
-    host.put("http.port", Integer.toString(hostPort));
-    // static membership: a restarted host takes its partitions back at once
-    host.put("instance.id", "faults-" + pipeline.id());
-    // outages make handlers fail for seconds: retry them, never give up on them
-    host.put("consumer.max.attempts", "1000");
     consumers =
-        new ServiceProcess(
-            "consumers", DEV_JAR, "consumers", write("consumers", host), hostEnv, hostPort, dir);
+        deployed.consumers(
+            "consumers",
+            Map.of(
+                // static membership: a restarted host takes its partitions back at once
+                "instance.id",
+                "faults-" + pipeline.id(),
+                // outages make handlers fail for seconds: retry them, never give up on them
+                "consumer.max.attempts",
+                "1000"),
+            ServiceProcess.Launch.javaJar());
 
     relays[0].start();
     awaitOrFail("relay-a streaming", () -> relays[0].readyStatus() == 200, START_DEADLINE);
@@ -370,21 +352,5 @@ final class FaultHarness {
       throw new IllegalStateException("fault harness: no " + what + " within " + timeout, e);
     }
     return Instant.now();
-  }
-
-  private Path write(String name, Map<String, String> values) throws IOException {
-    Path file = dir.resolve(name + ".properties");
-    Properties properties = new Properties();
-    properties.putAll(values);
-    try (Writer w = Files.newBufferedWriter(file)) {
-      properties.store(w, "fault harness: " + name + " (secrets are in the environment)");
-    }
-    return file;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -10,19 +10,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.jar.JarFile;
 
 /**
- * One deployed service, {@code java -jar <distribution jar> <command> --config <file>}, in a child
- * JVM with an explicit heap, its secrets in the environment as in production, and a fixed HTTP port
- * so a restarted incarnation answers where the old one did. Each incarnation logs to a file of its
- * own. The jars are the ones the reactor packaged ({@code runtime/target/relaybox.jar}, {@code
- * dev/target/relaybox-dev.jar}); without them (a run without {@code -am}) the test classpath.
+ * One deployed service, {@code <distribution jar> <command> --config <file>}, in a child JVM with
+ * an explicit heap, its secrets in the environment as in production, and a fixed HTTP port so a
+ * restarted incarnation answers where the old one did. Each incarnation logs to a file of its own.
+ * The jars are the ones the reactor packaged ({@code runtime/target/relaybox.jar}, {@code
+ * dev/target/relaybox-dev.jar}); without them (a run without {@code -am}) the test classpath. It
+ * starts with {@code java -jar}, or as the images start it: through their entrypoint script ({@link
+ * Launch#entrypoint}).
  */
 final class ServiceProcess {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private static final List<String> HEAP_AND_GC = List.of("-Xmx512m", "-XX:+UseSerialGC");
+
+  /** The images' entrypoint, {@code deploy/relaybox.sh}. */
+  static final Path ENTRYPOINT = Path.of("..", "deploy", "relaybox.sh");
+
+  /**
+   * How a service is started: {@code java -jar}, or the entrypoint script with its class-data
+   * sharing archives in {@code cdsDir} (null: none) and {@code javaOptions} added to the heap and
+   * GC settings.
+   */
+  record Launch(boolean entrypoint, Path cdsDir, List<String> javaOptions) {
+    static Launch javaJar() {
+      return new Launch(false, null, List.of());
+    }
+
+    static Launch entrypoint(Path cdsDir, String... javaOptions) {
+      return new Launch(true, cdsDir, List.of(javaOptions));
+    }
+  }
 
   private final String name;
   private final Path jar;
@@ -31,6 +56,7 @@ final class ServiceProcess {
   private final Map<String, String> env;
   private final int httpPort;
   private final Path logDir;
+  private final Launch launch;
   private int incarnation;
   private Process process;
 
@@ -41,7 +67,8 @@ final class ServiceProcess {
       Path config,
       Map<String, String> env,
       int httpPort,
-      Path logDir) {
+      Path logDir,
+      Launch launch) {
     this.name = name;
     this.jar = jar;
     this.command = command;
@@ -49,6 +76,7 @@ final class ServiceProcess {
     this.env = Map.copyOf(env);
     this.httpPort = httpPort;
     this.logDir = logDir;
+    this.launch = launch;
   }
 
   String name() {
@@ -59,25 +87,55 @@ final class ServiceProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-XX:+UseSerialGC"));
-    if (Files.isRegularFile(jar)) {
-      args.addAll(List.of("-jar", jar.toString()));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> args = new ArrayList<>();
+    Map<String, String> launchEnv = new HashMap<>();
+    if (launch.entrypoint()) {
+      args.addAll(List.of("sh", ENTRYPOINT.toString()));
+      launchEnv.putAll(
+          Map.of(
+              "RELAYBOX_HOME", logDir.resolve("home").toString(),
+              "RELAYBOX_JAR", jar.toAbsolutePath().toString(),
+              "RELAYBOX_MAIN", mainClass(jar),
+              "RELAYBOX_CDS_DIR", Objects.toString(launch.cdsDir(), ""),
+              "JAVA", java,
+              "JAVA_OPTS",
+                  String.join(" ", HEAP_AND_GC) + " " + String.join(" ", launch.javaOptions())));
     } else {
-      String classpath =
-          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      args.addAll(List.of("-cp", classpath, RelayboxCli.class.getName()));
+      args.add(java);
+      args.addAll(HEAP_AND_GC);
+      if (Files.isRegularFile(jar)) {
+        args.addAll(List.of("-jar", jar.toString()));
+      } else {
+        String classpath =
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        args.addAll(List.of("-cp", classpath, RelayboxCli.class.getName()));
+      }
     }
     args.addAll(List.of(command, "--config", config.toString()));
     ProcessBuilder pb = new ProcessBuilder(args);
     pb.environment().putAll(env);
+    pb.environment().putAll(launchEnv);
     Path log = logDir.resolve(name + "-" + incarnation++ + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     process = pb.start();
+  }
+
+  private static String mainClass(Path jar) throws IOException {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getManifest().getMainAttributes().getValue("Main-Class");
+    }
+  }
+
+  /** The log of the latest incarnation. */
+  synchronized Path log() {
+    return logDir.resolve(name + "-" + (incarnation - 1) + ".log");
+  }
+
+  /** SIGTERM, as a deploy stops a service, and wait until it has stopped. */
+  synchronized int stop() throws InterruptedException {
+    process.destroy();
+    return process.waitFor();
   }
 
   /** SIGKILL, and wait until the process is gone. */
@@ -85,6 +143,10 @@ final class ServiceProcess {
     if (process != null) {
       process.destroyForcibly().waitFor();
     }
+  }
+
+  synchronized long pid() {
+    return process.pid();
   }
 
   synchronized boolean isAlive() {
