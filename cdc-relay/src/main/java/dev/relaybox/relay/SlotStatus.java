@@ -1,10 +1,14 @@
 package dev.relaybox.relay;
 
+import dev.relaybox.relay.internal.Shard;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * A logical replication slot and how much WAL it holds back, as {@code pg_replication_slots} and
@@ -83,6 +87,27 @@ public record SlotStatus(
       case "lost" -> 3;
       default -> -1;
     };
+  }
+
+  /**
+   * The slots of a sharded relay whose unsharded slot would be {@code name}: {@code
+   * <name>_shard_<i>_of_<n>}, ordered by layout and shard; empty for an unsharded relay.
+   */
+  public static List<String> shardSlotNames(Connection connection, String name)
+      throws SQLException {
+    List<Shard> shards = new ArrayList<>();
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT slot_name FROM pg_replication_slots WHERE starts_with(slot_name, ?)")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Shard.ofIdentifier(name, rs.getString(1)).ifPresent(shards::add);
+        }
+      }
+    }
+    shards.sort(Comparator.comparingInt(Shard::count).thenComparingInt(Shard::index));
+    return shards.stream().map(shard -> name + shard.identifierSuffix()).toList();
   }
 
   /**

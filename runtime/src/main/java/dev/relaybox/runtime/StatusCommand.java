@@ -10,6 +10,7 @@ import dev.relaybox.runtime.internal.StatusReport.Report;
 import dev.relaybox.runtime.internal.StatusReport.Slot;
 import dev.relaybox.runtime.internal.StatusReport.TopicStatus;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -56,7 +57,9 @@ final class StatusCommand implements Callable<Integer> {
   @Option(
       names = "--slot",
       defaultValue = "relaybox_outbox",
-      description = "The relay's replication slot (default: ${DEFAULT-VALUE}).")
+      description =
+          "The relay's replication slot (default: ${DEFAULT-VALUE}); a sharded relay's slots"
+              + " <slot>_shard_<i>_of_<n> are shown with it.")
   String slot;
 
   @Option(
@@ -126,19 +129,14 @@ final class StatusCommand implements Callable<Integer> {
         .ifPresent(
             s -> {
               out.println("RELAY SLOT");
-              if (!s.exists()) {
+              List<Slot> shards = report.shardSlots();
+              if (!s.exists() && !shards.isEmpty()) {
                 out.printf(
-                    "  %s: missing (the relay has not started, or the slot was dropped)%n",
-                    s.name());
+                    "  %s: not used, the relay is sharded (%d slots):%n", s.name(), shards.size());
               } else {
-                out.printf(
-                    "  %s: %s, lag %s, retained WAL %s%n",
-                    s.name(),
-                    s.active() ? "active" : "INACTIVE (relay down?)",
-                    SlotStatus.bytes(s.lagBytes()),
-                    SlotStatus.bytes(s.retainedWalBytes()));
-                printWal(out, s);
+                printSlot(out, s);
               }
+              shards.forEach(shard -> printSlot(out, shard));
               out.println();
             });
     out.println("TOPICS");
@@ -161,6 +159,20 @@ final class StatusCommand implements Callable<Integer> {
     for (TopicStatus t : report.deadLetters()) {
       out.printf("  %-40s %12d record(s)%n", t.name(), t.records());
     }
+  }
+
+  private static void printSlot(PrintWriter out, Slot s) {
+    if (!s.exists()) {
+      out.printf("  %s: missing (the relay has not started, or the slot was dropped)%n", s.name());
+      return;
+    }
+    out.printf(
+        "  %s: %s, lag %s, retained WAL %s%n",
+        s.name(),
+        s.active() ? "active" : "INACTIVE (relay down?)",
+        SlotStatus.bytes(s.lagBytes()),
+        SlotStatus.bytes(s.retainedWalBytes()));
+    printWal(out, s);
   }
 
   private static void printWal(PrintWriter out, Slot s) {

@@ -100,6 +100,28 @@ class StatusCommandIT {
   }
 
   @Test
+  void aShardedRelaysSlotsAreShownWithItsName(DevStack stack) throws Exception {
+    stack.kafka().createTopic(topic, 1);
+    stack.kafka().createTopic(dlq, 1);
+    var db = stack.postgres().dataSource();
+    try (LogicalSlot one = LogicalSlot.create(db, slot + "_shard_1_of_2");
+        LogicalSlot zero = LogicalSlot.create(db, slot + "_shard_0_of_2");
+        LogicalSlot unrelated = LogicalSlot.create(db, slot + "_shardless")) {
+      JsonNode report = new ObjectMapper().readTree(run(stack, "--json"));
+      assertThat(report.at("/slot/exists").asBoolean()).isFalse();
+      assertThat(report.at("/shardSlots").findValuesAsText("name"))
+          .containsExactly(zero.name(), one.name());
+      assertThat(report.at("/shardSlots/0/exists").asBoolean()).isTrue();
+
+      assertThat(run(stack))
+          .contains(slot + ": not used, the relay is sharded (2 slots)")
+          .contains(zero.name() + ": INACTIVE (relay down?)")
+          .contains(one.name() + ": INACTIVE (relay down?)")
+          .doesNotContain(unrelated.name());
+    }
+  }
+
+  @Test
   void anUnreachableDatabaseIsReportedAsUnavailable(DevStack stack) {
     CliRun run =
         CliRun.of(

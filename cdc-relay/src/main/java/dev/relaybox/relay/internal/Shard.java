@@ -1,6 +1,9 @@
 package dev.relaybox.relay.internal;
 
 import dev.relaybox.relay.RelayConfig;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One relay's share of the outbox when {@code shard.count} relays divide it: the rows whose
@@ -16,6 +19,8 @@ public record Shard(int count, int index) {
 
   /** The largest {@code shard.count}. */
   public static final int MAX_COUNT = 1024;
+
+  private static final Pattern SUFFIX = Pattern.compile("_shard_([0-9]{1,4})_of_([0-9]{1,4})");
 
   /** The unsharded relay. */
   public static final Shard NONE = new Shard(1, 0);
@@ -48,6 +53,25 @@ public record Shard(int count, int index) {
   /** Appended to the slot and publication names: {@code _shard_<i>_of_<n>}, or empty. */
   public String identifierSuffix() {
     return sharded() ? "_shard_" + index + "_of_" + count : "";
+  }
+
+  /**
+   * The shard of a slot or publication named {@code base + identifierSuffix()}, or empty when
+   * {@code name} is not one of {@code base}'s shards.
+   */
+  public static Optional<Shard> ofIdentifier(String base, String name) {
+    if (!name.startsWith(base)) {
+      return Optional.empty();
+    }
+    Matcher m = SUFFIX.matcher(name.substring(base.length()));
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Shard(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(1))));
+    } catch (IllegalArgumentException e) { // out of range, or digits beyond an int
+      return Optional.empty();
+    }
   }
 
   /** The publication's row filter selecting this shard's rows, or null when unsharded. */

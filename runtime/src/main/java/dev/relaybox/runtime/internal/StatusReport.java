@@ -52,9 +52,13 @@ public final class StatusReport {
   /** A consumer group's lag on one topic. */
   public record GroupLag(String group, String state, int members, String topic, long lag) {}
 
-  /** The whole report. */
+  /**
+   * The whole report: {@code slot} is the unsharded relay's slot, {@code shardSlots} the slots of a
+   * sharded relay of that name ({@code <slot>_shard_<i>_of_<n>}, empty when unsharded).
+   */
   public record Report(
       Optional<Slot> slot,
+      List<Slot> shardSlots,
       List<TopicStatus> topics,
       List<GroupLag> groups,
       List<TopicStatus> deadLetters) {}
@@ -73,10 +77,16 @@ public final class StatusReport {
       Pattern topicPattern,
       Pattern dlqPattern)
       throws SQLException {
-    Optional<Slot> slot =
-        dataSource == null
-            ? Optional.empty()
-            : Optional.of(slot(dataSource, slotName, walAlertPercent));
+    Optional<Slot> slot = Optional.empty();
+    List<Slot> shardSlots = new ArrayList<>();
+    if (dataSource != null) {
+      slot = Optional.of(slot(dataSource, slotName, walAlertPercent));
+      try (Connection c = dataSource.getConnection()) {
+        for (String shard : SlotStatus.shardSlotNames(c, slotName)) {
+          shardSlots.add(slot(dataSource, shard, walAlertPercent));
+        }
+      }
+    }
     Set<String> names = KafkaFutures.get(admin.listTopics().names());
     List<String> topics =
         names.stream().filter(n -> topicPattern.matcher(n).matches()).sorted().toList();
@@ -87,6 +97,7 @@ public final class StatusReport {
     Map<TopicPartition, Long> start = offsets(admin, union(topics, dlqs), OffsetSpec.earliest());
     return new Report(
         slot,
+        shardSlots,
         topicStatus(topics, start, end),
         groupLags(admin, topics, end),
         topicStatus(dlqs, start, end));
