@@ -11,30 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaybox.devstack.registry.RegistryHttp.Response;
-import java.nio.file.Path;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The dev registry's compatibility checks and configuration over real HTTP, as Confluent's. */
-class SchemaRegistryCompatibilityIT {
-  @TempDir Path storage;
-  private SchemaRegistryServer server;
-  private String subject;
-  private final RegistryHttp registry = new RegistryHttp(() -> server.url());
-
-  @BeforeEach
-  void start() {
-    server = SchemaRegistryServer.start(storage, 0);
-    subject = "it-" + UUID.randomUUID() + "-value";
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class SchemaRegistryCompatibilityIT extends RegistryServerFixture {
 
   @Test
   void backwardRejectsANewFieldWithoutDefaultAndAcceptsOneWithDefault() throws Exception {

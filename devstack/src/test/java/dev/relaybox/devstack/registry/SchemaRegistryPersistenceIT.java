@@ -16,36 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dev registry's state on disk: kept across restarts, written before each response, safe under
  * concurrent registrations.
  */
-class SchemaRegistryPersistenceIT {
-  @TempDir Path storage;
-  private SchemaRegistryServer server;
-  private String subject;
-  private final RegistryHttp registry = new RegistryHttp(() -> server.url());
-
-  @BeforeEach
-  void start() {
-    server = SchemaRegistryServer.start(storage, 0);
-    subject = "it-" + UUID.randomUUID() + "-value";
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class SchemaRegistryPersistenceIT extends RegistryServerFixture {
 
   @Test
   void stateSurvivesARestartOnTheSameDirectoryAndPort() throws Exception {
@@ -155,11 +136,5 @@ class SchemaRegistryPersistenceIT {
     assertThatThrownBy(() -> SchemaRegistryServer.start(broken, 0))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining(broken.toString());
-  }
-
-  private void restartOnSameDirectoryAndPort() {
-    int port = server.port();
-    server.close();
-    server = SchemaRegistryServer.start(storage, port);
   }
 }

@@ -14,36 +14,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaybox.devstack.registry.RegistryHttp.Response;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dev registry over real HTTP, against the Confluent REST contract: subjects, versions, ids,
  * deletes, errors, content types, references.
  */
-class SchemaRegistryServerIT {
-  @TempDir Path storage;
-  private SchemaRegistryServer server;
-  private String subject;
-  private final RegistryHttp registry = new RegistryHttp(() -> server.url());
-
-  @BeforeEach
-  void start() {
-    server = SchemaRegistryServer.start(storage, 0);
-    subject = "it-" + UUID.randomUUID() + "-value";
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class SchemaRegistryServerIT extends RegistryServerFixture {
 
   @Test
   void urlIsLoopbackWithTheBoundPortAndRootAnswersEmptyObject() throws Exception {
