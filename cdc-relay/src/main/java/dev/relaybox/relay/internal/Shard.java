@@ -69,7 +69,7 @@ public record Shard(int count, int index) {
     }
     try {
       return Optional.of(new Shard(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(1))));
-    } catch (IllegalArgumentException e) { // out of range, or digits beyond an int
+    } catch (IllegalArgumentException e) { // index or count out of range
       return Optional.empty();
     }
   }

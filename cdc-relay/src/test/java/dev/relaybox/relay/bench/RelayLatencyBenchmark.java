@@ -1,5 +1,7 @@
 package dev.relaybox.relay.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.relaybox.devstack.DevStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Commit → Kafka latency benchmark (not a test), as the side-by-side rig's latency phase: the relay
@@ -132,9 +135,13 @@ public final class RelayLatencyBenchmark {
       measuring.set(false);
       writers.shutdown();
       writers.awaitTermination(30, TimeUnit.SECONDS);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!arrived.keySet().containsAll(committed.keySet()) && System.nanoTime() < deadline) {
-        Thread.sleep(100);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> arrived.keySet().containsAll(committed.keySet()));
+      } catch (ConditionTimeoutException e) {
+        // what has not arrived by then shows as measured > received below
       }
       reading.set(false);
       reader.join();

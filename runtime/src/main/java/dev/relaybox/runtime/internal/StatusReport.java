@@ -80,10 +80,10 @@ public final class StatusReport {
     Optional<Slot> slot = Optional.empty();
     List<Slot> shardSlots = new ArrayList<>();
     if (dataSource != null) {
-      slot = Optional.of(slot(dataSource, slotName, walAlertPercent));
       try (Connection c = dataSource.getConnection()) {
+        slot = Optional.of(slot(c, slotName, walAlertPercent));
         for (String shard : SlotStatus.shardSlotNames(c, slotName)) {
-          shardSlots.add(slot(dataSource, shard, walAlertPercent));
+          shardSlots.add(slot(c, shard, walAlertPercent));
         }
       }
     }
@@ -103,23 +103,20 @@ public final class StatusReport {
         topicStatus(dlqs, start, end));
   }
 
-  private static Slot slot(DataSource dataSource, String name, int alertPercent)
-      throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      SlotStatus s = SlotStatus.read(c, name);
-      return new Slot(
-          name,
-          s.exists(),
-          s.active(),
-          s.lagBytes(),
-          s.retainedWalBytes(),
-          s.walStatus(),
-          s.safeWalSizeBytes(),
-          s.maxWalKeepSizeBytes(),
-          alertPercent,
-          s.walAlert(alertPercent),
-          s.invalidated());
-    }
+  private static Slot slot(Connection c, String name, int alertPercent) throws SQLException {
+    SlotStatus s = SlotStatus.read(c, name);
+    return new Slot(
+        name,
+        s.exists(),
+        s.active(),
+        s.lagBytes(),
+        s.retainedWalBytes(),
+        s.walStatus(),
+        s.safeWalSizeBytes(),
+        s.maxWalKeepSizeBytes(),
+        alertPercent,
+        s.walAlert(alertPercent),
+        s.invalidated());
   }
 
   private static List<TopicStatus> topicStatus(
