@@ -45,7 +45,9 @@ final class EngineProperties {
   static Map<String, String> engine(RelayConfig c) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("name", c.name());
-    p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    // Debezium's connector and queue, with an idle poll that waits instead of spinning.
+    p.put("connector.class", IdleWaitPostgresConnector.class.getName());
+    p.put("queue.provider.type", "relaybox-idle-wait");
     p.put("topic.prefix", c.name());
     p.put("plugin.name", "pgoutput");
     p.put("database.hostname", c.get(CommonSettings.PG_HOST));

@@ -243,6 +243,7 @@ final class EngineRun {
   void start() {
     Properties props = new Properties();
     props.putAll(engineProperties);
+    props.put(IdleWaitQueue.KEY, UUID.randomUUID().toString());
     if (handle != null) {
       props.put(EosOffsetStore.HANDLE, handle);
     }

@@ -157,7 +157,12 @@ public final class RelaySettings {
   public static final Setting<Duration> POLL_INTERVAL =
       Setting.millis("poll.interval.ms", 1, 60_000)
           .defaultValue("10")
-          .doc("Debezium queue poll interval (latency when idle)")
+          .doc(
+              "how long Debezium lets a batch fill once a change is queued, and how often its"
+                  + " streaming thread reads the slot while nothing comes: the latency floor. An"
+                  + " idle relay's engine thread sleeps until a change arrives instead of polling"
+                  + " at this rate (overriding `debezium.connector.class` or"
+                  + " `debezium.queue.provider.type` brings Debezium's polling back)")
           .build();
 
   public static final Setting<Integer> MAX_BATCH_SIZE =

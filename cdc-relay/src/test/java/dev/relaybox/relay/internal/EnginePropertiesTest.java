@@ -26,7 +26,9 @@ class EnginePropertiesTest {
         .containsEntry("offset.storage", EosOffsetStore.class.getName())
         .containsEntry("lsn.flush.mode", "connector")
         .containsEntry("offset.mismatch.strategy", "no_validation")
-        .containsEntry("poll.interval.ms", "50");
+        .containsEntry("poll.interval.ms", "50")
+        .containsEntry("connector.class", IdleWaitPostgresConnector.class.getName())
+        .containsEntry("queue.provider.type", "relaybox-idle-wait");
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
   }
 

@@ -1,0 +1,39 @@
+package dev.relaybox.relay.internal;
+
+import io.debezium.config.Configuration;
+import io.debezium.connector.postgresql.PostgresConnectorTask;
+import io.debezium.connector.postgresql.PostgresOffsetContext;
+import io.debezium.connector.postgresql.PostgresPartition;
+import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Debezium's Postgres task, except that an empty queue is waited on ({@link IdleWaitQueue}) instead
+ * of polled every {@code poll.interval.ms}: an idle relay wakes when a change (or Debezium's
+ * heartbeat) arrives, or every {@link #IDLE_WAIT} to let the engine see a stop or a failure. With
+ * changes queued it polls exactly as Debezium does, so batching and latency are unchanged.
+ */
+public final class IdleWaitPostgresTask extends PostgresConnectorTask {
+  /** The longest an idle poll waits; Debezium's own default poll interval. */
+  static final Duration IDLE_WAIT = Duration.ofMillis(500);
+
+  private volatile String key;
+
+  @Override
+  public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(
+      Configuration config) {
+    key = config.getString(IdleWaitQueue.KEY);
+    return super.start(config);
+  }
+
+  @Override
+  public List<SourceRecord> doPoll() throws InterruptedException {
+    IdleWaitQueue<?> queue = IdleWaitQueue.of(key);
+    if (queue != null) {
+      queue.awaitChange(IDLE_WAIT);
+    }
+    return super.doPoll();
+  }
+}
