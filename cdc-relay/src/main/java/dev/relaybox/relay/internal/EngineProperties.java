@@ -47,7 +47,7 @@ final class EngineProperties {
     p.put("name", c.name());
     // Debezium's connector and queue, with an idle poll that waits instead of spinning.
     p.put("connector.class", IdleWaitPostgresConnector.class.getName());
-    p.put("queue.provider.type", "relaybox-idle-wait");
+    p.put("queue.provider.type", IdleWaitQueue.NAME);
     p.put("topic.prefix", c.name());
     p.put("plugin.name", "pgoutput");
     p.put("database.hostname", c.get(CommonSettings.PG_HOST));

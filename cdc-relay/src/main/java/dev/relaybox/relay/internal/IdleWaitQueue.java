@@ -22,6 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * provider; {@code enqueue} and {@code poll} are called under the queue's lock, as there.
  */
 public final class IdleWaitQueue<T extends Sizeable> implements QueueProvider<T> {
+  /** Its {@code queue.provider.type}. */
+  static final String NAME = "relaybox-idle-wait";
+
   /** Engine property naming the run, so the task finds the queue of its own engine. */
   static final String KEY = "relaybox.idle-wait.key";
 
@@ -34,7 +37,7 @@ public final class IdleWaitQueue<T extends Sizeable> implements QueueProvider<T>
 
   @Override
   public String name() {
-    return "relaybox-idle-wait";
+    return NAME;
   }
 
   @Override

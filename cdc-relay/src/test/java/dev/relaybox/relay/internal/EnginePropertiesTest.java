@@ -28,7 +28,7 @@ class EnginePropertiesTest {
         .containsEntry("offset.mismatch.strategy", "no_validation")
         .containsEntry("poll.interval.ms", "50")
         .containsEntry("connector.class", IdleWaitPostgresConnector.class.getName())
-        .containsEntry("queue.provider.type", "relaybox-idle-wait");
+        .containsEntry("queue.provider.type", IdleWaitQueue.NAME);
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
   }
 

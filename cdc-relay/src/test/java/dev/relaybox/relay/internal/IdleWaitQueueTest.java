@@ -66,7 +66,7 @@ class IdleWaitQueueTest {
   @Test
   void theEngineFindsItByNameAndTheTaskByItsRunKey() {
     assertThat(ServiceLoader.load(io.debezium.connector.base.QueueProvider.class).stream())
-        .anyMatch(p -> p.get().name().equals("relaybox-idle-wait"));
+        .anyMatch(p -> p.get().name().equals(IdleWaitQueue.NAME));
 
     queue.configure(Map.of(IdleWaitQueue.KEY, "run-1", "max.queue.size", "16"));
     assertThat(IdleWaitQueue.of("run-1")).isSameAs(queue);
