@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,20 @@ public final class MailServer implements AutoCloseable {
   public static final String SENT_FOLDER = "Sent";
 
   private static final long STARTUP_TIMEOUT_MS = 10_000;
+
+  /**
+   * GreenMail's server and connection threads: servers are created on a thread of this group, and
+   * their connection threads inherit it. A connection thread that dies (a client SIGKILLed mid-
+   * session, GreenMail's own IMAP races) is logged here instead of reaching the JVM's default
+   * handler, where a test's Awaitility wait would report it as the test's failure.
+   */
+  private static final ThreadGroup THREADS =
+      new ThreadGroup("relaybox-mail") {
+        @Override
+        public void uncaughtException(Thread thread, Throwable error) {
+          LOG.warn("peer=mail thread={} ended by {}", thread.getName(), String.valueOf(error));
+        }
+      };
 
   /**
    * One message accepted over SMTP.
@@ -122,12 +138,18 @@ public final class MailServer implements AutoCloseable {
     Objects.requireNonNull(senderAddress, "senderAddress");
     Objects.requireNonNull(senderPassword, "senderPassword");
     // GreenMail runs IMAP; SMTP is run here so that it can be stopped and started on its own.
-    GreenMail greenMail = new GreenMail(new ServerSetup(imapPort, host, ServerSetup.PROTOCOL_IMAP));
-    greenMail.start();
+    GreenMail greenMail =
+        inMailThreads(
+            () -> {
+              GreenMail g =
+                  new GreenMail(new ServerSetup(imapPort, host, ServerSetup.PROTOCOL_IMAP));
+              g.start();
+              return g;
+            });
     try {
       GreenMailUser sender = greenMail.setUser(senderAddress, senderAddress, senderPassword);
       SentCopies sentCopies = SentCopies.install(greenMail.getManagers(), sender, SENT_FOLDER);
-      SmtpServer smtp = startSmtp(greenMail, host, smtpPort);
+      SmtpServer smtp = inMailThreads(() -> startSmtp(greenMail, host, smtpPort));
       MailServer server =
           new MailServer(greenMail, host, sentCopies, senderAddress, senderPassword, smtp);
       LOG.info(
@@ -192,7 +214,7 @@ public final class MailServer implements AutoCloseable {
    */
   public synchronized void acceptSmtp() {
     if (smtp == null) {
-      smtp = startSmtp(greenMail, host, smtpPort);
+      smtp = inMailThreads(() -> startSmtp(greenMail, host, smtpPort));
       LOG.info("peer=mail fault=none smtpPort={}", smtpPort);
     }
   }
@@ -206,6 +228,34 @@ public final class MailServer implements AutoCloseable {
   public synchronized void close() {
     refuseSmtp();
     greenMail.stop();
+  }
+
+  /** Runs {@code start} on a thread of {@link #THREADS} and returns what it returns. */
+  private static <T> T inMailThreads(Supplier<T> start) {
+    AtomicReference<T> started = new AtomicReference<>();
+    AtomicReference<RuntimeException> failed = new AtomicReference<>();
+    Thread starter =
+        new Thread(
+            THREADS,
+            () -> {
+              try {
+                started.set(start.get());
+              } catch (RuntimeException e) {
+                failed.set(e);
+              }
+            },
+            "relaybox-mail-start");
+    starter.start();
+    try {
+      starter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DevStackException("mail peer: interrupted while starting", e);
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+    return started.get();
   }
 
   private static SmtpServer startSmtp(GreenMail greenMail, String host, int port) {

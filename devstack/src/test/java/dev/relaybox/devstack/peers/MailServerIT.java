@@ -13,6 +13,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.HeaderTerm;
 import jakarta.mail.search.SearchException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -33,6 +37,28 @@ class MailServerIT {
   @AfterAll
   static void stop() {
     mail.close();
+  }
+
+  @Test
+  void connectionThreadsBelongToTheMailGroupNotTheDefaultHandler() throws Exception {
+    long before = mailThreads();
+    try (Socket client = new Socket(mail.host(), mail.imapPort())) {
+      client.setSoTimeout(10_000);
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+      // The greeting is written by the connection's handler thread, alive while the client is.
+      assertThat(in.readLine()).startsWith("* OK");
+      assertThat(mailThreads()).isGreaterThan(before);
+    }
+  }
+
+  /** Live threads of GreenMail's group: its uncaught failures are logged, not the JVM's. */
+  private static long mailThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getThreadGroup() != null)
+        .filter(t -> t.getThreadGroup().getName().equals("relaybox-mail"))
+        .count();
   }
 
   @Test
