@@ -52,6 +52,10 @@ final class EngineRun {
   private KafkaProducer<byte[], byte[]> producer;
   private ServiceMeters.Binding producerMeters;
   private DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer;
+
+  /** This run's name in the engine properties, for the components Debezium instantiates. */
+  private final String id = UUID.randomUUID().toString();
+
   private String handle;
   private volatile long confirmedAtStart = -1;
   private volatile long batchStartNanos;
@@ -173,7 +177,7 @@ final class EngineRun {
             progress,
             EosHooks.fromSystemProperty(),
             gate);
-    handle = UUID.randomUUID().toString();
+    handle = id;
     EosOffsetStore.register(handle, eos);
     consumer = eos;
   }
@@ -243,7 +247,7 @@ final class EngineRun {
   void start() {
     Properties props = new Properties();
     props.putAll(engineProperties);
-    props.put(IdleWaitQueue.KEY, UUID.randomUUID().toString());
+    props.put(IdleWaitQueue.KEY, id);
     if (handle != null) {
       props.put(EosOffsetStore.HANDLE, handle);
     }

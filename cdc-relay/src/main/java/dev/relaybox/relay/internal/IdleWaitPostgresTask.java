@@ -19,20 +19,23 @@ public final class IdleWaitPostgresTask extends PostgresConnectorTask {
   /** The longest an idle poll waits; Debezium's own default poll interval. */
   static final Duration IDLE_WAIT = Duration.ofMillis(500);
 
-  private volatile String key;
+  private volatile IdleWaitQueue<?> queue;
 
   @Override
   public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(
       Configuration config) {
-    key = config.getString(IdleWaitQueue.KEY);
-    return super.start(config);
+    ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator =
+        super.start(config);
+    // Debezium configured this start's queue in super.start; null with another provider.
+    queue = IdleWaitQueue.of(config.getString(IdleWaitQueue.KEY));
+    return coordinator;
   }
 
   @Override
   public List<SourceRecord> doPoll() throws InterruptedException {
-    IdleWaitQueue<?> queue = IdleWaitQueue.of(key);
-    if (queue != null) {
-      queue.awaitChange(IDLE_WAIT);
+    IdleWaitQueue<?> current = queue;
+    if (current != null) {
+      current.awaitChange(IDLE_WAIT);
     }
     return super.doPoll();
   }

@@ -30,6 +30,7 @@ public final class IdleWaitQueue<T extends Sizeable> implements QueueProvider<T>
 
   private static final Map<String, IdleWaitQueue<?>> QUEUES = new ConcurrentHashMap<>();
 
+  // The deque's size for the waiting thread, which reads it outside the queue's lock.
   private final AtomicInteger queued = new AtomicInteger();
   private ArrayDeque<T> deque = new ArrayDeque<>();
   private String key;
