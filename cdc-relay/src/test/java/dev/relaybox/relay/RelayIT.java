@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +230,40 @@ class RelayIT {
         assertThat(relay.failure().orElseThrow().getMessage())
             .contains("Replication slot " + f.slot)
             .containsAnyOf("recreated", "does not exist", "dropped");
+      }
+    }
+  }
+
+  @Test
+  void withAnIdleReadWaitChangesAfterSilenceArriveInOrderAndTheSlotIsConfirmed(DevStack stack)
+      throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("cart");
+      try (Relay relay =
+          Relay.create(
+              f.config()
+                  .set("idle.read.wait.ms", "100")
+                  .set("offsets.flush.interval.ms", "200")
+                  .build())) {
+        relay.start();
+        await().atMost(DEADLINE).until(relay::isReady);
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("cart"))) {
+          // One transaction at a time, each into a quiet stream whose reads are waiting.
+          for (int round = 1; round <= 5; round++) {
+            f.commitInterleaved(2, 2, 4, round)
+                .forEach(
+                    (key, ids) ->
+                        expected.computeIfAbsent(key, k -> new ArrayList<>()).addAll(ids));
+            int sent = round * 4;
+            await().atMost(DEADLINE).until(() -> reader.poll() >= sent);
+          }
+          assertThat(reader.idsByKey()).isEqualTo(expected);
+          assertThat(reader.duplicates()).isZero();
+        }
+        // The LSN flushes got through the waiting reads.
+        await().atMost(DEADLINE).until(() -> f.slotLagBytes() < 64 * 1024);
       }
     }
   }

@@ -56,6 +56,11 @@ final class EngineProperties {
     p.put("database.user", c.get(CommonSettings.PG_USER));
     p.put("database.password", Objects.toString(c.get(CommonSettings.PG_PASSWORD), ""));
     p.put("database.sslmode", c.get(CommonSettings.PG_SSLMODE));
+    Duration readWait = c.get(RelaySettings.IDLE_READ_WAIT);
+    if (!readWait.isZero()) {
+      p.put("database.socketFactory", PatientPeekSocketFactory.class.getName());
+      p.put("database.socketFactoryArg", ms(readWait));
+    }
     p.put("slot.name", c.slotName());
     p.put("publication.name", c.publicationName());
     // Preflight creates (or validates) the inserts-only publication itself.

@@ -28,19 +28,22 @@ class EnginePropertiesTest {
         .containsEntry("offset.mismatch.strategy", "no_validation")
         .containsEntry("poll.interval.ms", "50")
         .containsEntry("connector.class", IdleWaitPostgresConnector.class.getName())
-        .containsEntry("queue.provider.type", IdleWaitQueue.NAME);
+        .containsEntry("queue.provider.type", IdleWaitQueue.NAME)
+        .doesNotContainKey("database.socketFactory");
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
   }
 
   @Test
+  void anIdleReadWaitInstallsThePatientPeek() {
+    var p = EngineProperties.engine(local().set("idle.read.wait.ms", "100").build());
+    assertThat(p)
+        .containsEntry("database.socketFactory", PatientPeekSocketFactory.class.getName())
+        .containsEntry("database.socketFactoryArg", "100");
+  }
+
+  @Test
   void atLeastOnceReadsKafkaConnectOffsetsReadCommitted() {
-    var p =
-        EngineProperties.engine(
-            RelayConfig.builder()
-                .postgres("127.0.0.1", 5432, "app", "relay", "pw")
-                .kafkaBootstrapServers("127.0.0.1:9092")
-                .set("delivery.guarantee", "at-least-once")
-                .build());
+    var p = EngineProperties.engine(local().set("delivery.guarantee", "at-least-once").build());
     assertThat(p)
         .containsEntry("offset.storage", RelayOffsetStore.class.getName())
         .containsEntry("offset.storage.topic", "relaybox.relay.offsets")
@@ -57,5 +60,11 @@ class EnginePropertiesTest {
         .containsEntry("transaction.timeout.ms", "60000")
         .containsEntry(
             "key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+  }
+
+  private static RelayConfig.Builder local() {
+    return RelayConfig.builder()
+        .postgres("127.0.0.1", 5432, "app", "relay", "pw")
+        .kafkaBootstrapServers("127.0.0.1:9092");
   }
 }

@@ -1,0 +1,100 @@
+package dev.relaybox.relay.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PatientPeekSocketFactoryTest {
+  private static final int WAIT_MS = 100;
+
+  private ServerSocket server;
+  private Socket client;
+  private Socket peer;
+
+  @BeforeEach
+  void connect() throws Exception {
+    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    client =
+        new PatientPeekSocketFactory(Integer.toString(WAIT_MS))
+            .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    peer = server.accept();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    client.close();
+    peer.close();
+    server.close();
+  }
+
+  @Test
+  void aPeekReceivesAMessageThatArrivesAfterItsMillisecond() throws Exception {
+    client.setSoTimeout(1);
+    InputStream in = client.getInputStream();
+    ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // The message comes well after pgjdbc's 1 ms, within the peek's wait.
+      CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> readOne(in));
+      sender.schedule(
+          () -> {
+            peer.getOutputStream().write(42);
+            return null;
+          },
+          30,
+          TimeUnit.MILLISECONDS);
+      assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(42);
+    } finally {
+      sender.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSilentPeekStillEndsInATimeoutAfterItsWait() throws Exception {
+    client.setSoTimeout(1);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.getInputStream().read())
+        .isInstanceOf(SocketTimeoutException.class);
+    assertThat(System.nanoTime() - start)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(WAIT_MS));
+  }
+
+  @Test
+  void everyOtherTimeoutIsKept() throws Exception {
+    client.setSoTimeout(10_000);
+    assertThat(client.getSoTimeout()).isEqualTo(10_000);
+    client.setSoTimeout(0);
+    assertThat(client.getSoTimeout()).isZero();
+    client.setSoTimeout(1);
+    assertThat(client.getSoTimeout()).isEqualTo(WAIT_MS);
+  }
+
+  @Test
+  void aWaitThatIsNoNumberOfMillisecondsIsRefusedWithWhatToSet() {
+    for (String arg : new String[] {null, "", "0", "soon"}) {
+      assertThatThrownBy(() -> new PatientPeekSocketFactory(arg))
+          .as(arg)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("idle.read.wait.ms");
+    }
+  }
+
+  private static int readOne(InputStream in) {
+    try {
+      return in.read();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
