@@ -1,29 +1,40 @@
 package dev.relaybox.relay.internal;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import javax.net.SocketFactory;
 
 /**
- * pgjdbc's {@code socketFactory} for Debezium's connections when {@code idle.read.wait.ms} is set:
- * plain sockets, except that pgjdbc's 1 ms peek for a pending message waits up to that long instead
- * ({@code socketFactoryArg}, in ms).
+ * pgjdbc's {@code socketFactory} for Debezium's connections ({@code idle.read.wait.ms}): plain
+ * sockets, except that once nothing has arrived for {@link #QUIET}, pgjdbc's 1 ms peek for a
+ * pending message waits up to {@code socketFactoryArg} ms instead.
  *
  * <p>Why by hand: pgjdbc looks for a pending replication message by reading with a 1 ms timeout
  * (its only use of that timeout; it turns off its own peek throttle for replication streams), and
  * Debezium's streaming loop peeks five times per {@code poll.interval.ms} while nothing comes.
  * Idle, that is ~300 timed-out reads a second, each a {@link java.net.SocketTimeoutException} with
- * its stack trace: 1.6 CPU-s a minute, most of an idle relay's cost. A longer peek is a wait in the
- * kernel that ends the moment a message arrives, so the idle loop turns ~20× less often. Its price:
- * pgjdbc holds the connection's lock while it peeks, so an LSN flush (on the engine's thread) that
- * comes during a silent peek waits for it. pgjdbc and Debezium offer no other hook for either.
+ * its stack trace: most of an idle relay's CPU. A longer peek is a wait in the kernel that ends the
+ * moment a message arrives, so a quiet loop turns ~20× less often. Only a quiet one: pgjdbc holds
+ * the connection's lock while it peeks, and Debezium flushes the confirmed LSN through the same
+ * connection on the engine's thread after each batch, so long peeks between events of a slow stream
+ * would hold up the next batch (measured: p99 at 40 events/s 45 → 115 ms with every peek long).
+ * pgjdbc and Debezium offer no other hook for either.
  */
 public final class PatientPeekSocketFactory extends SocketFactory {
   /** The timeout pgjdbc sets for its peek, and only for it. */
   private static final int PGJDBC_PEEK_MS = 1;
+
+  /** A primary keepalive message's length on the wire. */
+  private static final int KEEPALIVE_BYTES = 23;
+
+  /** How long no change must have arrived before a peek waits. */
+  static final Duration QUIET = Duration.ofSeconds(1);
 
   private final int peekWaitMs;
 
@@ -92,9 +103,20 @@ public final class PatientPeekSocketFactory extends SocketFactory {
     return socket;
   }
 
-  /** A plain socket whose 1 ms read timeout is the peek's wait. */
+  /**
+   * Whether these bytes are just Postgres's keepalive, which the server sends after each status
+   * update (Debezium's LSN flush, about every second): CopyData {@code 'd'}, length 22, {@code
+   * 'k'}. It carries no change, so it does not make the stream busy.
+   */
+  static boolean isKeepalive(byte[] b, int off, int n) {
+    return n == KEEPALIVE_BYTES && b[off] == 'd' && b[off + 5] == 'k';
+  }
+
+  /** A plain socket whose 1 ms read timeout is the peek's wait once nothing came for a while. */
   private static final class PatientPeekSocket extends Socket {
     private final int peekWaitMs;
+    private volatile long lastArrival = System.nanoTime() - QUIET.toNanos();
+    private InputStream in;
 
     PatientPeekSocket(int peekWaitMs) {
       this.peekWaitMs = peekWaitMs;
@@ -102,7 +124,41 @@ public final class PatientPeekSocketFactory extends SocketFactory {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-      super.setSoTimeout(timeout == PGJDBC_PEEK_MS ? peekWaitMs : timeout);
+      boolean quiet = System.nanoTime() - lastArrival >= QUIET.toNanos();
+      super.setSoTimeout(timeout == PGJDBC_PEEK_MS && quiet ? peekWaitMs : timeout);
+    }
+
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+      if (in == null) {
+        in = new ArrivalsInput(super.getInputStream());
+      }
+      return in;
+    }
+
+    /** Notes when bytes other than a keepalive arrive. */
+    private final class ArrivalsInput extends FilterInputStream {
+      ArrivalsInput(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          lastArrival = System.nanoTime();
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0 && !isKeepalive(b, off, n)) {
+          lastArrival = System.nanoTime();
+        }
+        return n;
+      }
     }
   }
 }

@@ -28,17 +28,17 @@ class EnginePropertiesTest {
         .containsEntry("offset.mismatch.strategy", "no_validation")
         .containsEntry("poll.interval.ms", "50")
         .containsEntry("connector.class", IdleWaitPostgresConnector.class.getName())
-        .containsEntry("queue.provider.type", IdleWaitQueue.NAME)
-        .doesNotContainKey("database.socketFactory");
+        .containsEntry("queue.provider.type", IdleWaitQueue.NAME);
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
   }
 
   @Test
-  void anIdleReadWaitInstallsThePatientPeek() {
-    var p = EngineProperties.engine(local().set("idle.read.wait.ms", "100").build());
-    assertThat(p)
+  void aQuietStreamsReadsWaitUnlessTurnedOff() {
+    assertThat(EngineProperties.engine(config))
         .containsEntry("database.socketFactory", PatientPeekSocketFactory.class.getName())
         .containsEntry("database.socketFactoryArg", "100");
+    assertThat(EngineProperties.engine(local().set("idle.read.wait.ms", "0").build()))
+        .doesNotContainKeys("database.socketFactory", "database.socketFactoryArg");
   }
 
   @Test

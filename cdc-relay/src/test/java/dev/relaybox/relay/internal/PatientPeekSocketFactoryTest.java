@@ -40,7 +40,7 @@ class PatientPeekSocketFactoryTest {
   }
 
   @Test
-  void aPeekReceivesAMessageThatArrivesAfterItsMillisecond() throws Exception {
+  void aQuietPeekReceivesAMessageThatArrivesAfterItsMillisecond() throws Exception {
     client.setSoTimeout(1);
     InputStream in = client.getInputStream();
     ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
@@ -61,7 +61,7 @@ class PatientPeekSocketFactoryTest {
   }
 
   @Test
-  void aSilentPeekStillEndsInATimeoutAfterItsWait() throws Exception {
+  void aQuietPeekStillEndsInATimeoutAfterItsWait() throws Exception {
     client.setSoTimeout(1);
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.getInputStream().read())
@@ -76,6 +76,26 @@ class PatientPeekSocketFactoryTest {
     assertThat(client.getSoTimeout()).isEqualTo(10_000);
     client.setSoTimeout(0);
     assertThat(client.getSoTimeout()).isZero();
+    client.setSoTimeout(1);
+    assertThat(client.getSoTimeout()).isEqualTo(WAIT_MS);
+  }
+
+  @Test
+  void aPeekRightAfterAMessageKeepsPgjdbcsMillisecond() throws Exception {
+    peer.getOutputStream().write(7);
+    assertThat(client.getInputStream().read()).isEqualTo(7);
+    client.setSoTimeout(1);
+    assertThat(client.getSoTimeout()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeepaliveAloneLeavesTheStreamQuiet() throws Exception {
+    byte[] keepalive = new byte[23];
+    keepalive[0] = 'd';
+    keepalive[4] = 22;
+    keepalive[5] = 'k';
+    peer.getOutputStream().write(keepalive);
+    assertThat(client.getInputStream().readNBytes(23)).isEqualTo(keepalive);
     client.setSoTimeout(1);
     assertThat(client.getSoTimeout()).isEqualTo(WAIT_MS);
   }
