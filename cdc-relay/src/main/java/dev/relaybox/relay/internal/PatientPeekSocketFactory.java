@@ -12,7 +12,7 @@ import javax.net.SocketFactory;
 
 /**
  * pgjdbc's {@code socketFactory} for Debezium's connections ({@code idle.read.wait.ms}): plain
- * sockets, except that once nothing has arrived for {@link #QUIET}, pgjdbc's 1 ms peek for a
+ * sockets, except that once no change has arrived for {@link #QUIET}, pgjdbc's 1 ms peek for a
  * pending message waits up to {@code socketFactoryArg} ms instead.
  *
  * <p>Why by hand: pgjdbc looks for a pending replication message by reading with a 1 ms timeout
@@ -34,7 +34,9 @@ public final class PatientPeekSocketFactory extends SocketFactory {
   private static final int KEEPALIVE_BYTES = 23;
 
   /** How long no change must have arrived before a peek waits. */
-  static final Duration QUIET = Duration.ofSeconds(1);
+  private static final Duration QUIET = Duration.ofSeconds(1);
+
+  private static final long QUIET_NANOS = QUIET.toNanos();
 
   private final int peekWaitMs;
 
@@ -112,10 +114,10 @@ public final class PatientPeekSocketFactory extends SocketFactory {
     return n == KEEPALIVE_BYTES && b[off] == 'd' && b[off + 5] == 'k';
   }
 
-  /** A plain socket whose 1 ms read timeout is the peek's wait once nothing came for a while. */
+  /** A plain socket whose 1 ms read timeout is the peek's wait once no change came for a while. */
   private static final class PatientPeekSocket extends Socket {
     private final int peekWaitMs;
-    private volatile long lastArrival = System.nanoTime() - QUIET.toNanos();
+    private volatile long lastArrival = System.nanoTime() - QUIET_NANOS;
     private InputStream in;
 
     PatientPeekSocket(int peekWaitMs) {
@@ -124,8 +126,8 @@ public final class PatientPeekSocketFactory extends SocketFactory {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-      boolean quiet = System.nanoTime() - lastArrival >= QUIET.toNanos();
-      super.setSoTimeout(timeout == PGJDBC_PEEK_MS && quiet ? peekWaitMs : timeout);
+      boolean patient = timeout == PGJDBC_PEEK_MS && System.nanoTime() - lastArrival >= QUIET_NANOS;
+      super.setSoTimeout(patient ? peekWaitMs : timeout);
     }
 
     @Override
