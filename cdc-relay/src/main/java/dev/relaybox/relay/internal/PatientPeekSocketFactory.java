@@ -33,8 +33,13 @@ public final class PatientPeekSocketFactory extends SocketFactory {
   /** A primary keepalive message's length on the wire. */
   private static final int KEEPALIVE_BYTES = 23;
 
-  /** How long no change must have arrived before a peek waits. */
-  private static final Duration QUIET = Duration.ofSeconds(1);
+  /**
+   * How long no change must have arrived before a peek waits: longer than a batch takes from its
+   * arrival to the LSN flush that may follow it (Debezium flushes after a batch, at most once per
+   * {@code offsets.flush.interval.ms}; tens of ms), and short, because each heartbeat is a change
+   * and the quick peeks after it were a fifth of an idle relay's CPU with a second here.
+   */
+  private static final Duration QUIET = Duration.ofMillis(250);
 
   private static final long QUIET_NANOS = QUIET.toNanos();
 

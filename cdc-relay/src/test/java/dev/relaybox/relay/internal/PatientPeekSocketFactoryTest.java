@@ -2,12 +2,14 @@ package dev.relaybox.relay.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,6 +88,23 @@ class PatientPeekSocketFactoryTest {
     assertThat(client.getInputStream().read()).isEqualTo(7);
     client.setSoTimeout(1);
     assertThat(client.getSoTimeout()).isEqualTo(1);
+  }
+
+  @Test
+  void peeksWaitAgainOnceNoChangeHasComeForAQuarterSecond() throws Exception {
+    peer.getOutputStream().write(7);
+    assertThat(client.getInputStream().read()).isEqualTo(7);
+    long arrived = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () -> {
+              client.setSoTimeout(1);
+              return client.getSoTimeout() == WAIT_MS;
+            });
+    assertThat(System.nanoTime() - arrived)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
   }
 
   @Test
