@@ -238,8 +238,8 @@ class RelayIT {
   void changesAfterQuietSpellsArriveInOrderAndTheSlotIsConfirmed(DevStack stack) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("cart");
-      // Quiet for longer than it takes the stream's reads to start waiting (idle.read.wait.ms).
-      Duration quiet = Duration.ofMillis(1_500);
+      // Quiet for longer than the 250 ms after which the stream's reads start waiting.
+      Duration quiet = Duration.ofMillis(500);
       try (Relay relay = Relay.create(f.config().set("offsets.flush.interval.ms", "200").build())) {
         relay.start();
         await().atMost(DEADLINE).until(relay::isReady);

@@ -7,13 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
 import javax.net.SocketFactory;
 
 /**
  * pgjdbc's {@code socketFactory} for Debezium's connections ({@code idle.read.wait.ms}): plain
- * sockets, except that once no change has arrived for {@link #QUIET}, pgjdbc's 1 ms peek for a
- * pending message waits up to {@code socketFactoryArg} ms instead.
+ * sockets, except that once no change has arrived for {@link #QUIET_NANOS} (250 ms), pgjdbc's 1 ms
+ * peek for a pending message waits up to {@code socketFactoryArg} ms instead.
  *
  * <p>Why by hand: pgjdbc looks for a pending replication message by reading with a 1 ms timeout
  * (its only use of that timeout; it turns off its own peek throttle for replication streams), and
@@ -39,9 +38,7 @@ public final class PatientPeekSocketFactory extends SocketFactory {
    * {@code offsets.flush.interval.ms}; tens of ms), and short, because each heartbeat is a change
    * and the quick peeks after it were a fifth of an idle relay's CPU with a second here.
    */
-  private static final Duration QUIET = Duration.ofMillis(250);
-
-  private static final long QUIET_NANOS = QUIET.toNanos();
+  private static final long QUIET_NANOS = 250_000_000L;
 
   private final int peekWaitMs;
 

@@ -171,7 +171,7 @@ public final class RelaySettings {
           .doc(
               "once no change has come from the slot for 250 ms, how long each read of it"
                   + " waits for one instead of pgjdbc's 1 ms peek: an idle relay then reads ~20×"
-                  + " less often (idle, ~0.9 CPU-s a minute against ~2.7 at 0). The wait holds"
+                  + " less often (idle, ~1 CPU-s a minute against ~2.7 at 0). The wait holds"
                   + " the connection, so an LSN flush during it waits too (it bounds how late a"
                   + " quiet relay confirms the slot and sees a stop); 0 keeps pgjdbc's peek")
           .build();
