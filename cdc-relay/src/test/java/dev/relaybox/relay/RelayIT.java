@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
 import dev.relaybox.outbox.OutboxEvent;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -110,6 +114,30 @@ class RelayIT {
   }
 
   @Test
+  void debeziumsLastEventMetricNamesTheTableInsteadOfFormattingTheKey(DevStack stack)
+      throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("order");
+      try (Relay relay = Relay.create(f.config().build())) {
+        startAndRelayOneOrder(stack, f, relay);
+        // Debezium's own JMX bean for this relay's stream (topic.prefix = the relay's name).
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> beans =
+            jmx.queryNames(
+                new ObjectName(
+                    "debezium.postgres:type=connector-metrics,context=streaming,server="
+                        + f.name
+                        + ",*"),
+                null);
+        assertThat(beans).hasSize(1);
+        // Debezium's default prints the position and the key (with an ObjectMapper per event).
+        assertThat(jmx.getAttribute(beans.iterator().next(), "LastEvent"))
+            .isEqualTo("public." + f.table);
+      }
+    }
+  }
+
+  @Test
   void badRowsGoToTheDeadLetterTopicAndTheStreamContinues(DevStack stack) throws Exception {
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("ok");
@@ -169,13 +197,7 @@ class RelayIT {
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("order");
       try (Relay relay = Relay.create(f.config().build())) {
-        relay.start();
-        await().atMost(DEADLINE).until(relay::isReady);
-        f.commit(List.of(RelayFixture.event("order", "o-1", 1)));
-        try (TopicReader reader =
-            new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
-          await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
-        }
+        startAndRelayOneOrder(stack, f, relay);
       }
       await().atMost(DEADLINE).until(() -> !f.slotActive());
       f.execute("SELECT pg_drop_replication_slot('" + f.slot + "')");
@@ -203,13 +225,7 @@ class RelayIT {
     try (RelayFixture f = RelayFixture.create(stack)) {
       f.createTopics("order");
       try (Relay relay = Relay.create(f.config().set("slot.monitor.interval.ms", "500").build())) {
-        relay.start();
-        await().atMost(DEADLINE).until(relay::isReady);
-        f.commit(List.of(RelayFixture.event("order", "o-1", 1)));
-        try (TopicReader reader =
-            new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
-          await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
-        }
+        startAndRelayOneOrder(stack, f, relay);
         // Another client takes the slot away and creates a new one of the same name.
         await()
             .atMost(DEADLINE)
@@ -289,6 +305,17 @@ class RelayIT {
       } finally {
         f.execute("DROP TABLE " + other);
       }
+    }
+  }
+
+  /** Starts {@code relay} and waits until one committed event is on the fixture's order topic. */
+  private static void startAndRelayOneOrder(DevStack stack, RelayFixture f, Relay relay)
+      throws Exception {
+    relay.start();
+    await().atMost(DEADLINE).until(relay::isReady);
+    f.commit(List.of(RelayFixture.event("order", "o-1", 1)));
+    try (TopicReader reader = new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
+      await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
     }
   }
 }

@@ -13,7 +13,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Debezium's Postgres task, except that an empty queue is waited on ({@link IdleWaitQueue}) instead
  * of polled every {@code poll.interval.ms}: an idle relay wakes when a change (or Debezium's
  * heartbeat) arrives, or every {@link #IDLE_WAIT} to let the engine see a stop or a failure. With
- * changes queued it polls exactly as Debezium does, so batching and latency are unchanged.
+ * changes queued it polls exactly as Debezium does, so batching and latency are unchanged. Its
+ * start also gives Debezium's streaming metrics a cheap {@code LastEvent} ({@code
+ * LastEventSummary}).
  */
 public final class IdleWaitPostgresTask extends PostgresConnectorTask {
   /** The longest an idle poll waits; Debezium's own default poll interval. */
@@ -28,6 +30,7 @@ public final class IdleWaitPostgresTask extends PostgresConnectorTask {
         super.start(config);
     // Debezium configured this start's queue in super.start; null with another provider.
     queue = IdleWaitQueue.of(config.getString(IdleWaitQueue.KEY));
+    LastEventSummary.cheapen(coordinator);
     return coordinator;
   }
 
