@@ -114,6 +114,30 @@ class RelayIT {
   }
 
   @Test
+  void theRecordTimestampIsTheRowsCreatedAtToTheMillisecond(DevStack stack) throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("order");
+      try (Relay relay = Relay.create(f.config().build())) {
+        relay.start();
+        await().atMost(DEADLINE).until(relay::isReady);
+        // Years before the commit, so neither the commit time nor a send time can pass for it.
+        f.execute(
+            "INSERT INTO "
+                + f.table
+                + " (id, aggregatetype, aggregateid, type, payload, created_at) VALUES"
+                + " (gen_random_uuid(), 'order', 'o-1', 'T', '\\x01',"
+                + " timestamptz '2020-02-03 04:05:06.789654+00')");
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
+          await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
+          assertThat(reader.records.get(0).timestamp())
+              .isEqualTo(Instant.parse("2020-02-03T04:05:06.789Z").toEpochMilli());
+        }
+      }
+    }
+  }
+
+  @Test
   void debeziumsLastEventMetricNamesTheTableInsteadOfFormattingTheKey(DevStack stack)
       throws Exception {
     try (RelayFixture f = RelayFixture.create(stack)) {

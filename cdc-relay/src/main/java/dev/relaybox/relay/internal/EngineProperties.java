@@ -72,6 +72,9 @@ final class EngineProperties {
     p.put("skipped.operations", "u,d,t");
     p.put("tombstones.on.delete", "false");
     p.put("binary.handling.mode", "bytes");
+    // created_at as a Connect Timestamp: no ISO string printed per event and parsed again.
+    p.put("converters", "relaybox_created_at");
+    p.put("relaybox_created_at.type", CreatedAtConverter.class.getName());
     p.put("heartbeat.interval.ms", ms(c.get(RelaySettings.HEARTBEAT_INTERVAL)));
     p.put("heartbeat.action.query", c.get(RelaySettings.HEARTBEAT_ACTION_QUERY));
     p.put("poll.interval.ms", ms(c.get(RelaySettings.POLL_INTERVAL)));

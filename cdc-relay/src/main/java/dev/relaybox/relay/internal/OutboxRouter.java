@@ -254,7 +254,10 @@ final class OutboxRouter {
     return copy;
   }
 
-  /** {@code timestamptz} arrives as an ISO-8601 string (Debezium ZonedTimestamp). */
+  /**
+   * {@code created_at} arrives as a {@link Date} ({@link CreatedAtConverter}), or as Debezium's
+   * ISO-8601 string when {@code debezium.converters} replaces the relay's converter.
+   */
   private static Long timestamp(Object o) {
     if (o instanceof String s) {
       try {

@@ -28,7 +28,9 @@ class EnginePropertiesTest {
         .containsEntry("offset.mismatch.strategy", "no_validation")
         .containsEntry("poll.interval.ms", "50")
         .containsEntry("connector.class", IdleWaitPostgresConnector.class.getName())
-        .containsEntry("queue.provider.type", IdleWaitQueue.NAME);
+        .containsEntry("queue.provider.type", IdleWaitQueue.NAME)
+        .containsEntry("converters", "relaybox_created_at")
+        .containsEntry("relaybox_created_at.type", CreatedAtConverter.class.getName());
     assertThat(EngineProperties.outboxTopic(config)).isEqualTo("relaybox-relay.shop.events");
   }
 

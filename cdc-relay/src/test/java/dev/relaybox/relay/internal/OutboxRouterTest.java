@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relaybox.config.TopicPattern;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,21 +15,27 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
 import org.junit.jupiter.api.Test;
 
 class OutboxRouterTest {
-  /** The row schema Debezium produces for the docs/architecture.md table. */
-  private static final Schema ROW =
-      SchemaBuilder.struct()
-          .field("id", SchemaBuilder.string().name("io.debezium.data.Uuid").build())
-          .field("aggregatetype", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("aggregateid", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("type", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("payload", Schema.OPTIONAL_BYTES_SCHEMA)
-          .field(
-              "created_at", SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").build())
-          .field("headers", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
-          .build();
+  /**
+   * The row schema Debezium produces for the docs/architecture.md table, {@code created_at} as
+   * {@link CreatedAtConverter} makes it.
+   */
+  private static final Schema ROW = rowSchema(Timestamp.builder().optional().build());
+
+  private static Schema rowSchema(Schema createdAt) {
+    return SchemaBuilder.struct()
+        .field("id", SchemaBuilder.string().name("io.debezium.data.Uuid").build())
+        .field("aggregatetype", Schema.OPTIONAL_STRING_SCHEMA)
+        .field("aggregateid", Schema.OPTIONAL_STRING_SCHEMA)
+        .field("type", Schema.OPTIONAL_STRING_SCHEMA)
+        .field("payload", Schema.OPTIONAL_BYTES_SCHEMA)
+        .field("created_at", createdAt)
+        .field("headers", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
+        .build();
+  }
 
   private final OutboxRouter router =
       new OutboxRouter(TopicPattern.parse("outbox.event.${aggregatetype}"), "dlq");
@@ -39,7 +47,7 @@ class OutboxRouterTest {
         .put("aggregateid", aggId)
         .put("type", type)
         .put("payload", ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 7, (byte) 0xff}))
-        .put("created_at", "2026-11-22T16:14:39.123456Z")
+        .put("created_at", Date.from(Instant.parse("2026-11-22T16:14:39.123456Z")))
         .put("headers", headers);
   }
 
@@ -60,14 +68,28 @@ class OutboxRouterTest {
     assertThat(rec.topic()).isEqualTo("outbox.event.order");
     assertThat(new String(rec.key(), StandardCharsets.UTF_8)).isEqualTo("o-1");
     assertThat(rec.value()).containsExactly(0, 0, 0, 0, 7, 0xff);
-    assertThat(rec.timestamp())
-        .isEqualTo(java.time.Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
+    assertThat(rec.timestamp()).isEqualTo(Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
     assertThat(headers(rec))
         .containsExactly(
             Map.entry("traceparent", "00-abc-01"),
             Map.entry("id", "7d0c2c2e-0d8e-4a57-a1f2-1b0c6f1d9a01"),
             Map.entry("eventType", "OrderPlaced"),
             Map.entry("aggregateType", "order"));
+  }
+
+  @Test
+  void debeziumsIsoStringCreatedAtGivesTheSameTimestamp() {
+    // What Debezium's own ZonedTimestamp gives when debezium.converters replaces the relay's.
+    Schema iso = rowSchema(SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").build());
+    Struct converted = row("order", "o-1", "T", null);
+    Struct row = new Struct(iso).put("created_at", "2026-11-22T16:14:39.123456Z");
+    for (org.apache.kafka.connect.data.Field f : ROW.fields()) {
+      if (!f.name().equals("created_at")) {
+        row.put(f.name(), converted.get(f.name()));
+      }
+    }
+    assertThat(router.route(row).record().timestamp())
+        .isEqualTo(Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
   }
 
   @Test
