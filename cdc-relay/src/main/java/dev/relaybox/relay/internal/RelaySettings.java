@@ -315,6 +315,8 @@ public final class RelaySettings {
           .passThrough(
               DEBEZIUM_PREFIX,
               "passed to the Debezium engine (prefix removed), overriding the relay's choices;"
-                  + " expert use")
+                  + " expert use (`debezium.converters` replaces the relay's `created_at`"
+                  + " converter, `CreatedAtConverter`: the record timestamp stays `created_at`,"
+                  + " Debezium just prints and the relay parses it per event again)")
           .build();
 }
