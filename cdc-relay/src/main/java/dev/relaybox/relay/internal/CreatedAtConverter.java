@@ -2,7 +2,6 @@ package dev.relaybox.relay.internal;
 
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Date;
 import java.util.Properties;
@@ -34,14 +33,11 @@ public final class CreatedAtConverter implements CustomConverter<SchemaBuilder, 
     }
   }
 
-  /** pgoutput resolves {@code timestamptz} to an {@link OffsetDateTime}; null stays null. */
+  /**
+   * pgoutput resolves {@code timestamptz} to an {@link OffsetDateTime} (the relay takes no
+   * snapshot, so no JDBC value reaches this); null stays null.
+   */
   static Date toDate(Object value) {
-    if (value instanceof OffsetDateTime t) {
-      return Date.from(t.toInstant());
-    }
-    if (value instanceof Instant i) {
-      return Date.from(i);
-    }
-    return value instanceof Date d ? d : null;
+    return value instanceof OffsetDateTime t ? Date.from(t.toInstant()) : null;
   }
 }

@@ -176,7 +176,7 @@ final class OutboxRouter {
     aggregateId = field(schema, "aggregateid");
     type = field(schema, "type");
     payload = field(schema, "payload");
-    createdAt = field(schema, "created_at");
+    createdAt = field(schema, CreatedAtConverter.COLUMN);
     headers = field(schema, "headers");
     rowSchema = schema;
   }
