@@ -58,6 +58,14 @@ public final class RelayConfig extends ServiceConfig {
     return get(RelaySettings.PUBLICATION_NAME) + Shard.of(this).identifierSuffix();
   }
 
+  /**
+   * Whether records carry their transaction's commit time instead of the row's {@code created_at}
+   * ({@code record.timestamp=commit}): the publication then leaves {@code created_at} out.
+   */
+  public boolean commitTimestamps() {
+    return get(RelaySettings.RECORD_TIMESTAMP).equals(RelaySettings.COMMIT_TIMESTAMP);
+  }
+
   /** Whether the relay publishes in Kafka transactions ({@code delivery.guarantee}). */
   public boolean exactlyOnce() {
     return get(RelaySettings.DELIVERY_GUARANTEE).equals(RelaySettings.EXACTLY_ONCE);

@@ -120,13 +120,7 @@ class RelayIT {
       try (Relay relay = Relay.create(f.config().build())) {
         relay.start();
         await().atMost(DEADLINE).until(relay::isReady);
-        // Years before the commit, so neither the commit time nor a send time can pass for it.
-        f.execute(
-            "INSERT INTO "
-                + f.table
-                + " (id, aggregatetype, aggregateid, type, payload, created_at) VALUES"
-                + " (gen_random_uuid(), 'order', 'o-1', 'T', '\\x01',"
-                + " timestamptz '2020-02-03 04:05:06.789654+00')");
+        insertOneCreatedIn2020(f);
         try (TopicReader reader =
             new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
           await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
@@ -135,6 +129,49 @@ class RelayIT {
         }
       }
     }
+  }
+
+  @Test
+  void commitTimestampsLeaveCreatedAtOutOfThePublication(DevStack stack) throws Exception {
+    try (RelayFixture f = RelayFixture.create(stack)) {
+      f.createTopics("order");
+      try (Relay relay = Relay.create(f.config().set("record.timestamp", "commit").build())) {
+        relay.start();
+        await().atMost(DEADLINE).until(relay::isReady);
+        assertThat(
+                f.queryString(
+                    "SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
+                        + " WHERE pubname = '"
+                        + f.slot
+                        + "'"))
+            .isEqualTo("id,aggregatetype,aggregateid,type,payload,headers");
+        long before = System.currentTimeMillis();
+        insertOneCreatedIn2020(f);
+        long after = System.currentTimeMillis();
+        try (TopicReader reader =
+            new TopicReader(stack.kafka().bootstrapServers(), f.topic("order"))) {
+          await().atMost(DEADLINE).until(() -> reader.poll() >= 1);
+          // The commit time (Postgres's clock, same machine), not 2020's created_at.
+          assertThat(reader.records.get(0).timestamp()).isBetween(before - 1, after);
+        }
+      }
+      // Back to created_at timestamps, the publication is refused rather than stamping nothing.
+      assertThatThrownBy(() -> Relay.create(f.config().build()).start())
+          .isInstanceOf(RelayException.class)
+          .hasMessageContaining("leaves out [created_at]")
+          .hasMessageContaining(
+              "ALTER PUBLICATION " + f.slot + " SET TABLE \"public\".\"" + f.table + "\"");
+    }
+  }
+
+  /** One order event whose {@code created_at} is years before any commit or send time. */
+  private static void insertOneCreatedIn2020(RelayFixture f) throws Exception {
+    f.execute(
+        "INSERT INTO "
+            + f.table
+            + " (id, aggregatetype, aggregateid, type, payload, created_at) VALUES"
+            + " (gen_random_uuid(), 'order', 'o-1', 'T', '\\x01',"
+            + " timestamptz '2020-02-03 04:05:06.789654+00')");
   }
 
   @Test

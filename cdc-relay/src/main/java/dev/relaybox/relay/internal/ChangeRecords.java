@@ -43,6 +43,15 @@ final class ChangeRecords {
   }
 
   /**
+   * The commit time (epoch millis) of the transaction of change {@code record}: Debezium's {@code
+   * ts_usec}, from the transaction's BEGIN; null if absent.
+   */
+  static Long commitMillis(SourceRecord record) {
+    Long usec = Position.longValue(record.sourceOffset(), Position.TS_USEC);
+    return usec == null ? null : usec / 1_000;
+  }
+
+  /**
    * The wall time (epoch millis) a relay heartbeat message carries, or null if {@code record} is
    * none (see {@link RelaySettings#HEARTBEAT_PREFIX}).
    */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
+import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Field;
@@ -29,6 +30,20 @@ final class OutboxRouter {
   static final String DLQ_REASON = "relaybox.dlq.reason";
   static final String DLQ_DETAIL = "relaybox.dlq.detail";
   static final String DLQ_TOPIC = "relaybox.dlq.topic";
+
+  private static final String ID = "id";
+  private static final String AGGREGATE_TYPE = "aggregatetype";
+  private static final String AGGREGATE_ID = "aggregateid";
+  private static final String TYPE = "type";
+  private static final String PAYLOAD = "payload";
+  private static final String HEADERS = "headers";
+
+  /**
+   * The outbox columns the router needs; {@code created_at} ({@link CreatedAtConverter#COLUMN})
+   * besides them only when it stamps records with it.
+   */
+  static final List<String> COLUMNS =
+      List.of(ID, AGGREGATE_TYPE, AGGREGATE_ID, TYPE, PAYLOAD, HEADERS);
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -67,18 +82,19 @@ final class OutboxRouter {
       String eventId, String topic, ProducerRecord<byte[], byte[]> record, Reason reason) {}
 
   /**
-   * Routes one outbox row.
+   * Routes one outbox row, stamped with its {@code created_at}, or with {@code commitMillis} (its
+   * transaction's commit time) when the publication leaves {@code created_at} out.
    *
    * @throws IllegalStateException if the table lacks a column of docs/architecture.md
    */
-  Routed route(Struct row) {
+  Routed route(Struct row, Long commitMillis) {
     bind(row.schema());
     String eventId = string(row.get(id));
     String aggType = (String) row.get(aggregateType);
     String aggId = (String) row.get(aggregateId);
     String eventType = (String) row.get(type);
     byte[] value = bytes(row.get(payload));
-    Long timestamp = timestamp(row.get(createdAt));
+    Long timestamp = createdAt == null ? commitMillis : timestamp(row.get(createdAt));
     byte[] key = aggId == null ? null : aggId.getBytes(StandardCharsets.UTF_8);
 
     RecordHeaders kafkaHeaders = new RecordHeaders();
@@ -171,13 +187,13 @@ final class OutboxRouter {
     if (schema == rowSchema) {
       return;
     }
-    id = field(schema, "id");
-    aggregateType = field(schema, "aggregatetype");
-    aggregateId = field(schema, "aggregateid");
-    type = field(schema, "type");
-    payload = field(schema, "payload");
-    createdAt = field(schema, CreatedAtConverter.COLUMN);
-    headers = field(schema, "headers");
+    id = field(schema, ID);
+    aggregateType = field(schema, AGGREGATE_TYPE);
+    aggregateId = field(schema, AGGREGATE_ID);
+    type = field(schema, TYPE);
+    payload = field(schema, PAYLOAD);
+    createdAt = schema.field(CreatedAtConverter.COLUMN); // absent: record.timestamp=commit
+    headers = field(schema, HEADERS);
     rowSchema = schema;
   }
 

@@ -8,15 +8,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the relay's inserts-only publication of the outbox table when missing, row-filtered to
- * the relay's {@link Shard} when sharded, and refuses an existing one that publishes anything else:
- * other tables or operations, or rows of another shard (a {@code rowfilter} other than the shard's,
- * or any filter on an unsharded relay, which would silently skip events).
+ * the relay's {@link Shard} when sharded and without {@code created_at} when records carry their
+ * commit time, and refuses an existing one that publishes anything else: other tables or
+ * operations, rows of another shard (a {@code rowfilter} other than the shard's, or any filter on
+ * an unsharded relay, which would silently skip events), or too few columns.
  */
 final class PublicationPreflight {
   private static final Logger LOG = LoggerFactory.getLogger(PublicationPreflight.class);
@@ -27,7 +31,11 @@ final class PublicationPreflight {
   static void ensure(Connection c, RelayConfig config) throws SQLException {
     Shard shard = Shard.of(config);
     if (shard.sharded()) {
-      checkRowFilterSupport(c);
+      requirePostgres15(c, "shard.count above 1 needs", "run one relay (shard.count=1)");
+    }
+    if (config.commitTimestamps()) {
+      requirePostgres15(
+          c, "record.timestamp=commit needs", "use record.timestamp=created_at, the default");
     }
     String name = config.publicationName();
     try (PreparedStatement s =
@@ -38,13 +46,20 @@ final class PublicationPreflight {
                 + "   AND t.schemaname = ? AND t.tablename = ?),"
                 // to_jsonb: the rowfilter column exists from Postgres 15 on only.
                 + " (SELECT to_jsonb(t) ->> 'rowfilter' FROM pg_publication_tables t"
+                + "   WHERE t.pubname = p.pubname AND t.schemaname = ? AND t.tablename = ?),"
+                // attnames (Postgres 15+): the published columns, all without a column list.
+                + " (SELECT (SELECT string_agg(a, ',')"
+                + "   FROM jsonb_array_elements_text(to_jsonb(t) -> 'attnames') a)"
+                + "   FROM pg_publication_tables t"
                 + "   WHERE t.pubname = p.pubname AND t.schemaname = ? AND t.tablename = ?)"
                 + " FROM pg_publication p WHERE pubname = ?")) {
       s.setString(1, config.get(CommonSettings.OUTBOX_SCHEMA));
       s.setString(2, config.get(CommonSettings.OUTBOX_TABLE));
       s.setString(3, config.get(CommonSettings.OUTBOX_SCHEMA));
       s.setString(4, config.get(CommonSettings.OUTBOX_TABLE));
-      s.setString(5, name);
+      s.setString(5, config.get(CommonSettings.OUTBOX_SCHEMA));
+      s.setString(6, config.get(CommonSettings.OUTBOX_TABLE));
+      s.setString(7, name);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           create(c, config, name, shard);
@@ -63,13 +78,13 @@ final class PublicationPreflight {
                   + ") to let the relay create it, or fix it: ALTER PUBLICATION "
                   + name
                   + " SET TABLE "
-                  + Preflight.qualifiedTable(config)
-                  + tableFilter(shard)
+                  + tableSpec(config, shard)
                   + "; ALTER PUBLICATION "
                   + name
                   + " SET (publish = 'insert')");
         }
         checkRowFilter(c, config, name, shard, rs.getString(7));
+        checkColumns(config, name, shard, rs.getString(8));
       }
     }
   }
@@ -94,14 +109,46 @@ final class PublicationPreflight {
             + ") needs "
             + (expected == null ? "no row filter" : expected)
             + ": it was made for another shard layout or by hand, and would skip or double events."
-            + " Check which relay uses it; then fix it with ALTER PUBLICATION "
-            + name
-            + " SET TABLE "
-            + Preflight.qualifiedTable(config)
-            + tableFilter(shard)
-            + ", or drop it (DROP PUBLICATION "
-            + name
-            + ") to let the relay create it");
+            + " Check which relay uses it; then "
+            + fix(config, name, shard));
+  }
+
+  /**
+   * Refuses a publication that leaves out a column the relay reads ({@code created_at} too unless
+   * {@code record.timestamp=commit}); warns when it publishes {@code created_at} needlessly. {@code
+   * published} is null before Postgres 15 (no column lists: every column).
+   */
+  private static void checkColumns(RelayConfig config, String name, Shard shard, String published) {
+    if (published == null) {
+      return;
+    }
+    Set<String> columns = Set.of(published.split(","));
+    List<String> needed = new ArrayList<>(OutboxRouter.COLUMNS);
+    if (!config.commitTimestamps()) {
+      needed.add(CreatedAtConverter.COLUMN);
+    }
+    List<String> missing = needed.stream().filter(n -> !columns.contains(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new RelayException(
+          "Publication "
+              + name
+              + " leaves out "
+              + missing
+              + ", which the relay needs (record.timestamp="
+              + config.get(RelaySettings.RECORD_TIMESTAMP)
+              + "); "
+              + fix(config, name, shard));
+    }
+    if (config.commitTimestamps() && columns.contains(CreatedAtConverter.COLUMN)) {
+      LOG.warn(
+          "publication={} publishes {}, which record.timestamp=commit does not use; Debezium"
+              + " still parses it per event. Leave it out (with the relay stopped): ALTER"
+              + " PUBLICATION {} SET TABLE {}",
+          name,
+          CreatedAtConverter.COLUMN,
+          name,
+          tableSpec(config, shard));
+    }
   }
 
   private static void create(Connection c, RelayConfig config, String name, Shard shard)
@@ -111,9 +158,10 @@ final class PublicationPreflight {
       s.execute(createSql(config, name, shard));
     }
     LOG.info(
-        "created publication publication={} table={} publish=insert {} rowFilter={}",
+        "created publication publication={} table={} columns={} publish=insert {} rowFilter={}",
         name,
         Preflight.qualifiedTable(config),
+        config.commitTimestamps() ? OutboxRouter.COLUMNS : "all",
         shard,
         shard.rowFilter());
   }
@@ -122,13 +170,25 @@ final class PublicationPreflight {
     return "CREATE PUBLICATION \""
         + name
         + "\" FOR TABLE "
-        + Preflight.qualifiedTable(config)
-        + tableFilter(shard)
+        + tableSpec(config, shard)
         + " WITH (publish = 'insert')";
   }
 
-  private static String tableFilter(Shard shard) {
-    return shard.sharded() ? " WHERE (" + shard.rowFilter() + ")" : "";
+  private static String fix(RelayConfig config, String name, Shard shard) {
+    return "fix it with ALTER PUBLICATION "
+        + name
+        + " SET TABLE "
+        + tableSpec(config, shard)
+        + ", or drop it (DROP PUBLICATION "
+        + name
+        + ") to let the relay create it";
+  }
+
+  /** The outbox table as the publication lists it: its column list and row filter, if any. */
+  private static String tableSpec(RelayConfig config, Shard shard) {
+    return Preflight.qualifiedTable(config)
+        + (config.commitTimestamps() ? " (" + String.join(", ", OutboxRouter.COLUMNS) + ")" : "")
+        + (shard.sharded() ? " WHERE (" + shard.rowFilter() + ")" : "");
   }
 
   /**
@@ -173,16 +233,19 @@ final class PublicationPreflight {
     }
   }
 
-  private static void checkRowFilterSupport(Connection c) throws SQLException {
+  private static void requirePostgres15(Connection c, String what, String instead)
+      throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW server_version_num")) {
       rs.next();
       if (Integer.parseInt(rs.getString(1)) < 150000) {
         throw new RelayException(
-            "shard.count above 1 needs Postgres 15 or later (publication row filters); this"
-                + " server is "
+            what
+                + " Postgres 15 or later (publication row filters and column lists); this server"
+                + " is "
                 + rs.getString(1)
-                + ": run one relay (shard.count=1)");
+                + ": "
+                + instead);
       }
     }
   }

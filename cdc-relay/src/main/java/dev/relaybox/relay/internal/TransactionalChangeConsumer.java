@@ -131,7 +131,10 @@ final class TransactionalChangeConsumer
         retiredAt = row;
         break;
       }
-      OutboxRouter.Routed r = action == ReshardGate.Action.RELAY ? router.route(row) : null;
+      OutboxRouter.Routed r =
+          action == ReshardGate.Action.RELAY
+              ? router.route(row, ChangeRecords.commitMillis(record))
+              : null;
       if (cursor.change(record.sourceOffset(), r == null ? null : r.eventId())
           == StreamCursor.Verdict.SKIP) {
         skipped++;

@@ -37,6 +37,9 @@ class OutboxRouterTest {
         .build();
   }
 
+  /** The commit time the relay passes with each row; {@code created_at} wins when published. */
+  private static final Long COMMIT = Instant.parse("2026-11-22T16:14:40.5Z").toEpochMilli();
+
   private final OutboxRouter router =
       new OutboxRouter(TopicPattern.parse("outbox.event.${aggregatetype}"), "dlq");
 
@@ -62,7 +65,7 @@ class OutboxRouterTest {
   @Test
   void routesByAggregateTypeWithKeyTimestampHeadersAndUntouchedBytes() {
     OutboxRouter.Routed r =
-        router.route(row("order", "o-1", "OrderPlaced", "{\"traceparent\":\"00-abc-01\"}"));
+        router.route(row("order", "o-1", "OrderPlaced", "{\"traceparent\":\"00-abc-01\"}"), COMMIT);
     assertThat(r.reason()).isNull();
     ProducerRecord<byte[], byte[]> rec = r.record();
     assertThat(rec.topic()).isEqualTo("outbox.event.order");
@@ -88,13 +91,28 @@ class OutboxRouterTest {
         row.put(f.name(), converted.get(f.name()));
       }
     }
-    assertThat(router.route(row).record().timestamp())
+    assertThat(router.route(row, COMMIT).record().timestamp())
+        .isEqualTo(Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
+  }
+
+  @Test
+  void withoutCreatedAtTheRecordCarriesTheCommitTime() {
+    SchemaBuilder noCreatedAt = SchemaBuilder.struct();
+    Struct full = row("order", "o-1", "T", null);
+    ROW.fields().stream()
+        .filter(f -> !f.name().equals("created_at"))
+        .forEach(f -> noCreatedAt.field(f.name(), f.schema()));
+    Struct row = new Struct(noCreatedAt.build());
+    row.schema().fields().forEach(f -> row.put(f.name(), full.get(f.name())));
+
+    assertThat(router.route(row, COMMIT).record().timestamp()).isEqualTo(COMMIT);
+    assertThat(router.route(full, COMMIT).record().timestamp())
         .isEqualTo(Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
   }
 
   @Test
   void jsonHeadersCannotShadowTheEventId() {
-    OutboxRouter.Routed r = router.route(row("order", "o-1", "T", "{\"id\":\"forged\"}"));
+    OutboxRouter.Routed r = router.route(row("order", "o-1", "T", "{\"id\":\"forged\"}"), COMMIT);
     assertThat(new String(r.record().headers().lastHeader("id").value(), StandardCharsets.UTF_8))
         .isEqualTo("7d0c2c2e-0d8e-4a57-a1f2-1b0c6f1d9a01");
   }
@@ -114,7 +132,7 @@ class OutboxRouterTest {
 
   @Test
   void tooLargeRecordsAreDeadLetteredWithoutTheirValue() {
-    OutboxRouter.Routed ok = router.route(row("order", "o-1", "T", null));
+    OutboxRouter.Routed ok = router.route(row("order", "o-1", "T", null), COMMIT);
     OutboxRouter.Routed dead = router.tooLarge(ok, "record is 2000000 bytes");
     assertThat(dead.record().topic()).isEqualTo("dlq");
     assertThat(dead.record().value()).isNull();
@@ -128,13 +146,13 @@ class OutboxRouterTest {
   @Test
   void missingColumnIsExplained() {
     Schema partial = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).build();
-    assertThatThrownBy(() -> router.route(new Struct(partial).put("id", "x")))
+    assertThatThrownBy(() -> router.route(new Struct(partial).put("id", "x"), COMMIT))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no column 'aggregatetype'");
   }
 
   private void assertDead(Struct row, OutboxRouter.Reason reason) {
-    OutboxRouter.Routed r = router.route(row);
+    OutboxRouter.Routed r = router.route(row, COMMIT);
     assertThat(r.reason()).isEqualTo(reason);
     assertThat(r.record().topic()).isEqualTo("dlq");
     assertThat(r.record().value()).containsExactly(0, 0, 0, 0, 7, 0xff);
