@@ -70,7 +70,7 @@ final class OutboxChangeConsumer
       // At-least-once relays take no part in a live reshard: they skip its barrier rows.
       if (row != null && ReshardBarrier.of(row) == null) {
         last = event.record();
-        OutboxRouter.Routed r = router.route(row, ChangeRecords.commitMillis(last));
+        OutboxRouter.Routed r = router.route(row, last);
         spans.start(r);
         routed.add(r);
         acks.add(producer.send(r.record()));

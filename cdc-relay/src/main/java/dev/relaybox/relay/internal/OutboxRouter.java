@@ -17,6 +17,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Turns the {@code after} row of an outbox insert into the Kafka record of docs/architecture.md, or
@@ -82,19 +83,21 @@ final class OutboxRouter {
       String eventId, String topic, ProducerRecord<byte[], byte[]> record, Reason reason) {}
 
   /**
-   * Routes one outbox row, stamped with its {@code created_at}, or with {@code commitMillis} (its
-   * transaction's commit time) when the publication leaves {@code created_at} out.
+   * Routes one outbox row of {@code change}, stamped with its {@code created_at}, or with its
+   * transaction's commit time when the publication leaves {@code created_at} out.
    *
    * @throws IllegalStateException if the table lacks a column of docs/architecture.md
    */
-  Routed route(Struct row, Long commitMillis) {
+  Routed route(Struct row, SourceRecord change) {
     bind(row.schema());
     String eventId = string(row.get(id));
     String aggType = (String) row.get(aggregateType);
     String aggId = (String) row.get(aggregateId);
     String eventType = (String) row.get(type);
     byte[] value = bytes(row.get(payload));
-    Long timestamp = createdAt == null ? commitMillis : timestamp(row.get(createdAt));
+    // The commit time only when needed: its offset lookup would be per-event work in the default.
+    Long timestamp =
+        createdAt == null ? ChangeRecords.commitMillis(change) : timestamp(row.get(createdAt));
     byte[] key = aggId == null ? null : aggId.getBytes(StandardCharsets.UTF_8);
 
     RecordHeaders kafkaHeaders = new RecordHeaders();

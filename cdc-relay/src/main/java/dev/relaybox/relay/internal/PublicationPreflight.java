@@ -30,42 +30,30 @@ final class PublicationPreflight {
 
   static void ensure(Connection c, RelayConfig config) throws SQLException {
     Shard shard = Shard.of(config);
-    if (shard.sharded()) {
-      requirePostgres15(c, "shard.count above 1 needs", "run one relay (shard.count=1)");
-    }
-    if (config.commitTimestamps()) {
-      requirePostgres15(
-          c, "record.timestamp=commit needs", "use record.timestamp=created_at, the default");
-    }
+    requirePostgres15(c, config, shard);
     String name = config.publicationName();
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT puballtables, pubupdate, pubdelete, pubtruncate,"
-                + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname),"
-                + " (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname"
-                + "   AND t.schemaname = ? AND t.tablename = ?),"
+            "SELECT p.puballtables, p.pubupdate, p.pubdelete, p.pubtruncate,"
+                + " (SELECT count(*) FROM pg_publication_tables n WHERE n.pubname = p.pubname),"
+                + " t.tablename IS NOT NULL,"
                 // to_jsonb: the rowfilter column exists from Postgres 15 on only.
-                + " (SELECT to_jsonb(t) ->> 'rowfilter' FROM pg_publication_tables t"
-                + "   WHERE t.pubname = p.pubname AND t.schemaname = ? AND t.tablename = ?),"
+                + " to_jsonb(t) ->> 'rowfilter',"
                 // attnames (Postgres 15+): the published columns, all without a column list.
-                + " (SELECT (SELECT string_agg(a, ',')"
+                + " (SELECT string_agg(a, ',')"
                 + "   FROM jsonb_array_elements_text(to_jsonb(t) -> 'attnames') a)"
-                + "   FROM pg_publication_tables t"
-                + "   WHERE t.pubname = p.pubname AND t.schemaname = ? AND t.tablename = ?)"
-                + " FROM pg_publication p WHERE pubname = ?")) {
+                + " FROM pg_publication p LEFT JOIN pg_publication_tables t"
+                + "   ON t.pubname = p.pubname AND t.schemaname = ? AND t.tablename = ?"
+                + " WHERE p.pubname = ?")) {
       s.setString(1, config.get(CommonSettings.OUTBOX_SCHEMA));
       s.setString(2, config.get(CommonSettings.OUTBOX_TABLE));
-      s.setString(3, config.get(CommonSettings.OUTBOX_SCHEMA));
-      s.setString(4, config.get(CommonSettings.OUTBOX_TABLE));
-      s.setString(5, config.get(CommonSettings.OUTBOX_SCHEMA));
-      s.setString(6, config.get(CommonSettings.OUTBOX_TABLE));
-      s.setString(7, name);
+      s.setString(3, name);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           create(c, config, name, shard);
           return;
         }
-        boolean onlyOutbox = !rs.getBoolean(1) && rs.getLong(5) == 1 && rs.getLong(6) == 1;
+        boolean onlyOutbox = !rs.getBoolean(1) && rs.getLong(5) == 1 && rs.getBoolean(6);
         boolean onlyInserts = !rs.getBoolean(2) && !rs.getBoolean(3) && !rs.getBoolean(4);
         if (!onlyOutbox || !onlyInserts) {
           throw new RelayException(
@@ -233,19 +221,33 @@ final class PublicationPreflight {
     }
   }
 
-  private static void requirePostgres15(Connection c, String what, String instead)
+  /** Refuses a server before Postgres 15 when sharding or commit timestamps need its features. */
+  private static void requirePostgres15(Connection c, RelayConfig config, Shard shard)
       throws SQLException {
+    List<String> needs = new ArrayList<>();
+    List<String> instead = new ArrayList<>();
+    if (shard.sharded()) {
+      needs.add("shard.count above 1");
+      instead.add("run one relay (shard.count=1)");
+    }
+    if (config.commitTimestamps()) {
+      needs.add("record.timestamp=commit");
+      instead.add("use record.timestamp=created_at, the default");
+    }
+    if (needs.isEmpty()) {
+      return;
+    }
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW server_version_num")) {
       rs.next();
       if (Integer.parseInt(rs.getString(1)) < 150000) {
         throw new RelayException(
-            what
-                + " Postgres 15 or later (publication row filters and column lists); this server"
-                + " is "
+            String.join(" and ", needs)
+                + " need Postgres 15 or later (publication row filters and column lists); this"
+                + " server is "
                 + rs.getString(1)
                 + ": "
-                + instead);
+                + String.join(", and ", instead));
       }
     }
   }

@@ -131,10 +131,7 @@ final class TransactionalChangeConsumer
         retiredAt = row;
         break;
       }
-      OutboxRouter.Routed r =
-          action == ReshardGate.Action.RELAY
-              ? router.route(row, ChangeRecords.commitMillis(record))
-              : null;
+      OutboxRouter.Routed r = action == ReshardGate.Action.RELAY ? router.route(row, record) : null;
       if (cursor.change(record.sourceOffset(), r == null ? null : r.eventId())
           == StreamCursor.Verdict.SKIP) {
         skipped++;

@@ -129,6 +129,8 @@ public final class RelayLatencyBenchmark {
             periodMicros,
             TimeUnit.MICROSECONDS);
       }
+      // Not synchronisation: the warm-up and the measurement are windows of wall time at a fixed
+      // insert rate, so sleeping through them is the measurement.
       Thread.sleep(TimeUnit.SECONDS.toMillis(WARM_UP_SECONDS));
       measuring.set(true);
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));

@@ -16,6 +16,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 class OutboxRouterTest {
@@ -37,8 +38,12 @@ class OutboxRouterTest {
         .build();
   }
 
-  /** The commit time the relay passes with each row; {@code created_at} wins when published. */
+  /** The commit time of the change of each row; {@code created_at} wins when published. */
   private static final Long COMMIT = Instant.parse("2026-11-22T16:14:40.5Z").toEpochMilli();
+
+  /** A change as Debezium delivers it: its offset holds the commit time in microseconds. */
+  private static final SourceRecord CHANGE =
+      new SourceRecord(Map.of(), Map.of("ts_usec", COMMIT * 1_000 + 123), "t", null, null);
 
   private final OutboxRouter router =
       new OutboxRouter(TopicPattern.parse("outbox.event.${aggregatetype}"), "dlq");
@@ -65,7 +70,7 @@ class OutboxRouterTest {
   @Test
   void routesByAggregateTypeWithKeyTimestampHeadersAndUntouchedBytes() {
     OutboxRouter.Routed r =
-        router.route(row("order", "o-1", "OrderPlaced", "{\"traceparent\":\"00-abc-01\"}"), COMMIT);
+        router.route(row("order", "o-1", "OrderPlaced", "{\"traceparent\":\"00-abc-01\"}"), CHANGE);
     assertThat(r.reason()).isNull();
     ProducerRecord<byte[], byte[]> rec = r.record();
     assertThat(rec.topic()).isEqualTo("outbox.event.order");
@@ -91,7 +96,7 @@ class OutboxRouterTest {
         row.put(f.name(), converted.get(f.name()));
       }
     }
-    assertThat(router.route(row, COMMIT).record().timestamp())
+    assertThat(router.route(row, CHANGE).record().timestamp())
         .isEqualTo(Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
   }
 
@@ -105,14 +110,14 @@ class OutboxRouterTest {
     Struct row = new Struct(noCreatedAt.build());
     row.schema().fields().forEach(f -> row.put(f.name(), full.get(f.name())));
 
-    assertThat(router.route(row, COMMIT).record().timestamp()).isEqualTo(COMMIT);
-    assertThat(router.route(full, COMMIT).record().timestamp())
+    assertThat(router.route(row, CHANGE).record().timestamp()).isEqualTo(COMMIT);
+    assertThat(router.route(full, CHANGE).record().timestamp())
         .isEqualTo(Instant.parse("2026-11-22T16:14:39.123Z").toEpochMilli());
   }
 
   @Test
   void jsonHeadersCannotShadowTheEventId() {
-    OutboxRouter.Routed r = router.route(row("order", "o-1", "T", "{\"id\":\"forged\"}"), COMMIT);
+    OutboxRouter.Routed r = router.route(row("order", "o-1", "T", "{\"id\":\"forged\"}"), CHANGE);
     assertThat(new String(r.record().headers().lastHeader("id").value(), StandardCharsets.UTF_8))
         .isEqualTo("7d0c2c2e-0d8e-4a57-a1f2-1b0c6f1d9a01");
   }
@@ -132,7 +137,7 @@ class OutboxRouterTest {
 
   @Test
   void tooLargeRecordsAreDeadLetteredWithoutTheirValue() {
-    OutboxRouter.Routed ok = router.route(row("order", "o-1", "T", null), COMMIT);
+    OutboxRouter.Routed ok = router.route(row("order", "o-1", "T", null), CHANGE);
     OutboxRouter.Routed dead = router.tooLarge(ok, "record is 2000000 bytes");
     assertThat(dead.record().topic()).isEqualTo("dlq");
     assertThat(dead.record().value()).isNull();
@@ -146,13 +151,13 @@ class OutboxRouterTest {
   @Test
   void missingColumnIsExplained() {
     Schema partial = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).build();
-    assertThatThrownBy(() -> router.route(new Struct(partial).put("id", "x"), COMMIT))
+    assertThatThrownBy(() -> router.route(new Struct(partial).put("id", "x"), CHANGE))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no column 'aggregatetype'");
   }
 
   private void assertDead(Struct row, OutboxRouter.Reason reason) {
-    OutboxRouter.Routed r = router.route(row, COMMIT);
+    OutboxRouter.Routed r = router.route(row, CHANGE);
     assertThat(r.reason()).isEqualTo(reason);
     assertThat(r.record().topic()).isEqualTo("dlq");
     assertThat(r.record().value()).containsExactly(0, 0, 0, 0, 7, 0xff);

@@ -82,7 +82,7 @@ public final class RoutingBenchmark {
     for (int round = -ROUNDS; round < ROUNDS; round++) {
       long start = System.nanoTime();
       for (SourceRecord r : records) {
-        sink += router.route(((Struct) r.value()).getStruct("after"), null).record().value().length;
+        sink += router.route(((Struct) r.value()).getStruct("after"), r).record().value().length;
       }
       long mid = System.nanoTime();
       for (SourceRecord r : records) {
