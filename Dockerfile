@@ -6,7 +6,10 @@
 #   COPY target/my-services.jar /opt/relaybox/lib/
 #
 # Build the jar first, then the image:  ./mvnw -B -q -DskipTests package && docker build -t relaybox .
-FROM eclipse-temurin:17-jre
+# JDK=25 (docker build --build-arg JDK=25): the entrypoint then keeps an ahead-of-time cache instead
+# of a class-data sharing archive: relay start to first event 2.8 s instead of 3.8 s (docs/benchmarks.md).
+ARG JDK=17
+FROM eclipse-temurin:${JDK}-jre
 RUN useradd --system --uid 10001 relaybox && mkdir -p /opt/relaybox/lib
 COPY runtime/target/relaybox.jar /opt/relaybox/relaybox.jar
 # java -cp "relaybox.jar:lib/*" RelayboxCli, with class-data sharing for the services (the script

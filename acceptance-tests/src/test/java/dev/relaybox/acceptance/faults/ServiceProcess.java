@@ -37,15 +37,20 @@ final class ServiceProcess {
   /**
    * How a service is started: {@code java -jar}, or the entrypoint script with its class-data
    * sharing archives in {@code cdsDir} (null: none) and {@code javaOptions} added to the heap and
-   * GC settings.
+   * GC settings; {@code java} the launcher (null: this JVM's).
    */
-  record Launch(boolean entrypoint, Path cdsDir, List<String> javaOptions) {
+  record Launch(boolean entrypoint, Path cdsDir, List<String> javaOptions, Path java) {
     static Launch javaJar() {
-      return new Launch(false, null, List.of());
+      return new Launch(false, null, List.of(), null);
     }
 
     static Launch entrypoint(Path cdsDir, String... javaOptions) {
-      return new Launch(true, cdsDir, List.of(javaOptions));
+      return new Launch(true, cdsDir, List.of(javaOptions), null);
+    }
+
+    /** This launch with another JDK's {@code java}. */
+    Launch withJava(Path launcher) {
+      return new Launch(entrypoint, cdsDir, javaOptions, launcher);
     }
   }
 
@@ -87,7 +92,10 @@ final class ServiceProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java =
+        Objects.requireNonNullElse(
+                launch.java(), Path.of(System.getProperty("java.home"), "bin", "java"))
+            .toString();
     List<String> args = new ArrayList<>();
     Map<String, String> launchEnv = new HashMap<>();
     if (launch.entrypoint()) {
