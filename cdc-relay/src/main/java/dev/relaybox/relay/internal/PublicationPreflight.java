@@ -243,8 +243,9 @@ final class PublicationPreflight {
       if (Integer.parseInt(rs.getString(1)) < 150000) {
         throw new RelayException(
             String.join(" and ", needs)
-                + " need Postgres 15 or later (publication row filters and column lists); this"
-                + " server is "
+                + (needs.size() == 1 ? " needs" : " need")
+                + " Postgres 15 or later (publication row filters and column lists); this server"
+                + " is "
                 + rs.getString(1)
                 + ": "
                 + String.join(", and ", instead));
