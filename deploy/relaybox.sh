@@ -39,6 +39,17 @@ feature=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release" 2>/dev/nul
 aot=false
 if [ "${feature:-17}" -ge 25 ]; then aot=true; fi
 
+# use_or_train FILE USE TRAIN WHAT SERVICE: map FILE when it exists, else have this start write it.
+use_or_train() {
+  if [ -f "$1" ]; then
+    cds="$2=$1"
+    echo "relaybox: $4 from $1" >&2
+  else
+    cds="$3=$1"
+    echo "relaybox: $4: $1 is written when this $5 stops gracefully" >&2
+  fi
+}
+
 cds=""
 case "${1:-}" in
   relay | consumers | console)
@@ -52,22 +63,11 @@ case "${1:-}" in
         if [ -f "$cache.config" ]; then
           rm -f "$cache" "$cache.config"
         fi
-        if [ -f "$cache" ]; then
-          cds="-XX:AOTCache=$cache -Xlog:aot=error"
-          echo "relaybox: ahead-of-time cache from $cache" >&2
-        else
-          cds="-XX:AOTCacheOutput=$cache -Xlog:aot=error"
-          echo "relaybox: ahead-of-time cache: $cache is written when this $1 stops gracefully" >&2
-        fi
+        use_or_train "$cache" -XX:AOTCache -XX:AOTCacheOutput "ahead-of-time cache" "$1"
+        cds="$cds -Xlog:aot=error"
       else
-        archive="$cds_dir/$1-$fingerprint.jsa"
-        if [ -f "$archive" ]; then
-          cds="-XX:SharedArchiveFile=$archive"
-          echo "relaybox: class-data sharing from $archive" >&2
-        else
-          cds="-XX:ArchiveClassesAtExit=$archive"
-          echo "relaybox: class-data sharing: $archive is written when this $1 stops gracefully" >&2
-        fi
+        use_or_train "$cds_dir/$1-$fingerprint.jsa" -XX:SharedArchiveFile -XX:ArchiveClassesAtExit \
+          "class-data sharing" "$1"
       fi
     fi
     ;;

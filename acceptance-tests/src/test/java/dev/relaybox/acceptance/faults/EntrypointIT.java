@@ -40,14 +40,7 @@ class EntrypointIT {
     Path cds = dir.resolve("cds");
     try (DemoPipeline pipeline =
         DemoPipeline.builder(stack).isolated().startServices(false).start()) {
-      pipeline.stopRelay();
-      ServiceProcess relay =
-          new DeployedServices(pipeline, dir)
-              .relay(
-                  "relay",
-                  Map.of(),
-                  ServiceProcess.Launch.entrypoint(
-                      cds, "-Xlog:class+load=info:file=" + dir.resolve("classes-%p.log")));
+      ServiceProcess relay = relay(pipeline, dir, cds, null);
 
       relay.start();
       awaitReady(relay);
@@ -93,15 +86,7 @@ class EntrypointIT {
     Path cds = dir.resolve("cds");
     try (DemoPipeline pipeline =
         DemoPipeline.builder(stack).isolated().startServices(false).start()) {
-      pipeline.stopRelay();
-      ServiceProcess relay =
-          new DeployedServices(pipeline, dir)
-              .relay(
-                  "relay",
-                  Map.of(),
-                  ServiceProcess.Launch.entrypoint(
-                          cds, "-Xlog:class+load=info:file=" + dir.resolve("classes-%p.log"))
-                      .withJava(java));
+      ServiceProcess relay = relay(pipeline, dir, cds, java);
 
       relay.start();
       awaitReady(relay);
@@ -161,6 +146,21 @@ class EntrypointIT {
     } catch (IOException e) {
       return 0;
     }
+  }
+
+  /**
+   * The pipeline's relay, stopped and replaced by one started through the entrypoint with archives
+   * in {@code cds}, a class-load log per process in {@code dir}, and {@code java} (null: this
+   * JVM's).
+   */
+  private static ServiceProcess relay(DemoPipeline pipeline, Path dir, Path cds, Path java)
+      throws IOException {
+    pipeline.stopRelay();
+    ServiceProcess.Launch launch =
+        ServiceProcess.Launch.entrypoint(
+            cds, "-Xlog:class+load=info:file=" + dir.resolve("classes-%p.log"));
+    return new DeployedServices(pipeline, dir)
+        .relay("relay", Map.of(), java == null ? launch : launch.withJava(java));
   }
 
   private static void awaitReady(ServiceProcess relay) {
