@@ -39,9 +39,8 @@ class EntrypointIT {
       throws Exception {
     Path cds = dir.resolve("cds");
     try (DemoPipeline pipeline =
-        DemoPipeline.builder(stack).isolated().startServices(false).start()) {
-      ServiceProcess relay = relay(pipeline, dir, cds, null);
-
+            DemoPipeline.builder(stack).isolated().startServices(false).start();
+        ServiceProcess relay = relay(pipeline, dir, cds, null)) {
       relay.start();
       awaitReady(relay);
       assertThat(relay.log()).content().contains("is written when this relay stops gracefully");
@@ -85,9 +84,8 @@ class EntrypointIT {
     assumeTrue(java != null, "no JDK 25 or later in " + JVMS + " or -Drelaybox.test.jdk25");
     Path cds = dir.resolve("cds");
     try (DemoPipeline pipeline =
-        DemoPipeline.builder(stack).isolated().startServices(false).start()) {
-      ServiceProcess relay = relay(pipeline, dir, cds, java);
-
+            DemoPipeline.builder(stack).isolated().startServices(false).start();
+        ServiceProcess relay = relay(pipeline, dir, cds, java)) {
       relay.start();
       awaitReady(relay);
       assertThat(relay.log()).content().contains("ahead-of-time cache: ");

@@ -25,7 +25,7 @@ import java.util.jar.JarFile;
  * starts with {@code java -jar}, or as the images start it: through their entrypoint script ({@link
  * Launch#entrypoint}).
  */
-final class ServiceProcess {
+final class ServiceProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -151,6 +151,12 @@ final class ServiceProcess {
     if (process != null) {
       process.destroyForcibly().waitFor();
     }
+  }
+
+  /** {@link #kill}: a test that fails half-way leaves no service running. */
+  @Override
+  public void close() throws InterruptedException {
+    kill();
   }
 
   synchronized long pid() {
