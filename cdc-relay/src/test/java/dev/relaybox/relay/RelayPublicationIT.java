@@ -55,11 +55,13 @@ class RelayPublicationIT {
   }
 
   private static void assertRefused(RelayFixture f) {
-    assertThatThrownBy(() -> Relay.create(f.config().build()).start())
-        .isInstanceOf(RelayException.class)
-        .hasMessageContaining("does not publish only inserts of")
-        .hasMessageContaining("ALTER PUBLICATION " + f.slot + " SET TABLE")
-        .hasMessageContaining("SET (publish = 'insert')");
+    try (Relay relay = Relay.create(f.config().build())) {
+      assertThatThrownBy(relay::start)
+          .isInstanceOf(RelayException.class)
+          .hasMessageContaining("does not publish only inserts of")
+          .hasMessageContaining("ALTER PUBLICATION " + f.slot + " SET TABLE")
+          .hasMessageContaining("SET (publish = 'insert')");
+    }
   }
 
   @Test
