@@ -45,7 +45,7 @@ class EntrypointIT {
       awaitReady(relay);
       assertThat(relay.log()).content().contains("is written when this relay stops gracefully");
       relay.stop();
-      List<Path> archives = archives(cds);
+      List<Path> archives = files(cds, ".jsa");
       assertThat(archives).hasSize(1);
       Path archive = archives.get(0);
       assertThat(archive.getFileName().toString()).startsWith("relay-").endsWith(".jsa");
@@ -60,7 +60,7 @@ class EntrypointIT {
           .content()
           .containsPattern("dev\\.relaybox\\.relay\\.Relay source: shared objects file \\(top\\)");
       relay.kill();
-      assertThat(archives(cds)).containsExactly(archive);
+      assertThat(files(cds, ".jsa")).containsExactly(archive);
 
       // A jar more on the class path: another fingerprint, a new archive to train.
       writeEmptyJar(dir.resolve("home").resolve("lib").resolve("extra.jar"));
@@ -164,10 +164,6 @@ class EntrypointIT {
   private static void awaitReady(ServiceProcess relay) {
     await().atMost(READY).until(() -> relay.readyStatus() == 200 || !relay.isAlive());
     assertThat(relay.isAlive()).as("relay running, see %s", relay.log()).isTrue();
-  }
-
-  private static List<Path> archives(Path cds) throws IOException {
-    return files(cds, ".jsa");
   }
 
   private static List<Path> files(Path cds, String suffix) throws IOException {

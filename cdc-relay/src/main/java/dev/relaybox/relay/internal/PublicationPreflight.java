@@ -221,18 +221,19 @@ final class PublicationPreflight {
     }
   }
 
+  /** A setting that needs Postgres 15, and what to do instead on an older server. */
+  private record Needs15(String setting, String instead) {}
+
   /** Refuses a server before Postgres 15 when sharding or commit timestamps need its features. */
   private static void requirePostgres15(Connection c, RelayConfig config, Shard shard)
       throws SQLException {
-    List<String> needs = new ArrayList<>();
-    List<String> instead = new ArrayList<>();
+    List<Needs15> needs = new ArrayList<>();
     if (shard.sharded()) {
-      needs.add("shard.count above 1");
-      instead.add("run one relay (shard.count=1)");
+      needs.add(new Needs15("shard.count above 1", "run one relay (shard.count=1)"));
     }
     if (config.commitTimestamps()) {
-      needs.add("record.timestamp=commit");
-      instead.add("use record.timestamp=created_at, the default");
+      needs.add(
+          new Needs15("record.timestamp=commit", "use record.timestamp=created_at, the default"));
     }
     if (needs.isEmpty()) {
       return;
@@ -242,13 +243,13 @@ final class PublicationPreflight {
       rs.next();
       if (Integer.parseInt(rs.getString(1)) < 150000) {
         throw new RelayException(
-            String.join(" and ", needs)
+            String.join(" and ", needs.stream().map(Needs15::setting).toList())
                 + (needs.size() == 1 ? " needs" : " need")
                 + " Postgres 15 or later (publication row filters and column lists); this server"
                 + " is "
                 + rs.getString(1)
                 + ": "
-                + String.join(", and ", instead));
+                + String.join(", and ", needs.stream().map(Needs15::instead).toList()));
       }
     }
   }
