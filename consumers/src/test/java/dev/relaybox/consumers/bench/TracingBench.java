@@ -188,7 +188,7 @@ public final class TracingBench {
         switch (parts[0]) {
           case "off" -> null;
           case "otlp" -> OtlpHttpSpanExporter.builder().setEndpoint(collector.tracesUrl()).build();
-          case "discard" -> discard(discarded);
+          case "discard" -> discarding(discarded);
           default ->
               throw new IllegalArgumentException(
                   "a variant is off, otlp[/batch][@parent] or discard[/batch][@parent], not "
@@ -237,7 +237,8 @@ public final class TracingBench {
         .getProcessCpuTime();
   }
 
-  private static SpanExporter discard(AtomicLong exported) {
+  /** An exporter that counts the spans it is given into {@code exported} and drops them. */
+  public static SpanExporter discarding(AtomicLong exported) {
     return new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
