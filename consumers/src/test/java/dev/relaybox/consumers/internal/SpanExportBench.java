@@ -54,6 +54,8 @@ public final class SpanExportBench {
       for (int round = 0; round < rounds; round++) {
         for (int v = 0; v < variants.size(); v++) {
           long spansBefore = sink.spans();
+          long bytesBefore = sink.bytes();
+          long requestsBefore = sink.requests();
           OpenTelemetrySdk sdk = install(variants.get(v), sink);
           long before = cpuNanos();
           run(new EventTracing("bench-group"), records, events, rate);
@@ -62,6 +64,7 @@ public final class SpanExportBench {
           }
           cpu[v][round] = (cpuNanos() - before) / 1e3 / events;
           long exported = sink.spans() - spansBefore;
+          long requests = Math.max(1, sink.requests() - requestsBefore);
           if (sdk != null) {
             sdk.close();
           }
@@ -72,7 +75,13 @@ public final class SpanExportBench {
               variants.get(v),
               cpu[v][round],
               variants.get(v).startsWith("otlp")
-                  ? String.format(Locale.ROOT, ", %,d of %,d spans exported", exported, 2L * events)
+                  ? String.format(
+                      Locale.ROOT,
+                      ", %,d of %,d spans exported, %,d requests of %,d bytes",
+                      exported,
+                      2L * events,
+                      requests,
+                      (sink.bytes() - bytesBefore) / requests)
                   : "");
         }
       }
