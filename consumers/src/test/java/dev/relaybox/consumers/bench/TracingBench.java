@@ -177,9 +177,12 @@ public final class TracingBench {
     }
   }
 
-  /** Installs {@code variant}'s SDK as the global one; null for {@code off}. */
-  private static OpenTelemetrySdk install(
-      String variant, OtlpSink collector, AtomicLong discarded) {
+  /**
+   * Installs {@code variant}'s SDK as the global one ({@code off}, {@code otlp[/batch][@parent]} to
+   * {@code collector}, {@code discard[/batch][@parent]} counting into {@code discarded}); null for
+   * {@code off}.
+   */
+  public static OpenTelemetrySdk install(String variant, OtlpSink collector, AtomicLong discarded) {
     GlobalOpenTelemetry.resetForTest();
     boolean followParent = variant.endsWith("@parent");
     String[] parts = variant.replace("@parent", "").split("/");
@@ -232,7 +235,7 @@ public final class TracingBench {
   }
 
   /** CPU time of this JVM so far (every thread, the in-process Kafka broker's too). */
-  private static long cpuNanos() {
+  public static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }

@@ -3,14 +3,8 @@ package dev.relaybox.consumers.internal;
 import dev.relaybox.consumers.ConsumedEvent;
 import dev.relaybox.consumers.bench.TracingBench;
 import dev.relaybox.devstack.OtlpSink;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +22,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * with the SDK and a discarding exporter (the SDK's own cost), and with the services' exporter,
  * OTLP protobuf over the JDK's HTTP client to an in-process {@link OtlpSink} (whose reading is
  * counted too). {@code TracingBench} measures the same through the whole consumer; this isolates
- * the part the consumer cannot change. Variants: {@code off}, {@code discard}, {@code
- * otlp[/<batch>]} (default batch 2,048, what the services configure). The first two rounds are JIT
- * warm-up and left out of the means. Not a test: it prints figures.
+ * the part the consumer cannot change. Variants and their SDKs are {@code TracingBench}'s ({@code
+ * off}, {@code discard}, {@code otlp[/<batch>]}; batch 2,048 by default, what the services
+ * configure). The first two rounds are JIT warm-up and left out of the means. Not a test: it prints
+ * figures.
  *
  * <pre>
  * java -Xmx1g -cp ... dev.relaybox.consumers.internal.SpanExportBench [events=200000]
@@ -56,13 +51,13 @@ public final class SpanExportBench {
           long spansBefore = sink.spans();
           long bytesBefore = sink.bytes();
           long requestsBefore = sink.requests();
-          OpenTelemetrySdk sdk = install(variants.get(v), sink);
-          long before = cpuNanos();
+          OpenTelemetrySdk sdk = TracingBench.install(variants.get(v), sink, new AtomicLong());
+          long before = TracingBench.cpuNanos();
           run(new EventTracing("bench-group"), records, events, rate);
           if (sdk != null) {
             sdk.getSdkTracerProvider().forceFlush().join(60, TimeUnit.SECONDS);
           }
-          cpu[v][round] = (cpuNanos() - before) / 1e3 / events;
+          cpu[v][round] = (TracingBench.cpuNanos() - before) / 1e3 / events;
           long exported = sink.spans() - spansBefore;
           long requests = Math.max(1, sink.requests() - requestsBefore);
           if (sdk != null) {
@@ -121,35 +116,6 @@ public final class SpanExportBench {
     }
   }
 
-  /** Installs {@code variant}'s SDK as the global one, every span sampled; null for off. */
-  private static OpenTelemetrySdk install(String variant, OtlpSink sink) {
-    GlobalOpenTelemetry.resetForTest();
-    String[] parts = variant.split("/");
-    int batch = parts.length > 1 ? Integer.parseInt(parts[1]) : 2048;
-    SpanExporter exporter =
-        switch (parts[0]) {
-          case "off" -> null;
-          case "discard" -> TracingBench.discarding(new AtomicLong());
-          case "otlp" -> OtlpHttpSpanExporter.builder().setEndpoint(sink.tracesUrl()).build();
-          default ->
-              throw new IllegalArgumentException(
-                  "a variant is off, discard or otlp[/batch], not " + variant);
-        };
-    if (exporter == null) {
-      return null;
-    }
-    return OpenTelemetrySdk.builder()
-        .setTracerProvider(
-            SdkTracerProvider.builder()
-                .addSpanProcessor(
-                    BatchSpanProcessor.builder(exporter)
-                        .setMaxExportBatchSize(batch)
-                        .setMaxQueueSize(Math.max(16_384, 4 * batch))
-                        .build())
-                .build())
-        .buildAndRegisterGlobal();
-  }
-
   /** Records as the relay publishes them: event id header, traceparent, an order key. */
   private static List<ConsumerRecord<byte[], byte[]>> records(int count) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(count);
@@ -173,10 +139,5 @@ public final class SpanExportBench {
       records.add(record);
     }
     return records;
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 }
