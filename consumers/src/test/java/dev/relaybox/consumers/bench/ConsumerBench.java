@@ -3,6 +3,7 @@ package dev.relaybox.consumers.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.consumers.ConsumerMetrics;
 import dev.relaybox.consumers.ConsumerRunner;
+import dev.relaybox.consumers.EventHandler;
 import dev.relaybox.consumers.TestSupport;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.outbox.OutboxEvent;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Throughput of the consumer framework with a pure-DB handler (one INSERT per event), with and
@@ -95,13 +97,25 @@ public final class ConsumerBench {
   static Result run(
       DevStack stack, HikariDataSource ds, String topic, String group, boolean dedup, int events)
       throws Exception {
+    return run(stack, ds, topic, group, dedup, events, ConsumerRunner.Builder::handler);
+  }
+
+  /**
+   * One run whose handler {@code install} sets on the runner, given the pure-DB one (which it may
+   * wrap: a third party's call before it, {@link ThirdPartyStub}).
+   */
+  static Result run(
+      DevStack stack,
+      HikariDataSource ds,
+      String topic,
+      String group,
+      boolean dedup,
+      int events,
+      BiConsumer<ConsumerRunner.Builder, EventHandler> install)
+      throws Exception {
     String effects = group + "_effects";
     TestSupport.createEffectsTable(ds, effects);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    long start = System.nanoTime();
-    long firstAt = 0;
-    double firstCount = 0;
-    try (ConsumerRunner runner =
+    ConsumerRunner.Builder builder =
         ConsumerRunner.builder()
             .bootstrapServers(stack.kafka().bootstrapServers())
             .groupId(group)
@@ -109,11 +123,13 @@ public final class ConsumerBench {
             .dataSource(ds)
             .deserializer(TestSupport.DESERIALIZER)
             .deduplicate(dedup)
-            .maxInFlight(inFlight)
-            .handler(TestSupport.effectsHandler(effects))
-            .meterRegistry(registry)
-            .build()
-            .start()) {
+            .maxInFlight(inFlight);
+    install.accept(builder, TestSupport.effectsHandler(effects));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    long start = System.nanoTime();
+    long firstAt = 0;
+    double firstCount = 0;
+    try (ConsumerRunner runner = builder.meterRegistry(registry).build().start()) {
       double done;
       while ((done = TestSupport.count(registry, ConsumerMetrics.PROCESSED)) < events) {
         if (firstAt == 0 && done > 0) {

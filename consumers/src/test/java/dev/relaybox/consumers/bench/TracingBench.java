@@ -1,6 +1,8 @@
 package dev.relaybox.consumers.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.consumers.ConsumerRunner;
+import dev.relaybox.consumers.EventHandler;
 import dev.relaybox.consumers.TestSupport;
 import dev.relaybox.consumers.bench.ConsumerBench.Result;
 import dev.relaybox.devstack.DevStack;
@@ -30,6 +32,7 @@ import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -50,9 +53,14 @@ import java.util.stream.Stream;
  * the {@code traceparent}'s flag, which the prefill sets on one event in ten (a trace sampled at 10
  * % where it began, e.g. by the order service). Not a test: it prints figures.
  *
+ * <p>Handlers: {@code db}, the pure-DB one (a {@code transaction} span per event); {@code
+ * call[/<ms>]}, a two-phase handler that first calls a {@link ThirdPartyStub} over HTTP answering
+ * after {@code ms} (15 by default, the demo gateway's charge), then does the same INSERT (a {@code
+ * call} and a {@code transaction} span per event): the kind of handler the product exists for.
+ *
  * <pre>
  * java -Xmx1g -cp ... dev.relaybox.consumers.bench.TracingBench [events=100000] [partitions=4]
- *     [rounds=4] [variants=off,otlp]
+ *     [rounds=4] [variants=off,otlp] [handler=db|call[/ms]]
  * </pre>
  */
 public final class TracingBench {
@@ -68,17 +76,23 @@ public final class TracingBench {
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     List<String> variants = List.of((args.length > 3 ? args[3] : "off,otlp").split(","));
+    String handler = args.length > 4 ? args[4] : "db";
     AtomicLong discarded = new AtomicLong();
-    try (OtlpSink collector = OtlpSink.start();
+    try (ThirdPartyStub thirdParty = thirdParty(handler);
+        OtlpSink collector = OtlpSink.start();
         DevStack stack = DevStack.builder().schemaRegistry(false).start();
         HikariDataSource ds = TestSupport.pool(stack, 2)) {
       String topic = "bench.traced";
       stack.kafka().createTopic(topic, partitions);
       prefill(stack, topic, events);
+      BiConsumer<ConsumerRunner.Builder, EventHandler> install =
+          thirdParty == null
+              ? ConsumerRunner.Builder::handler
+              : (runner, db) -> runner.handler(thirdParty.handler(db));
       for (String variant : variants) {
         // JIT and prepared statements warm for every variant, so none pays for them in round 1.
         String group = "trace_warmup_" + variant.replaceAll("[^a-z0-9]", "_");
-        run(stack, ds, topic, group, events / 5, variant, collector, discarded);
+        run(stack, ds, topic, group, events / 5, variant, collector, discarded, install);
       }
       long requestsBefore = collector.requests();
       long spansBefore = collector.spans();
@@ -97,7 +111,8 @@ public final class TracingBench {
           long cpuBefore = cpuNanos();
           long pgBefore = cpuNanos(postmaster);
           rate[v][round] =
-              run(stack, ds, topic, group, events, variant, collector, discarded).steadyRate();
+              run(stack, ds, topic, group, events, variant, collector, discarded, install)
+                  .steadyRate();
           cpu[v][round] = (cpuNanos() - cpuBefore) / 1e3 / events;
           pgCpu[v][round] = (cpuNanos(postmaster) - pgBefore) / 1e3 / events;
           lines.append(
@@ -114,9 +129,11 @@ public final class TracingBench {
       }
       System.out.printf(
           Locale.ROOT,
-          "%n== tracing bench: %,d events, %d partitions, pool=2, maxInFlight=%d, %d rounds;"
+          "%n== tracing bench: %s handler, %,d events, %d partitions, pool=2, maxInFlight=%d,"
+              + " %d rounds;"
               + " OTLP requests %,d with %,d spans, spans discarded %,d; load average %.1f–%.1f ==%n"
               + "(per variant: effects/s steady, CPU µs per event of this JVM + Postgres)%n%s",
+          handler,
           events,
           partitions,
           ConsumerBench.inFlight,
@@ -164,11 +181,12 @@ public final class TracingBench {
       int events,
       String variant,
       OtlpSink collector,
-      AtomicLong discarded)
+      AtomicLong discarded,
+      BiConsumer<ConsumerRunner.Builder, EventHandler> handler)
       throws Exception {
     OpenTelemetrySdk sdk = install(variant, collector, discarded);
     try {
-      return ConsumerBench.run(stack, ds, topic, group, true, events);
+      return ConsumerBench.run(stack, ds, topic, group, true, events, handler);
     } finally {
       if (sdk != null) {
         sdk.close();
@@ -212,6 +230,18 @@ public final class TracingBench {
                         .build())
                 .build())
         .buildAndRegisterGlobal();
+  }
+
+  /** The third party of a {@code call[/<ms>]} handler (15 ms by default), null for {@code db}. */
+  private static ThirdPartyStub thirdParty(String handler) {
+    if (handler.equals("db")) {
+      return null;
+    }
+    String[] parts = handler.split("/");
+    if (!parts[0].equals("call")) {
+      throw new IllegalArgumentException("a handler is db or call[/<ms>], not " + handler);
+    }
+    return new ThirdPartyStub(parts.length > 1 ? Long.parseLong(parts[1]) : 15);
   }
 
   /** The Postgres server process: the parent of a pooled connection's backend. */
