@@ -8,9 +8,11 @@ import static dev.relaybox.consumers.TestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.devstack.DevStack;
 import dev.relaybox.devstack.DevStackExtension;
+import dev.relaybox.outbox.OutboxEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,12 +32,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The retention sweeper on the real stack. Keys are made old by setting {@code processed_at} in the
- * past (test data), with a retention of one hour (the floor) and a sweep every 200 ms.
+ * past (test data), with a retention of one hour (the floor) and a sweep every 200 ms. And the
+ * retention index kept out of a two-phase handler's pre-check ("which of these events are processed
+ * already?"), also for a group that grew after the table's last ANALYZE (a new group on a shared
+ * table), where a plan made for the group's name read every key of the group through it, per chunk:
+ * counted at the source of truth, Postgres' own index statistics.
  */
 @ExtendWith(DevStackExtension.class)
 class ProcessedKeysRetentionIT {
 
   private static final Duration RETENTION = ConsumerRunner.MIN_PROCESSED_KEYS_RETENTION;
+
+  /** Keys a group gained after the table's last ANALYZE, and the events then consumed. */
+  private static final int GROWN = 20_000;
+
+  private static final int LOOKUP_EVENTS = 30;
 
   private HikariDataSource ds;
   private String group;
@@ -169,6 +180,52 @@ class ProcessedKeysRetentionIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> !sweeperThreadAlive(sweeperThread));
   }
 
+  @Test
+  void aGroupThatGrewSinceTheLastAnalyzeIsProbedByKeyNotReadWhole(DevStack stack) throws Exception {
+    long readBefore;
+    long insertedBefore;
+    try (HikariDataSource runnerPool = pool(stack, group)) {
+      ConsumerRunner runner =
+          TestSupport.runner(stack, runnerPool, group, topic)
+              .handler(recordingAfterCall())
+              .migrateOnStart(false)
+              .build();
+      runner.migrate();
+      // Statistics that know another group only, then this group grown by 20,000 keys since.
+      try (Connection c = ds.getConnection()) {
+        execute(ds, "ALTER TABLE " + keys + " SET (autovacuum_enabled = false)");
+        insertKeys(c, "another-group", 5_000, "0 seconds");
+        execute(ds, "ANALYZE " + keys);
+        insertKeys(c, group, GROWN, "0 seconds");
+      }
+      readBefore = retentionIndexReads();
+      insertedBefore = inserted();
+      TestSupport.sendAll(
+          stack,
+          IntStream.range(0, LOOKUP_EVENTS)
+              .mapToObj(i -> event(topic, OutboxEvent.newEventId(), "key-" + i, "p-" + i))
+              .toList());
+      try (ConsumerRunner started = runner.start()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> queryLong(ds, "SELECT count(*) FROM " + effects) == LOOKUP_EVENTS);
+      }
+    }
+    // A backend reports its counters as it exits: wait for the runner's to be gone and counted.
+    String runnerSessions =
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + group + "'";
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                queryLong(ds, runnerSessions) == 0 && inserted() >= insertedBefore + LOOKUP_EVENTS);
+
+    assertThat(retentionIndexReads() - readBefore)
+        .as("index entries the pre-checks read through the retention index")
+        .isLessThan(GROWN);
+    assertThat(queryLong(ds, countOf(group))).isEqualTo(GROWN + LOOKUP_EVENTS);
+  }
+
   private List<ProducerRecord<byte[], byte[]>> records(List<UUID> ids) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (UUID id : ids) {
@@ -219,5 +276,49 @@ class ProcessedKeysRetentionIT {
   private static boolean sweeperThreadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals(name) && t.isAlive());
+  }
+
+  /** Index entries read through the retention index so far (each query a fresh snapshot). */
+  private long retentionIndexReads() throws Exception {
+    return queryLong(
+        ds,
+        "SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname = '"
+            + keys
+            + "' AND indexrelname LIKE '%retention%'");
+  }
+
+  private long inserted() throws Exception {
+    return queryLong(
+        ds,
+        "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = '"
+            + keys
+            + "'");
+  }
+
+  /** A two-phase handler whose call does nothing and whose record writes the effect row. */
+  private TwoPhaseEventHandler<String> recordingAfterCall() {
+    EventHandler insert = TestSupport.effectsHandler(effects);
+    return new TwoPhaseEventHandler<>() {
+      @Override
+      public String call(ConsumedEvent event) {
+        return "called";
+      }
+
+      @Override
+      public void record(ConsumedEvent event, String result, Connection tx) throws Exception {
+        insert.handle(event, tx);
+      }
+    };
+  }
+
+  /** A pool whose sessions carry {@code name}, so that the test can see them end. */
+  private static HikariDataSource pool(DevStack stack, String name) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(stack.postgres().jdbcUrl());
+    config.setUsername(stack.postgres().username());
+    config.setPassword(stack.postgres().password());
+    config.setMaximumPoolSize(2);
+    config.addDataSourceProperty("ApplicationName", name);
+    return new HikariDataSource(config);
   }
 }

@@ -370,7 +370,8 @@ final class ChunkProcessor {
     }
   }
 
-  private static void rollbackQuietly(Connection tx, Exception cause) {
+  /** Rolls {@code tx} back; a failure to do so is added to {@code cause}. */
+  static void rollbackQuietly(Connection tx, Exception cause) {
     try {
       tx.rollback();
     } catch (SQLException e) {
