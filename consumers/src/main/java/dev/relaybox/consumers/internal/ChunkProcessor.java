@@ -370,8 +370,7 @@ final class ChunkProcessor {
     }
   }
 
-  /** Rolls {@code tx} back; a failure to do so is added to {@code cause}. */
-  static void rollbackQuietly(Connection tx, Exception cause) {
+  private static void rollbackQuietly(Connection tx, Exception cause) {
     try {
       tx.rollback();
     } catch (SQLException e) {

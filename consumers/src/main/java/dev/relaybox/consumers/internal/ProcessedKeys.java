@@ -89,7 +89,6 @@ final class ProcessedKeys {
    */
   Set<UUID> existing(Collection<UUID> eventIds) throws SQLException {
     try (Connection c = settings.handling().dataSource().getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try (Statement local = c.createStatement();
           PreparedStatement ps = c.prepareStatement(selectExisting)) {
@@ -100,10 +99,8 @@ final class ProcessedKeys {
         c.commit();
         return found;
       } catch (SQLException | RuntimeException e) {
-        ChunkProcessor.rollbackQuietly(c, e);
+        c.rollback();
         throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
       }
     }
   }
